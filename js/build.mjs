@@ -1,0 +1,33 @@
+// Bundles js/src/index.ts (the widget) with a custom plotly.js holding only the
+// trace types tbnb draws, into ../tbnb/static/widget.js, and prints its size.
+import { build } from "esbuild";
+import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outfile = join(here, "..", "tbnb", "static", "widget.js");
+const BUDGET = 2.5 * 1024 * 1024;
+
+await build({
+  entryPoints: [join(here, "src", "index.ts")],
+  outfile,
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: ["es2020"],
+  legalComments: "none",
+  logLevel: "warning",
+  // plotly's UMD pieces look for AMD `define`: hosts that load requirejs
+  // (classic Notebook, some VS Code renderers) would capture plotly otherwise.
+  loader: { ".css": "text" },
+  define: { "define.amd": "false", global: "globalThis" },
+});
+
+const size = statSync(outfile).size;
+const mib = (size / 1024 / 1024).toFixed(2);
+console.log(`tbnb bundle: ${outfile} ${size} bytes (${mib} MiB, budget 2.50 MiB)`);
+if (size > BUDGET) {
+  console.error(`bundle over budget by ${size - BUDGET} bytes`);
+  process.exit(1);
+}

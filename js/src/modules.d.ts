@@ -1,0 +1,12 @@
+// plotly.js ships types for its full entry point only; the per-trace modules
+// used to build the custom bundle are typed here.
+declare module "plotly.js/lib/core" {
+  import type * as P from "plotly.js";
+  const Plotly: typeof P & { register(modules: unknown[]): void };
+  export default Plotly;
+}
+declare module "plotly.js/lib/bar" { const m: unknown; export default m; }
+declare module "plotly.js/lib/heatmap" { const m: unknown; export default m; }
+declare module "plotly.js/lib/scatter" { const m: unknown; export default m; }
+declare module "plotly.js/lib/scatter3d" { const m: unknown; export default m; }
+declare module "plotly.js/lib/scattergl" { const m: unknown; export default m; }

@@ -1,0 +1,5 @@
+"""The board widget: what a notebook cell shows."""
+
+from tbnb.board.widget import Board
+
+__all__ = ["Board"]
