@@ -1,0 +1,40 @@
+"""The Board widget outside a browser: bundle, state, display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tbnb
+from tbnb.board import widget
+
+
+def test_board_carries_the_built_bundle(tmp_path: Path) -> None:
+    board = tbnb.Board(tmp_path)
+    esm = board._esm
+    assert len(esm) > 100_000  # the bundle itself, not a path to it
+    assert esm == widget.BUNDLE.read_text(encoding="utf-8")
+    assert "export" in esm or "export{" in esm
+
+
+def test_missing_logdir_says_waiting(tmp_path: Path) -> None:
+    missing = tmp_path / "not-yet"
+    board = tbnb.Board(missing)
+    assert board.status == f"waiting for event files in {missing}"
+
+
+def test_display_bundle_is_a_widget_view(tmp_path: Path) -> None:
+    board = tbnb.Board(tmp_path)
+    bundle = board._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    view = data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == board.model_id
+
+
+def test_unbuilt_front_end_gives_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(widget, "BUNDLE", tmp_path / "nowhere" / "widget.js")
+    with pytest.raises(widget.FrontEndMissingError, match="npm --prefix js"):
+        tbnb.Board(tmp_path)
