@@ -1,0 +1,189 @@
+"""TFRecord framing: find the records in a buffer, checking every length CRC.
+
+A record is ``uint64 length | uint32 masked_crc(length) | data | uint32 masked_crc(data)``.
+Records are walked one by one until the lengths repeat with some period (a training
+loop writes the same tags in the same order); then whole periods are accepted at once
+by comparing each slot's 12-byte header (length and its CRC) across all later periods
+with numpy, which checks those length CRCs too. A header whose CRC fails is reported
+and the buffer is scanned (vectorized) for the next header whose CRC verifies.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tbnb.events import crc
+
+HEADER = 12
+FOOTER = 4
+OVERHEAD = HEADER + FOOTER
+# Larger lengths are treated as corruption rather than waited for.
+MAX_RECORD = 1 << 31
+MAX_PERIOD = 32
+_HDR = struct.Struct("<QI")
+
+
+@dataclass(frozen=True)
+class Single:
+    """One record: its start in the buffer and its data length."""
+
+    start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Strided:
+    """``count`` repetitions of a period of records, ``stride`` bytes apart.
+
+    Slot ``r`` of period ``j`` starts at ``base + j * stride + offsets[r]`` and has
+    ``lengths[r]`` data bytes.
+    """
+
+    base: int
+    stride: int
+    count: int
+    offsets: tuple[int, ...]
+    lengths: tuple[int, ...]
+
+    @property
+    def n_records(self) -> int:
+        return self.count * len(self.offsets)
+
+
+Segment = Single | Strided
+
+
+@dataclass
+class Framing:
+    """Records found in ``buf[:end]``; bytes from ``end`` on wait for more data."""
+
+    segments: list[Segment] = field(default_factory=list)
+    end: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _header_ok(raw: bytes, p: int) -> tuple[int, bool]:
+    length, stored = _HDR.unpack_from(raw, p)
+    return length, crc.masked_crc32c(raw[p : p + 8]) == stored
+
+
+def find_header(buf: np.ndarray, start: int, stop: int) -> int:
+    """First offset ``q`` in ``[start, stop)`` whose 8 bytes carry a valid length CRC.
+
+    Returns -1 when there is none (a header must fit in ``buf`` entirely).
+    """
+    last = min(stop, len(buf) - HEADER + 1)
+    window = 1 << 20
+    q = start
+    zero = crc.zeros_crc(8)
+    while q < last:
+        n = min(window, last - q)
+        acc = np.full(n, zero, dtype=np.uint32)
+        for k in range(8):
+            acc ^= crc.dist_table(7 - k)[buf[q + k : q + k + n]]
+        stored = np.ndarray((n,), dtype="<u4", buffer=buf, offset=q + 8, strides=(1,))
+        hits = np.flatnonzero(crc.mask_array(acc) == stored)
+        if len(hits):
+            return q + int(hits[0])
+        q += n
+    return -1
+
+
+def _speculate(buf: np.ndarray, q0: int, end: int, period: list[tuple[int, int]]) -> int:
+    """How many whole periods from ``q0`` repeat ``period``'s headers exactly."""
+    first = period[0][0]
+    offsets = [s - first for s, _ in period]
+    stride = period[-1][0] + period[-1][1] + OVERHEAD - first
+    total = (end - q0) // stride
+    done = 0
+    chunk = 256
+    while done < total:
+        n = min(chunk, total - done)
+        base = q0 + done * stride
+        good = n
+        for (s, length), off in zip(period, offsets, strict=True):
+            hcrc = int.from_bytes(bytes(buf[s + 8 : s + 12]), "little")
+            lens = np.ndarray((n,), dtype="<u8", buffer=buf, offset=base + off, strides=(stride,))
+            crcs = np.ndarray(
+                (n,), dtype="<u4", buffer=buf, offset=base + off + 8, strides=(stride,)
+            )
+            bad = np.flatnonzero((lens != length) | (crcs != hcrc))
+            if len(bad):
+                good = min(good, int(bad[0]))
+        done += good
+        if good < n:
+            break
+        chunk *= 4
+    return done
+
+
+def frame(buf: np.ndarray, start: int = 0) -> Framing:
+    """Split ``buf[start:]`` into records; stop before a record that is not complete."""
+    raw = buf.data.cast("B") if isinstance(buf, np.ndarray) else buf
+    raw_bytes = bytes(raw) if not isinstance(raw, bytes) else raw
+    return frame_bytes(raw_bytes, buf, start)
+
+
+def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
+    """:func:`frame` with the same data given both as bytes and as a uint8 array."""
+    out = Framing()
+    end = len(raw)
+    p = start
+    hist: list[tuple[int, int]] = []
+    skip_detect = 0
+    while True:
+        if end - p < HEADER:
+            break
+        length, ok = _header_ok(raw, p)
+        if ok and length > MAX_RECORD:
+            ok = False
+        if not ok:
+            out.problems.append((p, "bad record header (length CRC mismatch)"))
+            hist = []
+            q = find_header(buf, p + 1, end)
+            if q < 0:
+                p = max(p + 1, end - HEADER + 1)
+                break
+            p = q
+            continue
+        if p + length + OVERHEAD > end:
+            break  # incomplete record: wait for the writer
+        out.segments.append(Single(p, length))
+        hist.append((p, length))
+        p += length + OVERHEAD
+        if skip_detect > 0:
+            skip_detect -= 1
+            continue
+        n = len(hist)
+        if n < 2:
+            continue
+        last_len = length
+        for period in range(1, min(MAX_PERIOD, n // 2) + 1):
+            if hist[n - 1 - period][1] != last_len:
+                continue
+            if any(hist[n - 1 - i][1] != hist[n - 1 - period - i][1] for i in range(period)):
+                continue
+            pattern = hist[n - period :]
+            k = _speculate(buf, p, end, pattern)
+            if k > 0:
+                first = pattern[0][0]
+                stride = p - first
+                out.segments.append(
+                    Strided(
+                        base=p,
+                        stride=stride,
+                        count=k,
+                        offsets=tuple(s - first for s, _ in pattern),
+                        lengths=tuple(ln for _, ln in pattern),
+                    )
+                )
+                p += k * stride
+                hist = []
+            else:
+                skip_detect = period
+            break
+    out.end = p
+    return out

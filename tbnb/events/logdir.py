@@ -1,0 +1,312 @@
+"""``Logdir``: the public reading engine over a directory (or fsspec URL) of runs."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from tbnb.events import decode, projector
+from tbnb.events.points import (
+    AudioPoint,
+    Embedding,
+    HistogramPoint,
+    ImagePoint,
+    TensorPoint,
+    TextPoint,
+)
+from tbnb.events.problems import Problem
+from tbnb.events.run import FileState, Run
+from tbnb.events.source import Source, open_source
+from tbnb.events.store import ScalarSeries
+
+EMBEDDINGS = "embeddings"
+CHUNK = 64 << 20
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """Points ``[start:start+count]`` of the series are new; those before are unchanged."""
+
+    start: int
+    count: int
+
+
+@dataclass
+class Changes:
+    """What one ``reload()`` changed."""
+
+    new_runs: list[str] = field(default_factory=list)
+    new_tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # run->kind->tags
+    series: dict[tuple[str, str, str], SeriesChange] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new_runs or self.new_tags or self.series or self.problems)
+
+
+@dataclass
+class _Projector:
+    size: int = -1
+    infos: list[projector.EmbeddingInfo] = field(default_factory=list)
+    cache: dict[str, tuple[Embedding | None, int]] = field(default_factory=dict)
+
+
+class Logdir:
+    """Event files under ``path`` (a local path or an fsspec URL), read incrementally.
+
+    Call :meth:`reload` to read what was written since the last call; it never raises
+    for bad files and returns a :class:`Changes`. Problems are in :attr:`problems`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, chunk_bytes: int = CHUNK) -> None:
+        self.path = os.fspath(path)
+        self._source: Source = open_source(path)
+        self._runs: dict[str, Run] = {}
+        self._projectors: dict[str, _Projector] = {}
+        self._problems: list[Problem] = []
+        self._reported: set[tuple[str, str]] = set()
+        self._chunk = max(int(chunk_bytes), 1 << 12)
+        self._lock = threading.RLock()
+        self._changes = Changes()
+
+    # ---- problems ------------------------------------------------------------
+    def _problem(self, path: str, offset: int | None, message: str) -> None:
+        p = Problem(path, offset, message)
+        self._problems.append(p)
+        self._changes.problems.append(p)
+
+    def _problem_once(self, path: str, message: str) -> None:
+        if (path, message) not in self._reported:
+            self._reported.add((path, message))
+            self._problem(path, None, message)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Everything that could not be read so far, oldest first."""
+        with self._lock:
+            return list(self._problems)
+
+    # ---- reading -------------------------------------------------------------
+    def reload(self) -> Changes:
+        """Read bytes written since the last call; returns what changed."""
+        with self._lock:
+            self._changes = Changes()
+            try:
+                self._reload()
+            except Exception as e:  # never let a file take the caller down
+                self._problem(self.path, None, f"internal error while reading: {e!r}")
+            changes = self._changes
+            self._collect(changes)
+            self._changes = Changes()
+            return changes
+
+    def _run(self, name: str) -> Run:
+        run = self._runs.get(name)
+        if run is None:
+            run = self._runs[name] = Run(name, self._problem)
+            self._changes.new_runs.append(name)
+        return run
+
+    def _reload(self) -> None:
+        listing = self._source.scan()
+        for path, msg in listing.errors:
+            self._problem_once(path, msg)
+        names = sorted(set(listing.event_files) | set(listing.projector))
+        for name in names:
+            run = self._run(name)
+            files = listing.event_files.get(name, {})
+            for fname in sorted(files):
+                fs = run.files.get(fname)
+                if fs is None:
+                    fs = run.files[fname] = FileState(fname)
+                self._read_file(run, fs, files[fname])
+            if name in listing.projector:
+                self._read_projector(name, listing.projector[name])
+        if listing.root_ok:
+            for name, run in self._runs.items():
+                for fname in run.files:
+                    if fname not in listing.event_files.get(name, {}):
+                        rel = fname if name == "." else f"{name}/{fname}"
+                        self._problem_once(rel, "event file vanished (data read so far kept)")
+
+    def _read_file(self, run: Run, fs: FileState, size: int) -> None:
+        rel = fs.name if run.name == "." else f"{run.name}/{fs.name}"
+        if size < fs.offset:
+            if not fs.shrank:
+                fs.shrank = True
+                self._problem(rel, size, "event file shrank: not re-read")
+            return
+        fs.size = size
+        source = self._source
+        run_name, fname = run.name, fs.name
+
+        def reader(offset: int, length: int) -> bytes:
+            return source.read(run_name, fname, offset, offset + length + 16)
+
+        want = self._chunk
+        while fs.offset < size:
+            n = min(want, size - fs.offset)
+            try:
+                raw = source.read(run.name, fs.name, fs.offset, fs.offset + n)
+            except OSError as e:
+                self._problem_once(rel, f"cannot read: {e.strerror or e}")
+                return
+            if not raw:
+                return
+            used = run.ingest(rel, raw, fs.offset, reader)
+            fs.offset += used
+            if used == 0:
+                if n >= size - fs.offset or len(raw) < n:
+                    return  # an incomplete record: wait for the writer
+                want *= 2  # one record larger than the chunk
+            else:
+                want = self._chunk
+
+    def _read_projector(self, run: str, size: int) -> None:
+        pj = self._projectors.setdefault(run, _Projector())
+        if pj.size == size:
+            return
+        pj.size = size
+        rel = projector.PROJECTOR_PATH if run == "." else f"{run}/{projector.PROJECTOR_PATH}"
+        try:
+            text = self._source.read_rel(rel).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self._problem(rel, None, f"cannot read projector config: {e}")
+            return
+        infos, msgs = projector.parse_config(run, text)
+        for m in msgs:
+            self._problem(rel, None, m)
+        old = {i.tag for i in pj.infos}
+        pj.infos = infos
+        pj.cache.clear()
+        new = [i.tag for i in infos if i.tag not in old]
+        if new:
+            self._changes.new_tags.setdefault(run, {}).setdefault(EMBEDDINGS, []).extend(new)
+
+    def _collect(self, changes: Changes) -> None:
+        for name, run in self._runs.items():
+            for kind, tag in run.new_tags:
+                changes.new_tags.setdefault(name, {}).setdefault(kind, []).append(tag)
+            run.new_tags.clear()
+            for kind, tag in run.touched:
+                series: Any = (
+                    run.scalars.get(tag) if kind == decode.SCALARS else run.lists[kind].get(tag)
+                )
+                if series is None:
+                    continue
+                start = series.dirty_from
+                changes.series[(name, kind, tag)] = SeriesChange(start, series.n - start)
+                series.dirty_from = series.n
+            run.touched.clear()
+
+    # ---- queries ---------------------------------------------------------------
+    def runs(self) -> list[str]:
+        """Run names relative to the logdir ('.' for the logdir itself), sorted."""
+        with self._lock:
+            return sorted(self._runs)
+
+    def _get(self, run: str) -> Run:
+        r = self._runs.get(run)
+        if r is None:
+            raise KeyError(f"no run {run!r}")
+        return r
+
+    def tags(self, run: str) -> dict[str, list[str]]:
+        """Tags of a run by kind: scalars, images, histograms, text, embeddings (+ others)."""
+        with self._lock:
+            out = self._get(run).tags()
+            pj = self._projectors.get(run)
+            out[EMBEDDINGS] = sorted({i.tag for i in pj.infos}) if pj else []
+            return out
+
+    def scalars(self, run: str, tag: str) -> ScalarSeries:
+        with self._lock:
+            col = self._get(run).scalars.get(tag)
+            if col is None:
+                raise KeyError(f"no scalar tag {tag!r} in run {run!r}")
+            return col.series()
+
+    def _list(self, run: str, kind: str, tag: str) -> list[Any]:
+        with self._lock:
+            lst = self._get(run).lists[kind].get(tag)
+            if lst is None:
+                raise KeyError(f"no {kind} tag {tag!r} in run {run!r}")
+            return list(lst.items)
+
+    def images(self, run: str, tag: str) -> list[ImagePoint]:
+        """One entry per image; ``.data`` reads the encoded bytes from disk."""
+        return self._list(run, decode.IMAGES, tag)
+
+    def histograms(self, run: str, tag: str) -> list[HistogramPoint]:
+        return self._list(run, decode.HISTOGRAMS, tag)
+
+    def text(self, run: str, tag: str) -> list[TextPoint]:
+        return self._list(run, decode.TEXT, tag)
+
+    def audio(self, run: str, tag: str) -> list[AudioPoint]:
+        return self._list(run, decode.AUDIO, tag)
+
+    def pr_curves(self, run: str, tag: str) -> list[TensorPoint]:
+        return self._list(run, decode.PR_CURVES, tag)
+
+    def embeddings(self, run: str) -> list[Embedding]:
+        """The run's projector embeddings (files read on first request, then cached)."""
+        with self._lock:
+            pj = self._projectors.get(run)
+            if pj is None:
+                self._get(run)
+                return []
+            out: list[Embedding] = []
+            for info in pj.infos:
+                key = f"{info.tag}:{info.step}:{info.tensor_path}"
+                cached = pj.cache.get(key)
+                if cached is None:
+                    emb, msgs = projector.load(self._source, info)
+                    for m in msgs:
+                        self._problem(run, None, m)
+                    cached = pj.cache[key] = (emb, 0)
+                if cached[0] is not None:
+                    out.append(cached[0])
+            return out
+
+    def to_pandas(self, kind: str = "scalars") -> Any:
+        """All points of a kind as a DataFrame (scalars: run, tag, step, wall_time, value)."""
+        import numpy as np
+        import pandas as pd
+
+        if kind != decode.SCALARS:
+            raise ValueError(f"to_pandas supports 'scalars', not {kind!r}")
+        with self._lock:
+            frames = []
+            for name in sorted(self._runs):
+                run = self._runs[name]
+                for tag in sorted(run.scalars):
+                    s = run.scalars[tag].series()
+                    n = len(s)
+                    frames.append(
+                        pd.DataFrame(
+                            {
+                                "run": np.full(n, name, dtype=object),
+                                "tag": np.full(n, tag, dtype=object),
+                                "step": s.step,
+                                "wall_time": s.wall_time,
+                                "value": s.value,
+                            }
+                        )
+                    )
+        if not frames:
+            return pd.DataFrame(
+                {
+                    "run": pd.Series(dtype=object),
+                    "tag": pd.Series(dtype=object),
+                    "step": pd.Series(dtype=np.int64),
+                    "wall_time": pd.Series(dtype=np.float64),
+                    "value": pd.Series(dtype=np.float64),
+                }
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def __repr__(self) -> str:
+        return f"Logdir({self.path!r}, runs={len(self._runs)})"

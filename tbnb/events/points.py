@@ -1,0 +1,78 @@
+"""The points returned for non-scalar series."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+# Reads the encoded bytes of one blob again from its event file when asked.
+BlobLoader = Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class HistogramPoint:
+    step: int
+    wall_time: float
+    buckets: npt.NDArray[np.float64]  # [k, 3]: left, right, count
+
+
+@dataclass(frozen=True)
+class TextPoint:
+    step: int
+    wall_time: float
+    text: str
+
+
+@dataclass(frozen=True)
+class TensorPoint:
+    """A tensor-valued point (pr_curves: [6, thresholds])."""
+
+    step: int
+    wall_time: float
+    tensor: npt.NDArray[Any]
+
+
+@dataclass(frozen=True)
+class ImagePoint:
+    """One image; ``data`` (the encoded PNG/JPEG bytes) is read from disk on access."""
+
+    step: int
+    wall_time: float
+    width: int
+    height: int
+    _load: BlobLoader = field(repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        return self._load()
+
+
+@dataclass(frozen=True)
+class AudioPoint:
+    """One audio clip; ``data`` (encoded, usually WAV) is read from disk on access."""
+
+    step: int
+    wall_time: float
+    sample_rate: float
+    _load: BlobLoader = field(repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        return self._load()
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """One projector embedding with its optional metadata and sprite."""
+
+    tag: str
+    step: int
+    vectors: npt.NDArray[np.float32]
+    metadata: list[list[str]] | None
+    metadata_header: list[str] | None
+    sprite: bytes | None
+    sprite_size: tuple[int, int] | None

@@ -1,0 +1,353 @@
+"""One run: its event files (each with a read offset) and its series.
+
+Records are applied in file order. Periodic stretches of records found by the framing
+are decoded per slot with the vectorized scalar templates; everything else (and any
+record that does not fit a template) goes through protobuf, one record at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tbnb.events import crc, decode
+from tbnb.events.fastscalar import Columns, Template, make_template
+from tbnb.events.fastscalar import decode as decode_block
+from tbnb.events.framing import Single, Strided, frame_bytes
+from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
+from tbnb.events.store import PointList, ScalarColumn
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+# (record offset in file, data length) -> the record's data bytes
+RecordReader = Callable[[int, int], bytes]
+ProblemSink = Callable[[str, "int | None", str], None]
+
+LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decode.PR_CURVES)
+MAX_TEMPLATES = 4
+
+
+@dataclass
+class FileState:
+    """Read position of one event file."""
+
+    name: str
+    offset: int = 0
+    size: int = 0
+    shrank: bool = False
+
+
+@dataclass
+class _Fast:
+    """Scalar points decoded from one strided segment, per tag, with record ordinals."""
+
+    parts: dict[str, list[tuple[I64, I64, F64, F64]]] = field(default_factory=dict)
+
+
+class _Blob:
+    """Reads one image/audio item again from its record when its bytes are wanted."""
+
+    __slots__ = ("item", "length", "offset", "reader", "value_index")
+
+    def __init__(self, reader: RecordReader, offset: int, length: int, vi: int, item: int):
+        self.reader = reader
+        self.offset = offset
+        self.length = length
+        self.value_index = vi
+        self.item = item
+
+    def image(self) -> bytes:
+        ev = self._event()
+        return decode.images_of(ev.summary.value[self.value_index])[self.item][2]
+
+    def audio(self) -> bytes:
+        ev = self._event()
+        return decode.audio_of(ev.summary.value[self.value_index])[self.item][1]
+
+    def _event(self) -> Any:
+        raw = self.reader(self.offset, self.length)
+        data = raw[12 : 12 + self.length]
+        stored = int.from_bytes(raw[12 + self.length : 16 + self.length], "little")
+        if len(raw) != self.length + 16 or crc.masked_crc32c(data) != stored:
+            raise OSError(f"record at offset {self.offset} changed on disk")
+        ev = decode.parse_event(data)
+        if ev is None:
+            raise OSError(f"record at offset {self.offset} is no longer an event")
+        return ev
+
+
+class Run:
+    """Series of one run, filled from its event files."""
+
+    def __init__(self, name: str, problem: ProblemSink) -> None:
+        self.name = name
+        self._problem = problem
+        self.files: dict[str, FileState] = {}
+        self.scalars: dict[str, ScalarColumn] = {}
+        self.lists: dict[str, dict[str, PointList[Any]]] = {k: {} for k in LIST_KINDS}
+        self.other: dict[str, list[str]] = {}  # plugin -> tags (hparams, ...)
+        self.tag_plugin: dict[str, str] = {}
+        self._pending: dict[str, tuple[list[int], list[float], list[float]]] = {}
+        self.touched: set[tuple[str, str]] = set()
+        self.new_tags: list[tuple[str, str]] = []
+        self._undecodable: set[str] = set()
+
+    # ---- reading -------------------------------------------------------------
+    def ingest(self, path: str, raw: bytes, base: int, reader: RecordReader) -> int:
+        """Apply the complete records in ``raw`` (file bytes from ``base``); bytes used."""
+        buf = np.frombuffer(raw, dtype=np.uint8)
+        fr = frame_bytes(raw, buf)
+        for off, msg in fr.problems:
+            self._problem(path, base + off, msg)
+        for seg in fr.segments:
+            if isinstance(seg, Single):
+                ev = self._checked_event(raw, seg.start, seg.length, path, base)
+                if ev is not None:
+                    self._event(ev, base + seg.start, seg.length, reader)
+            else:
+                self._strided(raw, buf, seg, path=path, base=base, reader=reader)
+        self.flush()
+        return fr.end
+
+    def _checked_event(self, raw: bytes, start: int, length: int, path: str, base: int) -> Any:
+        data = raw[start + 12 : start + 12 + length]
+        stored = int.from_bytes(raw[start + 12 + length : start + 16 + length], "little")
+        if crc.masked_crc32c(data) != stored:
+            self._problem(path, base + start, "bad data CRC: record skipped")
+            return None
+        ev = decode.parse_event(data)
+        if ev is None:
+            self._problem(path, base + start, "record is not an Event: skipped")
+        return ev
+
+    def _fast_ok(self, t: Template) -> bool:
+        known = self.tag_plugin.get(t.tag)
+        if t.from_tensor and not t.plugin:
+            return known == decode.SCALARS
+        if t.plugin == decode.SCALARS and known is None:
+            self.tag_plugin[t.tag] = decode.SCALARS
+        return True
+
+    def _strided(
+        self,
+        raw: bytes,
+        buf: npt.NDArray[np.uint8],
+        seg: Strided,
+        *,
+        path: str,
+        base: int,
+        reader: RecordReader,
+    ) -> None:
+        nslots = len(seg.offsets)
+        fast: dict[str, list[tuple[I64, I64, F64, F64]]] = {}
+        slow: list[tuple[int, int, int]] = []  # (ordinal, start, length)
+        for r, (off, length) in enumerate(zip(seg.offsets, seg.lengths, strict=True)):
+            first = seg.base + off
+            cols = Columns.strided(buf, first, seg.stride, seg.count)
+            rows: I64 = np.arange(seg.count, dtype=np.int64)
+            for _ in range(MAX_TEMPLATES):
+                s0 = first + int(rows[0]) * seg.stride
+                t = make_template(raw[s0 + 12 : s0 + 12 + length])
+                if t is None or not self._fast_ok(t):
+                    break
+                dec = decode_block(cols, t)
+                good = dec.match & dec.crc_ok
+                bad = np.flatnonzero(dec.match & ~dec.crc_ok)
+                for i in bad[:100]:
+                    at = first + int(rows[i]) * seg.stride
+                    self._problem(path, base + at, "bad data CRC: record skipped")
+                if len(bad) > 100:
+                    self._problem(path, None, f"{len(bad) - 100} more records with bad CRC")
+                if good.any():
+                    gi = rows[good]
+                    fast.setdefault(t.tag, []).append(
+                        (gi * nslots + r, dec.step[good], dec.wall_time[good], dec.value[good])
+                    )
+                rows = rows[~dec.match]
+                if len(rows) == 0:
+                    break
+                cols = Columns.gathered(buf, first + rows * seg.stride)
+            slow.extend((int(j) * nslots + r, first + int(j) * seg.stride, length) for j in rows)
+        merged: dict[str, tuple[I64, I64, F64, F64]] = {}
+        for tag, parts in fast.items():
+            if len(parts) == 1:
+                merged[tag] = parts[0]
+            else:
+                o = np.concatenate([p[0] for p in parts])
+                order = np.argsort(o, kind="stable")
+                merged[tag] = (
+                    o[order],
+                    np.concatenate([p[1] for p in parts])[order],
+                    np.concatenate([p[2] for p in parts])[order],
+                    np.concatenate([p[3] for p in parts])[order],
+                )
+        if not slow:
+            for tag, (_, st, wt, vv) in merged.items():
+                self.append_scalars(tag, st, wt, vv)
+            return
+        slow.sort()
+        cursor = dict.fromkeys(merged, 0)
+
+        def flush_before(tag: str, ordinal: int) -> None:
+            o, st, wt, vv = merged[tag]
+            c = cursor[tag]
+            e = int(np.searchsorted(o, ordinal)) if ordinal >= 0 else len(o)
+            if e > c:
+                self.append_scalars(tag, st[c:e], wt[c:e], vv[c:e])
+                cursor[tag] = e
+
+        for ordinal, start, length in slow:
+            ev = self._checked_event(raw, start, length, path, base)
+            if ev is None:
+                continue
+            which = ev.WhichOneof("what")
+            if which == "session_log":
+                for tag in merged:
+                    flush_before(tag, ordinal)
+            elif which == "summary":
+                for v in ev.summary.value:
+                    if v.tag in merged:
+                        flush_before(v.tag, ordinal)
+            self._event(ev, base + start, length, reader)
+        for tag in merged:
+            flush_before(tag, -1)
+
+    # ---- applying ----------------------------------------------------------------
+    def _new_tag(self, kind: str, tag: str) -> None:
+        self.new_tags.append((kind, tag))
+
+    def append_scalars(self, tag: str, steps: I64, walls: F64, values: F64) -> None:
+        if tag in self._pending:
+            self._flush_tag(tag)
+        col = self.scalars.get(tag)
+        if col is None:
+            col = self.scalars[tag] = ScalarColumn()
+            self._new_tag(decode.SCALARS, tag)
+        col.append(steps, walls, values)
+        self.touched.add((decode.SCALARS, tag))
+
+    def _flush_tag(self, tag: str) -> None:
+        st, wt, vv = self._pending.pop(tag)
+        self.append_scalars(
+            tag,
+            np.asarray(st, dtype=np.int64),
+            np.asarray(wt, dtype=np.float64),
+            np.asarray(vv, dtype=np.float64),
+        )
+
+    def flush(self) -> None:
+        """Move buffered per-record scalar points into their columns."""
+        for tag in list(self._pending):
+            self._flush_tag(tag)
+
+    def purge(self, step: int) -> None:
+        """SessionLog.START at ``step``: drop every series' points with step >= step."""
+        self.flush()
+        for tag, col in self.scalars.items():
+            if col.truncate_from_step(step):
+                self.touched.add((decode.SCALARS, tag))
+        for kind, series in self.lists.items():
+            for tag, lst in series.items():
+                if lst.truncate_from_step(step):
+                    self.touched.add((kind, tag))
+
+    def _list(self, kind: str, tag: str) -> PointList[Any]:
+        series = self.lists[kind]
+        lst = series.get(tag)
+        if lst is None:
+            lst = series[tag] = PointList()
+            self._new_tag(kind, tag)
+        self.touched.add((kind, tag))
+        return lst
+
+    def _undecodable_value(self, kind: str, tag: str, offset: int) -> None:
+        if tag not in self._undecodable:
+            self._undecodable.add(tag)
+            self._problem(self.name, offset, f"{kind} value of tag {tag!r} not understood")
+
+    def _event(self, ev: Any, offset: int, length: int, reader: RecordReader) -> None:
+        which = ev.WhichOneof("what")
+        if which == "session_log":
+            if ev.session_log.status == 1:  # START
+                self.purge(int(ev.step))
+            return
+        if which != "summary":
+            return
+        step = int(ev.step)
+        wall = float(ev.wall_time)
+        for vi, v in enumerate(ev.summary.value):
+            tag = v.tag or v.node_name
+            known = self.tag_plugin.get(tag)
+            kind = decode.kind_of(v, known)
+            if kind is None:
+                continue
+            if known is None:
+                self.tag_plugin[tag] = kind
+            if kind == decode.SCALARS:
+                x = decode.scalar_of(v)
+                if x is None:
+                    self._undecodable_value(kind, tag, offset)
+                    continue
+                pend = self._pending.get(tag)
+                if pend is None:
+                    pend = self._pending[tag] = ([], [], [])
+                pend[0].append(step)
+                pend[1].append(wall)
+                pend[2].append(x)
+            elif kind == decode.HISTOGRAMS:
+                b = decode.histogram_of(v)
+                if b is None:
+                    self._undecodable_value(kind, tag, offset)
+                    continue
+                self._list(kind, tag).add(step, [HistogramPoint(step, wall, b)])
+            elif kind == decode.IMAGES:
+                imgs = decode.images_of(v)
+                pts = [
+                    ImagePoint(step, wall, w, h, _Blob(reader, offset, length, vi, i).image)
+                    for i, (w, h, _) in enumerate(imgs)
+                ]
+                self._list(kind, tag).add(step, pts)
+            elif kind == decode.TEXT:
+                text = decode.text_of(v)
+                if text is None:
+                    self._undecodable_value(kind, tag, offset)
+                    continue
+                self._list(kind, tag).add(step, [TextPoint(step, wall, text)])
+            elif kind == decode.AUDIO:
+                clips = decode.audio_of(v)
+                pts2 = [
+                    AudioPoint(step, wall, rate, _Blob(reader, offset, length, vi, i).audio)
+                    for i, (rate, _) in enumerate(clips)
+                ]
+                self._list(kind, tag).add(step, pts2)
+            elif kind == decode.PR_CURVES:
+                arr = decode.tensor_of(v)
+                if arr is None:
+                    self._undecodable_value(kind, tag, offset)
+                    continue
+                self._list(kind, tag).add(step, [TensorPoint(step, wall, arr)])
+            else:
+                tags = self.other.setdefault(kind, [])
+                if tag not in tags:
+                    tags.append(tag)
+                    self._new_tag(kind, tag)
+
+    # ---- queries ---------------------------------------------------------------
+    def tags(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {
+            decode.SCALARS: sorted(self.scalars),
+            decode.IMAGES: sorted(self.lists[decode.IMAGES]),
+            decode.HISTOGRAMS: sorted(self.lists[decode.HISTOGRAMS]),
+            decode.TEXT: sorted(self.lists[decode.TEXT]),
+        }
+        for kind in (decode.AUDIO, decode.PR_CURVES):
+            if self.lists[kind]:
+                out[kind] = sorted(self.lists[kind])
+        for kind, tags in self.other.items():
+            out[kind] = sorted(tags)
+        return out
