@@ -115,6 +115,8 @@ def kind_of(value: Value, known: str | None) -> str | None:
     which = value.WhichOneof("value")
     if which in _LEGACY:
         return _LEGACY[which]
+    if which is None:  # metadata-only values (hparams session info)
+        return plugin_of(value) or None
     if which != "tensor":
         return None
     if known:
