@@ -59,7 +59,8 @@ def scalar_file(path: Path, tag: str, steps: Iterable[int], *, base: float = 0.0
     values = [base + s / 8 for s in steps]
     write_records(
         path,
-        [version_event()] + [scalar_event(tag, s, v, 1.0e9 + s) for s, v in zip(steps, values)],
+        [version_event()]
+        + [scalar_event(tag, s, v, 1.0e9 + s) for s, v in zip(steps, values, strict=True)],
     )
     return values
 

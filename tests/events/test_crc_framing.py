@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from evhelpers import frame, scalar_event, version_event
 from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c as tb_masked
 
 from tbnb.events import crc
 from tbnb.events.framing import Single, Strided, find_header, frame_bytes
-
-from evhelpers import frame, scalar_event, version_event
 
 
 def test_masked_crc_matches_tensorboard() -> None:

@@ -1,0 +1,169 @@
+"""Purge rules, steps per tag, file order, TF1-style metadata, run discovery."""
+
+from __future__ import annotations
+
+import random
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from evhelpers import (
+    event_pb2,
+    scalar_event,
+    scalar_file,
+    start_event,
+    version_event,
+    write_records,
+)
+
+from tbnb.events import Logdir
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from torch.utils.tensorboard import SummaryWriter as TWriter
+
+
+def reference(points: list[tuple[str, int, float]]) -> dict[str, list[tuple[int, float]]]:
+    """The purge rule, one point at a time: a step drops the tag's points with step >= it."""
+    out: dict[str, list[tuple[int, float]]] = {}
+    for tag, step, value in points:
+        kept = [p for p in out.get(tag, []) if p[0] < step]
+        kept.append((step, value))
+        out[tag] = kept
+    return out
+
+
+def loaded(ld: Logdir, run: str) -> dict[str, list[tuple[int, float]]]:
+    return {
+        tag: list(
+            zip(ld.scalars(run, tag).step.tolist(), ld.scalars(run, tag).value.tolist(), strict=True)
+        )
+        for tag in ld.tags(run)["scalars"]
+    }
+
+
+def test_backwards_step_purges_that_tag_only(logdir: Path) -> None:
+    pts = [("a", s, s / 4) for s in range(10)] + [("b", s, -s / 4) for s in range(10)]
+    pts += [("a", 5, 100.0), ("a", 6, 101.0)]
+    write_records(logdir / "events.out.tfevents.1", [scalar_event(*p) for p in pts])
+    ld = Logdir(logdir)
+    ld.reload()
+    assert loaded(ld, ".") == reference(pts)
+    assert ld.scalars(".", "a").step.tolist() == [0, 1, 2, 3, 4, 5, 6]
+    assert len(ld.scalars(".", "b")) == 10
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_streams_match_reference(logdir: Path, seed: int) -> None:
+    """Long periodic stretches (vectorized path) mixed with restarts and odd records."""
+    rng = random.Random(seed)
+    tags = ["loss", "acc", "a/much/longer/tag/name", "lr"]
+    pts: list[tuple[str, int, float]] = []
+    step = 0
+    for _ in range(rng.randint(1, 5)):
+        for _ in range(rng.randint(50, 400)):
+            step += 1
+            for t in tags[: rng.randint(2, 4)] if rng.random() < 0.02 else tags:
+                pts.append((t, step, float(np.float32(rng.gauss(0, 1)))))
+        step = max(0, step - rng.randint(0, 120))  # a restart from a checkpoint
+    events = [version_event()] + [scalar_event(t, s, v, 1e9 + i) for i, (t, s, v) in enumerate(pts)]
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir)
+    ld.reload()
+    assert ld.problems == []
+    assert loaded(ld, ".") == reference(pts)
+
+
+def test_session_log_start_purges_the_run(logdir: Path) -> None:
+    w = TWriter(str(logdir))
+    for s in range(10):
+        w.add_scalar("x", float(s), s)
+        w.add_scalar("y", float(-s), s)
+        w.add_text("t", f"text {s}", s)
+    w.close()
+    w = TWriter(str(logdir), purge_step=6)
+    for s in range(6, 8):
+        w.add_scalar("x", 100.0 + s, s)
+    w.close()
+    ld = Logdir(logdir)
+    ld.reload()
+    assert ld.scalars(".", "x").step.tolist() == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert ld.scalars(".", "x").value.tolist()[6:] == [106.0, 107.0]
+    assert ld.scalars(".", "y").step.tolist() == [0, 1, 2, 3, 4, 5]
+    assert [t.step for t in ld.text(".", "t/text_summary")] == [0, 1, 2, 3, 4, 5]
+
+
+def test_start_inside_periodic_stretch(logdir: Path) -> None:
+    events = [version_event()]
+    events += [scalar_event(t, s, s) for s in range(1, 200) for t in ("a", "b")]
+    events += [start_event(150)]
+    events += [scalar_event(t, s, -s) for s in range(150, 300) for t in ("a", "b")]
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir)
+    ld.reload()
+    a = ld.scalars(".", "a")
+    assert a.step.tolist() == list(range(1, 300))
+    assert a.value.tolist() == [float(s) for s in range(1, 150)] + [-float(s) for s in range(150, 300)]
+
+
+def test_files_are_read_in_name_order(logdir: Path) -> None:
+    # TensorBoard reads a run's files sorted by name, so a torch counter of 10 sorts
+    # before 9 and a later file's steps then purge an earlier one's.
+    scalar_file(logdir / "events.out.tfevents.1700000000.host.1.9", "x", range(0, 10), base=0)
+    scalar_file(logdir / "events.out.tfevents.1700000000.host.1.10", "x", range(5, 15), base=100)
+    ld = Logdir(logdir)
+    ld.reload()
+    names = sorted(p.name for p in logdir.iterdir())
+    assert names[0].endswith(".10")
+    # .10 first (steps 5..14), then .9 (steps 0..9) purges steps >= 0 of it
+    want = reference(
+        [("x", s, 100 + s / 8) for s in range(5, 15)] + [("x", s, s / 8) for s in range(10)]
+    )
+    assert loaded(ld, ".") == want
+
+
+def test_tensorboardx_second_names_and_suffix_order(logdir: Path) -> None:
+    scalar_file(logdir / "events.out.tfevents.1700000001.host", "x", range(3, 6), base=10)
+    scalar_file(logdir / "events.out.tfevents.1700000000.host", "x", range(0, 3))
+    ld = Logdir(logdir)
+    ld.reload()
+    assert ld.scalars(".", "x").step.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def _tensor_scalar(tag: str, step: int, value: float, with_metadata: bool) -> bytes:
+    ev = event_pb2.Event(wall_time=1e9 + step, step=step)
+    v = ev.summary.value.add(tag=tag)
+    v.tensor.dtype = 1  # DT_FLOAT
+    v.tensor.float_val.append(value)
+    if with_metadata:
+        v.metadata.plugin_data.plugin_name = "scalars"
+    return ev.SerializeToString()
+
+
+def test_metadata_on_first_event_only_applies_later(logdir: Path) -> None:
+    n = 500
+    events = [version_event(), _tensor_scalar("m", 0, 0.5, True)]
+    events += [_tensor_scalar("m", s, s * 0.25, False) for s in range(1, n)]
+    events += [_tensor_scalar("unknown", 1, 1.0, False)]  # no plugin ever: not a scalar
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir)
+    ld.reload()
+    m = ld.scalars(".", "m")
+    assert m.step.tolist() == list(range(n))
+    assert m.value.tolist() == [0.5] + [s * 0.25 for s in range(1, n)]
+    assert "unknown" not in ld.tags(".")["scalars"]
+
+
+def test_run_discovery(logdir: Path) -> None:
+    scalar_file(logdir / "events.out.tfevents.1", "x", range(3))
+    scalar_file(logdir / "a" / "b.c" / "events.out.tfevents.2", "x", range(3))
+    (logdir / "emb").mkdir()
+    (logdir / "emb" / "projector_config.pbtxt").write_text("")
+    (logdir / "empty").mkdir()
+    (logdir / "other").mkdir()
+    (logdir / "other" / "notes.txt").write_text("x")
+    ld = Logdir(logdir)
+    ld.reload()
+    assert ld.runs() == [".", "a/b.c", "emb"]
+    assert ld.tags("emb")["embeddings"] == []
