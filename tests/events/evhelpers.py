@@ -66,6 +66,7 @@ def scalar_file(path: Path, tag: str, steps: Iterable[int], *, base: float = 0.0
 
 
 __all__ = [
+    "masked_crc32c",
     "CORPUS",
     "event_pb2",
     "frame",

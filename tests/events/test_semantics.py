@@ -37,7 +37,9 @@ def reference(points: list[tuple[str, int, float]]) -> dict[str, list[tuple[int,
 def loaded(ld: Logdir, run: str) -> dict[str, list[tuple[int, float]]]:
     return {
         tag: list(
-            zip(ld.scalars(run, tag).step.tolist(), ld.scalars(run, tag).value.tolist(), strict=True)
+            zip(
+                ld.scalars(run, tag).step.tolist(), ld.scalars(run, tag).value.tolist(), strict=True
+            )
         )
         for tag in ld.tags(run)["scalars"]
     }
@@ -104,7 +106,9 @@ def test_start_inside_periodic_stretch(logdir: Path) -> None:
     ld.reload()
     a = ld.scalars(".", "a")
     assert a.step.tolist() == list(range(1, 300))
-    assert a.value.tolist() == [float(s) for s in range(1, 150)] + [-float(s) for s in range(150, 300)]
+    assert a.value.tolist() == [float(s) for s in range(1, 150)] + [
+        -float(s) for s in range(150, 300)
+    ]
 
 
 def test_files_are_read_in_name_order(logdir: Path) -> None:
