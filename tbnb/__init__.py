@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from tbnb.board import Board
+from tbnb.events import Logdir, ScalarSeries
 
-__all__ = ["Board", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = ["Board", "Logdir", "ScalarSeries", "load_ipython_extension", "unload_ipython_extension"]
 __version__ = "0.1.0"
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register ``%tbnb`` (``%load_ext tbnb``)."""
+    """Register ``%tbnb`` and its alias ``%tensorboard`` (``%load_ext tbnb``)."""
     from tbnb.magic import register
 
     register(ipython)

@@ -1,16 +1,34 @@
-"""`Board`: one anywidget model per board (DESIGN.md, principle 4)."""
+"""`Board`: one anywidget model per board (DESIGN.md, principle 4).
+
+The kernel pushes: a `Poller` thread reloads the logdirs every ``reload_interval``
+seconds and sends what changed as binary deltas (tbnb/board/scalars.py). Every view
+setting (smoothing, axes, filters) is a synced trait the browser applies by itself.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import sys
+import threading
+import time
+import weakref
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from tbnb.board.poller import Poller
+from tbnb.board.scalars import ScalarView
+from tbnb.board.sources import Source, parse_logdir_spec
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE = STATIC / "widget.js"
+MAX_PROBLEMS_SHOWN = 100
+
+# boards whose poller runs, so an unloaded extension or a Colab hook can reach them
+LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
 
 
 class FrontEndMissingError(RuntimeError):
@@ -26,21 +44,208 @@ def _check_bundle() -> None:
         )
 
 
+def in_colab() -> bool:
+    """Colab does not show widget updates sent from threads (colabtools#3373)."""
+    return "google.colab" in sys.modules
+
+
+def _check_regex(name: str, pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        raise ValueError(f"{name}={pattern!r} is not a valid regular expression: {err}") from None
+    return pattern
+
+
 class Board(anywidget.AnyWidget):
-    """A TensorBoard-like dashboard of the event files under ``logdir``."""
+    """A live TensorBoard-like dashboard of the event files under ``logdir``.
+
+    ``logdir`` is a directory or fsspec URL; ``logdir_spec`` ("name:path,name2:path2")
+    shows several logdirs on one board with run names prefixed. ``reload_interval``
+    is in seconds (0: read once). ``tags`` and ``runs`` are regular expressions that
+    filter what is shown (editable in the board); ``smoothing`` is TensorBoard's
+    debiased EMA weight; ``height`` the board's height in pixels (0: natural).
+    """
 
     # anywidget turns a class-level Path into the file's contents (and reloads it
     # on change with ANYWIDGET_HMR=1).
     _esm: Any = BUNDLE
 
     logdir = traitlets.Unicode("").tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+    # computed in get_state() for a browser that creates the model; never sent as a change
+    snapshot = traitlets.Dict().tag(sync=True)
+    smoothing = traitlets.Float(0.6).tag(sync=True)
+    x_axis = traitlets.Enum(["step", "relative", "wall"], "step").tag(sync=True)
+    log_y = traitlets.Bool(False).tag(sync=True)
+    ignore_outliers = traitlets.Bool(False).tag(sync=True)
+    tag_filter = traitlets.Unicode("").tag(sync=True)
+    run_filter = traitlets.Unicode("").tag(sync=True)
+    hidden_runs = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    height = traitlets.Int(0).tag(sync=True)
 
-    def __init__(self, logdir: str | os.PathLike[str] = "runs", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        logdir: str | os.PathLike[str] | None = "runs",
+        *,
+        logdir_spec: str | None = None,
+        reload_interval: float = 1.0,
+        tags: str = "",
+        runs: str = "",
+        smoothing: float = 0.6,
+        height: int = 0,
+        **kwargs: Any,
+    ) -> None:
         _check_bundle()
         if isinstance(type(self)._esm, Path):
             # The bundle was built after this module was imported: send its text.
             self._esm = BUNDLE.read_text(encoding="utf-8")
-        super().__init__(logdir=os.fspath(logdir), **kwargs)
-        if not Path(self.logdir).exists():
-            self.status = f"waiting for event files in {self.logdir}"
+        if not 0 <= smoothing < 1:
+            raise ValueError(f"smoothing must be in [0, 1), not {smoothing}")
+        if reload_interval < 0:
+            raise ValueError(f"reload_interval must be >= 0 seconds, not {reload_interval}")
+        if height < 0:
+            raise ValueError(f"height must be >= 0 pixels, not {height}")
+        if logdir_spec:
+            spec = parse_logdir_spec(logdir_spec)
+            self._sources = [Source.open(name, path) for name, path in spec]
+            shown = logdir_spec
+        else:
+            path = os.fspath(logdir if logdir is not None else "runs")
+            self._sources = [Source.open(None, path)]
+            shown = path
+        self.reload_interval = reload_interval
+        self._lock = threading.RLock()
+        self._scalars = ScalarView()
+        self._closed = False
+        self._poller: Poller | None = None
+        # The first read happens before the widget opens: the snapshot sent with the
+        # model carries it, so the first paint needs no further message.
+        self._read()
+        super().__init__(
+            logdir=shown,
+            status=self._status(),
+            tag_filter=_check_regex("tags", tags),
+            run_filter=_check_regex("runs", runs),
+            smoothing=smoothing,
+            height=height,
+            **kwargs,
+        )
+        self.on_msg(self._on_browser_message)
+        if reload_interval > 0 and not in_colab():
+            self._poller = Poller(
+                self.refresh, reload_interval, name=f"tbnb-poller-{self.model_id}"
+            )
+            self._poller.start()
+        if reload_interval > 0:
+            LIVE.add(self)
+        if self.comm is not None:
+            self.comm.on_close(lambda _msg: self._stop())
+
+    # -- reading -------------------------------------------------------------
+
+    def _read(self) -> tuple[dict[str, Any], list[memoryview]] | None:
+        """Reload every source; the delta message for what changed, if anything did."""
+        changed: list[Any] = []
+        new_runs: list[str] = []
+        for source in self._sources:
+            source_changed, source_runs = source.reload()
+            changed.extend(source_changed)
+            new_runs.extend(source_runs)
+        runs_added = self._scalars.add_runs(new_runs)
+        if changed or runs_added:
+            return self._scalars.update(changed)
+        return None
+
+    def refresh(self) -> None:
+        """Read what is new in the logdir(s) now and send it to the browser."""
+        with self._lock:
+            if self._closed:
+                return
+            update = self._read()
+            if update is not None:
+                self.send(*update)
+            self.status = self._status()
+
+    def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "resync":
+            with self._lock:
+                self.send(*self._scalars.snapshot())
+
+    def _status(self) -> dict[str, Any]:
+        problems = [p for s in self._sources for p in s.problems]
+        errors = [s.error for s in self._sources if s.error]
+        nruns = len(self._scalars.runs)
+        if errors:
+            state, message = "error", "; ".join(errors)
+        elif nruns == 0:
+            where = ", ".join(s.path for s in self._sources)
+            state, message = "waiting", f"waiting for event files in {where}"
+        elif self._closed or self.reload_interval == 0:
+            state, message = "stopped", "not reloading" if not self._closed else "closed"
+        else:
+            state, message = "live", ""
+        return {
+            "state": state,
+            "message": message,
+            "last_read": time.time(),
+            "runs": nruns,
+            "points": self._scalars.points,
+            "problems": [
+                {"path": p.path, "offset": p.offset, "message": p.message}
+                for p in problems[-MAX_PROBLEMS_SHOWN:]
+            ],
+            "problem_count": len(problems),
+        }
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """Trait state for the browser; ``snapshot`` is the whole current data."""
+        state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
+        if "snapshot" in state:
+            with self._lock:
+                message, buffers = self._scalars.snapshot()
+            state["snapshot"] = {"message": message, "buffers": buffers}
+        return state
+
+    # -- display -------------------------------------------------------------
+
+    # set by %tbnb, which displays the board itself and also returns it
+    _shown_in_execution: int | None = None
+
+    def _ipython_display_(self, **kwargs: Any) -> None:
+        from IPython.core.getipython import get_ipython
+        from IPython.display import display
+
+        ip = get_ipython()
+        if ip is not None and self._shown_in_execution == ip.execution_count:
+            # `%tbnb ...` as a cell's last line: the magic showed the board already
+            self._shown_in_execution = None
+            return
+        bundle = self._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return
+        data, metadata = bundle
+        display(data, metadata=metadata, raw=True)
+
+    # -- life cycle ----------------------------------------------------------
+
+    @property
+    def live(self) -> bool:
+        """True while a poller thread reloads this board."""
+        return self._poller is not None and self._poller.alive
+
+    def _stop(self) -> None:
+        poller, self._poller = getattr(self, "_poller", None), None
+        if poller is not None:
+            poller.stop()
+        LIVE.discard(self)
+
+    def close(self) -> None:
+        """Stop reloading and close the widget."""
+        self._stop()
+        if hasattr(self, "_lock"):  # else __init__ failed before anything was opened
+            with self._lock:
+                self._closed = True
+                if self.comm is not None:
+                    self.status = self._status()
+        super().close()

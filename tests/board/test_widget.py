@@ -11,7 +11,7 @@ from tbnb.board import widget
 
 
 def test_board_carries_the_built_bundle(tmp_path: Path) -> None:
-    board = tbnb.Board(tmp_path)
+    board = tbnb.Board(tmp_path, reload_interval=0)
     esm = board._esm
     assert len(esm) > 100_000  # the bundle itself, not a path to it
     assert esm == widget.BUNDLE.read_text(encoding="utf-8")
@@ -20,12 +20,13 @@ def test_board_carries_the_built_bundle(tmp_path: Path) -> None:
 
 def test_missing_logdir_says_waiting(tmp_path: Path) -> None:
     missing = tmp_path / "not-yet"
-    board = tbnb.Board(missing)
-    assert board.status == f"waiting for event files in {missing}"
+    board = tbnb.Board(missing, reload_interval=0)
+    assert board.status["state"] == "waiting"
+    assert board.status["message"] == f"waiting for event files in {missing}"
 
 
 def test_display_bundle_is_a_widget_view(tmp_path: Path) -> None:
-    board = tbnb.Board(tmp_path)
+    board = tbnb.Board(tmp_path, reload_interval=0)
     bundle = board._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     view = data["application/vnd.jupyter.widget-view+json"]

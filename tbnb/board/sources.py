@@ -1,0 +1,81 @@
+"""The logdirs a board reads: one `Logdir` each, run names prefixed for --logdir_spec."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tbnb.events import Logdir, Problem, ScalarSeries
+
+SCALARS = "scalars"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def parse_logdir_spec(spec: str) -> list[tuple[str | None, str]]:
+    """``"name1:path1,name2:path2"`` -> ``[(name1, path1), (name2, path2)]``.
+
+    As TensorBoard reads it: an entry without a name (a bare path, a URL such as
+    ``s3://b/runs``, a Windows drive path) keeps its run names unprefixed.
+    """
+    out: list[tuple[str | None, str]] = []
+    for part in spec.split(","):
+        entry = part.strip()
+        if not entry:
+            continue
+        if ":" in entry and not _URL.match(entry) and not _DRIVE.match(entry):
+            name, path = entry.split(":", 1)
+            if not name or not path:
+                raise ValueError(f"--logdir_spec entry {entry!r} is not name:path")
+            out.append((name, path))
+        else:
+            out.append((None, entry))
+    if not out:
+        raise ValueError("--logdir_spec is empty")
+    names = [n for n, _ in out if n is not None]
+    if len(set(names)) != len(names):
+        raise ValueError(f"--logdir_spec names must differ: {spec!r}")
+    return out
+
+
+@dataclass
+class Source:
+    """One logdir, or the error that keeps it from being read."""
+
+    name: str | None
+    path: str
+    logdir: Logdir | None
+    error: str | None = None
+    _runs: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, name: str | None, path: str) -> Source:
+        try:
+            return cls(name, path, Logdir(path))
+        except Exception as err:  # a bad URL or a missing fsspec backend: shown in the board
+            return cls(name, path, None, f"cannot read {path}: {err}")
+
+    def run_name(self, run: str) -> str:
+        if self.name is None:
+            return run
+        return self.name if run == "." else f"{self.name}/{run}"
+
+    def reload(self) -> tuple[list[tuple[str, str, ScalarSeries, int]], list[str]]:
+        """Read what is new: changed scalar series (run, tag, series, dirty_from), new runs."""
+        if self.logdir is None:
+            return [], []
+        changes = self.logdir.reload()
+        changed = []
+        for (run, kind, tag), change in changes.series.items():
+            if kind == SCALARS:
+                series = self.logdir.scalars(run, tag)
+                changed.append((self.run_name(run), tag, series, change.start))
+        new = sorted(
+            self.run_name(r) for r in changes.new_runs if self.run_name(r) not in self._runs
+        )
+        self._runs.update(new)
+        return changed, new
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.logdir.problems if self.logdir is not None else []

@@ -1,0 +1,156 @@
+"""The board's data path: first state in the snapshot, then deltas as binary buffers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tbnb
+from tbnb.board.protocol import decode
+from tests.board.conftest import Recorder, write_scalars
+
+
+def _series(message: dict[str, Any], buffers: list[Any], run: str, tag: str) -> dict[str, Any]:
+    (delta,) = [d for d in message["scalars"] if d["run"] == run and d["tag"] == tag]
+    return {k: decode(delta[k], buffers) for k in ("step", "wall_time", "value")} | {
+        "start": delta["start"],
+        "total": delta["total"],
+    }
+
+
+def test_snapshot_carries_what_was_written(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    write_scalars(tmp_path, "exp1", "Loss/train", range(100), lambda s: 1.0 / (s + 1))
+    write_scalars(tmp_path, "exp2", "Loss/train", range(50), lambda s: 2.0 * s)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    snap = board.get_state()["snapshot"]
+    message = snap["message"]
+    assert message["full"] is True
+    assert message["runs"] == ["exp1", "exp2"]
+    s1 = _series(message, snap["buffers"], "exp1", "Loss/train")
+    np.testing.assert_array_equal(s1["step"], np.arange(100))
+    np.testing.assert_allclose(s1["value"], 1.0 / (np.arange(100) + 1), rtol=1e-6)
+    s2 = _series(message, snap["buffers"], "exp2", "Loss/train")
+    np.testing.assert_allclose(s2["value"], 2.0 * np.arange(50))
+    assert board.status["state"] == "stopped"
+    assert board.status["points"] == 150
+    assert board.status["runs"] == 2
+
+
+def test_delta_bytes_grow_with_new_points_not_history(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    write_scalars(tmp_path, "run", "acc", range(20_000), lambda s: np.sin(s / 100))
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    rec = Recorder(board)
+    history = sum(b.nbytes for b in board.get_state()["snapshot"]["buffers"])
+    write_scalars(tmp_path, "run", "acc", range(20_000, 20_010), lambda s: 5.0)
+    board.refresh()
+    (message, buffers) = rec.messages[-1]
+    delta = _series(message, buffers, "run", "acc")
+    assert delta["total"] == 20_010
+    assert delta["start"] > 0  # only the tail is resent
+    assert 5.0 in delta["value"]  # the new extreme is shown
+    assert rec.nbytes() < 1_000
+    assert rec.nbytes() < history / 20
+    assert message["seq"] == board.get_state()["snapshot"]["message"]["seq"]
+
+
+def test_purge_resends_from_the_purged_step(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    write_scalars(tmp_path, "run", "loss", range(100), lambda s: 1.0)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    rec = Recorder(board)
+    # a restarted job writes steps 50.. again: TensorBoard drops the old 50..99
+    write_scalars(tmp_path, "run", "loss", range(50, 60), lambda s: 2.0)
+    board.refresh()
+    message, buffers = rec.messages[-1]
+    delta = _series(message, buffers, "run", "loss")
+    assert delta["start"] == 50
+    assert delta["total"] == 60
+    np.testing.assert_array_equal(delta["step"], np.arange(50, 60))
+    snap = board.get_state()["snapshot"]
+    whole = _series(snap["message"], snap["buffers"], "run", "loss")
+    np.testing.assert_array_equal(whole["step"], np.arange(60))
+
+
+def test_resync_request_gets_a_full_update(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    write_scalars(tmp_path, "run", "loss", range(10))
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    rec = Recorder(board)
+    board._on_browser_message(board, {"type": "resync"}, [])
+    message, buffers = rec.messages[-1]
+    assert message["full"] is True
+    assert len(_series(message, buffers, "run", "loss")["step"]) == 10
+
+
+def test_missing_logdir_waits_then_shows_runs(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    logdir = tmp_path / "later"
+    board = tbnb.Board(logdir, reload_interval=0)
+    boards.append(board)
+    assert board.status["state"] == "waiting"
+    assert board.status["message"] == f"waiting for event files in {logdir}"
+    rec = Recorder(board)
+    write_scalars(logdir, "exp", "x", range(3))
+    board.refresh()
+    assert board.status["runs"] == 1
+    assert rec.messages[-1][0]["runs"] == ["exp"]
+
+
+def test_poller_reads_while_a_writer_writes(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    board = tbnb.Board(tmp_path, reload_interval=0.05)
+    boards.append(board)
+    assert board.live
+    write_scalars(tmp_path, "exp", "x", range(25))
+    deadline = time.monotonic() + 10
+    while board.status.get("points") != 25 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert board.status["points"] == 25
+    assert board.status["state"] == "live"
+
+
+def test_close_stops_the_thread(tmp_path: Path) -> None:
+    board = tbnb.Board(tmp_path, reload_interval=0.05)
+    name = f"tbnb-poller-{board.model_id}"
+    assert name in [t.name for t in threading.enumerate()]
+    board.close()
+    assert name not in [t.name for t in threading.enumerate()]
+    assert not board.live
+
+
+def test_logdir_spec_prefixes_runs(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    write_scalars(tmp_path / "a", "exp", "loss", range(5))
+    write_scalars(tmp_path / "b", ".", "loss", range(7))
+    board = tbnb.Board(logdir_spec=f"lr1:{tmp_path / 'a'},lr2:{tmp_path / 'b'}", reload_interval=0)
+    boards.append(board)
+    message = board.get_state()["snapshot"]["message"]
+    assert message["runs"] == ["lr1/exp", "lr2"]
+    assert {d["run"]: d["total"] for d in message["scalars"]} == {"lr1/exp": 5, "lr2": 7}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"smoothing": 1.0}, "smoothing"),
+        ({"reload_interval": -1}, "reload_interval"),
+        ({"tags": "("}, "not a valid regular expression"),
+        ({"height": -5}, "height"),
+    ],
+)
+def test_bad_options_are_clear_errors(tmp_path: Path, kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        tbnb.Board(tmp_path, **kwargs)
+
+
+def test_unreadable_url_is_an_error_state(boards: list[tbnb.Board]) -> None:
+    board = tbnb.Board("nosuchproto://bucket/runs", reload_interval=0)
+    boards.append(board)
+    assert board.status["state"] == "error"
+    assert "nosuchproto://bucket/runs" in board.status["message"]
