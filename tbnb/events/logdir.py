@@ -58,11 +58,18 @@ class Logdir:
 
     Call :meth:`reload` to read what was written since the last call; it never raises
     for bad files and returns a :class:`Changes`. Problems are in :attr:`problems`.
+    ``storage_options`` go to fsspec for URLs (e.g. ``{"endpoint_url": ...}`` for s3).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, chunk_bytes: int = CHUNK) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        storage_options: dict[str, Any] | None = None,
+        chunk_bytes: int = CHUNK,
+    ) -> None:
         self.path = os.fspath(path)
-        self._source: Source = open_source(path)
+        self._source: Source = open_source(path, storage_options)
         self._runs: dict[str, Run] = {}
         self._projectors: dict[str, _Projector] = {}
         self._problems: list[Problem] = []

@@ -167,11 +167,13 @@ class FsspecSource:
         return normalize_rel(rel) is not None
 
 
-def open_source(path: str | os.PathLike[str]) -> Source:
+def open_source(
+    path: str | os.PathLike[str], storage_options: dict[str, Any] | None = None
+) -> Source:
     """A LocalSource for paths and file:// URLs, an FsspecSource for other URLs."""
     s = os.fspath(path)
     if "://" in s and not s.startswith("file://"):
-        return FsspecSource(s)
+        return FsspecSource(s, **(storage_options or {}))
     if s.startswith("file://"):
         s = s[len("file://") :]
     return LocalSource(s)

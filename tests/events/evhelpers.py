@@ -66,10 +66,10 @@ def scalar_file(path: Path, tag: str, steps: Iterable[int], *, base: float = 0.0
 
 
 __all__ = [
-    "masked_crc32c",
     "CORPUS",
     "event_pb2",
     "frame",
+    "masked_crc32c",
     "scalar_event",
     "scalar_file",
     "start_event",

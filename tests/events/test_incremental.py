@@ -1,0 +1,119 @@
+"""reload() reads only new bytes and reports what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from evhelpers import frame, scalar_event, version_event, write_records
+
+from tbnb.events import Logdir, SeriesChange
+from tbnb.events.source import LocalSource
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
+    log: list[tuple[str, int, int]] = []
+    real = LocalSource.read
+
+    def spy(self: LocalSource, run: str, name: str, start: int, end: int) -> bytes:
+        log.append((f"{run}/{name}", start, end))
+        return real(self, run, name, start, end)
+
+    monkeypatch.setattr(LocalSource, "read", spy)
+    return log
+
+
+def test_reload_reads_only_new_bytes(logdir: Path, reads: list[tuple[str, int, int]]) -> None:
+    path = logdir / "run" / "events.out.tfevents.1"
+    first = write_records(path, [version_event()] + [scalar_event("a", s, s) for s in range(100)])
+    ld = Logdir(logdir)
+    ch = ld.reload()
+    assert ch.new_runs == ["run"]
+    assert ch.new_tags == {"run": {"scalars": ["a"]}}
+    assert ch.series == {("run", "scalars", "a"): SeriesChange(0, 100)}
+    assert reads == [("run/events.out.tfevents.1", 0, len(first))]
+    reads.clear()
+    assert not ld.reload() and reads == []
+    more = write_records(path, [scalar_event("a", s, s) for s in range(100, 105)], append=True)
+    ch = ld.reload()
+    assert reads == [("run/events.out.tfevents.1", len(first), len(first) + len(more))]
+    assert ch.new_runs == [] and ch.new_tags == {}
+    assert ch.series == {("run", "scalars", "a"): SeriesChange(100, 5)}
+    assert ld.scalars("run", "a").step.tolist() == list(range(105))
+
+
+def test_purge_is_reported_as_earlier_start(logdir: Path) -> None:
+    path = logdir / "events.out.tfevents.1"
+    write_records(path, [scalar_event("a", s, s) for s in range(10)])
+    ld = Logdir(logdir)
+    ld.reload()
+    write_records(path, [scalar_event("a", s, -s) for s in (4, 5)], append=True)
+    ch = ld.reload()
+    # points 0..3 unchanged; from index 4 on the series is new (2 points)
+    assert ch.series == {(".", "scalars", "a"): SeriesChange(4, 2)}
+
+
+def test_partial_record_is_reread_after_completion(logdir: Path, reads: list) -> None:
+    path = logdir / "events.out.tfevents.1"
+    blob = frame(version_event()) + frame(scalar_event("a", 1, 1.0))
+    path.write_bytes(blob[:-3])
+    ld = Logdir(logdir)
+    ld.reload()
+    with path.open("ab") as f:
+        f.write(blob[-3:])
+    reads.clear()
+    ch = ld.reload()
+    assert reads == [("./events.out.tfevents.1", len(frame(version_event())), len(blob))]
+    assert ch.series == {(".", "scalars", "a"): SeriesChange(0, 1)}
+
+
+def test_new_file_and_new_run_appear(logdir: Path) -> None:
+    write_records(logdir / "a" / "events.out.tfevents.1", [scalar_event("x", 1, 1)])
+    ld = Logdir(logdir)
+    ld.reload()
+    write_records(logdir / "b" / "events.out.tfevents.1", [scalar_event("y", 1, 1)])
+    write_records(logdir / "a" / "events.out.tfevents.2", [scalar_event("z", 1, 1)])
+    ch = ld.reload()
+    assert ch.new_runs == ["b"]
+    assert ch.new_tags == {"a": {"scalars": ["z"]}, "b": {"scalars": ["y"]}}
+
+
+def test_large_file_read_in_chunks(logdir: Path) -> None:
+    events = [version_event()] + [scalar_event("a", s, s) for s in range(5000)]
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir, chunk_bytes=4096)
+    ld.reload()
+    assert ld.scalars(".", "a").step.tolist() == list(range(5000))
+    assert ld.problems == []
+
+
+def test_record_larger_than_chunk(logdir: Path) -> None:
+    big = "t" * 20000
+    events = [scalar_event(big, 1, 1.0), scalar_event("a", 2, 2.0)]
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir, chunk_bytes=4096)
+    ld.reload()
+    assert ld.tags(".")["scalars"] == sorted([big, "a"]) and ld.problems == []
+
+
+def test_to_pandas(logdir: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    write_records(
+        logdir / "r1" / "events.out.tfevents.1", [scalar_event("a", s, s) for s in range(3)]
+    )
+    write_records(logdir / "r2" / "events.out.tfevents.1", [scalar_event("b", 7, 0.5, 5.0)])
+    ld = Logdir(logdir)
+    ld.reload()
+    df = ld.to_pandas("scalars")
+    assert list(df.columns) == ["run", "tag", "step", "wall_time", "value"]
+    assert df["run"].tolist() == ["r1"] * 3 + ["r2"]
+    assert df["step"].tolist() == [0, 1, 2, 7] and df["step"].dtype == "int64"
+    assert df.iloc[3].to_dict() == {
+        "run": "r2",
+        "tag": "b",
+        "step": 7,
+        "wall_time": 5.0,
+        "value": 0.5,
+    }
+    assert isinstance(Logdir(logdir).to_pandas(), pd.DataFrame)

@@ -1,0 +1,78 @@
+"""fsspec URLs: memory:// and S3 (moto's server on 127.0.0.1), read incrementally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from evhelpers import frame, scalar_event, version_event
+
+from tbnb.events import Logdir, SeriesChange
+
+fsspec = pytest.importorskip("fsspec")
+
+
+def _blob(steps: range) -> bytes:
+    return b"".join(frame(scalar_event("a", s, s / 2)) for s in steps)
+
+
+def test_memory_filesystem_incremental() -> None:
+    fs = fsspec.filesystem("memory")
+    root = "/tbnb-test-logs"
+    if fs.exists(root):
+        fs.rm(root, recursive=True)
+    first = frame(version_event()) + _blob(range(200))
+    fs.pipe(f"{root}/run/events.out.tfevents.1", first)
+    ld = Logdir(f"memory://{root}")
+    ch = ld.reload()
+    assert ch.new_runs == ["run"] and ld.problems == []
+    assert ld.scalars("run", "a").step.tolist() == list(range(200))
+    fs.pipe(f"{root}/run/events.out.tfevents.1", first + _blob(range(200, 210)))
+    ch = ld.reload()
+    assert ch.series == {("run", "scalars", "a"): SeriesChange(200, 10)}
+    fs.rm(root, recursive=True)
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[dict[str, Any]]:
+    moto_server = pytest.importorskip("moto.server")
+    pytest.importorskip("s3fs")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    opts = {
+        "endpoint_url": f"http://{host}:{port}",
+        "key": "testing",
+        "secret": "testing",
+        "client_kwargs": {"region_name": "us-east-1"},
+    }
+    try:
+        yield opts
+    finally:
+        server.stop()
+
+
+def test_s3_incremental(s3: dict[str, Any]) -> None:
+    import boto3
+    import s3fs
+
+    boto3.client(
+        "s3",
+        endpoint_url=s3["endpoint_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    ).create_bucket(Bucket="logs-bucket")
+    fs = s3fs.S3FileSystem(**s3)
+    first = frame(version_event()) + _blob(range(100))
+    fs.pipe("logs-bucket/exp/run1/events.out.tfevents.1", first)
+    ld = Logdir("s3://logs-bucket/exp", storage_options=s3)
+    ld.reload()
+    assert ld.runs() == ["run1"] and ld.problems == []
+    assert ld.scalars("run1", "a").value.tolist() == [s / 2 for s in range(100)]
+    fs.pipe("logs-bucket/exp/run1/events.out.tfevents.1", first + _blob(range(100, 103)))
+    ch = ld.reload()
+    assert ch.series == {("run1", "scalars", "a"): SeriesChange(100, 3)}
+    fs.pipe("logs-bucket/exp/run2/events.out.tfevents.1", _blob(range(3)))
+    assert ld.reload().new_runs == ["run2"]
