@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import math
 import os
 import shutil
 import subprocess
@@ -77,6 +76,329 @@ def corpus(steps: int) -> Path:
     return root
 
 
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--generate-only":
-    corpus(int(sys.argv[2]))
-    sys.exit(0)
+# ---------------------------------------------------------------- measurements
+def _proc_rss(pid: int | str = "self") -> int:
+    """Resident set size in bytes (Linux /proc), 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _rss() -> int:
+    return _proc_rss()
+
+
+def measure_tbnb(path: str) -> dict[str, float]:
+    """Full load in this (fresh) process: seconds, points, RSS growth."""
+    from tbnb.events import Logdir
+
+    gc.collect()
+    rss0 = _rss()
+    ld = Logdir(path)
+    t0 = time.perf_counter()
+    ld.reload()
+    secs = time.perf_counter() - t0
+    gc.collect()
+    rss1 = _rss()
+    points = sum(len(ld.scalars(r, t)) for r in ld.runs() for t in ld.tags(r)["scalars"])
+    assert not ld.problems, ld.problems[:3]
+    return {"seconds": secs, "points": points, "rss_growth": rss1 - rss0}
+
+
+def _child(func: str, *args: str) -> dict[str, float]:
+    """Run ``func`` of this module in a fresh interpreter; return its JSON result."""
+    import json
+
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import bench_reader as b; "
+        f"print(json.dumps(b.{func}(*{list(args)!r})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=HERE.parent
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def prefix_copy(src_dir: Path, n_events: int, dst_dir: Path) -> int:
+    """Copy the first ``n_events`` records of each run's file (a subset corpus)."""
+    import struct
+
+    total = 0
+    for run in sorted(p for p in src_dir.iterdir() if p.is_dir())[:1]:
+        (f,) = list(run.iterdir())
+        raw = f.read_bytes()
+        p = 0
+        for _ in range(n_events):
+            if p >= len(raw):
+                break
+            (length,) = struct.unpack_from("<Q", raw, p)
+            p += length + 16
+            total += 1
+        out = dst_dir / run.name
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f.name).write_bytes(raw[:p])
+    return total
+
+
+def measure_event_accumulator(path: str) -> dict[str, float]:
+    from tensorboard.backend.event_processing.event_multiplexer import EventMultiplexer
+
+    t0 = time.perf_counter()
+    mux = EventMultiplexer(size_guidance={"scalars": 0})  # 0 = keep all
+    mux.AddRunsFromDirectory(path)
+    mux.Reload()
+    secs = time.perf_counter() - t0
+    points = 0
+    for run, tags in mux.Runs().items():
+        for tag in tags.get("scalars", []):
+            points += len(mux.Scalars(run, tag))
+    return {"seconds": secs, "points": points}
+
+
+def measure_tbparse(path: str) -> dict[str, float]:
+    from tbparse import SummaryReader
+
+    t0 = time.perf_counter()
+    df = SummaryReader(path, pivot=False, extra_columns={"dir_name"}).scalars
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "points": len(df)}
+
+
+def measure_data_server(path: str, expected_points: int, checksum: bool) -> dict[str, float]:
+    """Time until tensorboard-data-server (keeping all scalars) serves every point."""
+    import grpc
+    import tensorboard_data_server
+    from tensorboard.data.proto import data_provider_pb2 as pb
+    from tensorboard.data.proto import data_provider_pb2_grpc as pbg
+
+    binary = tensorboard_data_server.server_binary()
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file = Path(tmp) / "port"
+        args = [
+            binary,
+            "--logdir",
+            path,
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--reload",
+            "once",
+            "--samples-per-plugin",
+            "scalars=all",
+            "--host",
+            "127.0.0.1",
+        ]
+        args.append("--checksum" if checksum else "--no-checksum")
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while not port_file.exists() or not port_file.read_text().strip():
+                time.sleep(0.002)
+            port = int(port_file.read_text())
+            chan = grpc.insecure_channel(
+                f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", -1)]
+            )
+            stub = pbg.TensorBoardDataProviderStub(chan)
+            req = pb.ListScalarsRequest(experiment_id="")
+            req.plugin_filter.plugin_name = "scalars"
+            want_max = None
+            while True:
+                resp = stub.ListScalars(req)
+                maxes = [t.metadata.max_step for r in resp.runs for t in r.tags]
+                n_tags = len(maxes)
+                if want_max is None and n_tags:
+                    want_max = expected_points
+                if n_tags and sum(m + 1 for m in maxes) >= expected_points:
+                    break
+                time.sleep(0.01)
+            secs = time.perf_counter() - t0
+            rss = _proc_rss(proc.pid)
+            # check: read every point back
+            rreq = pb.ReadScalarsRequest(experiment_id="")
+            rreq.plugin_filter.plugin_name = "scalars"
+            rreq.downsample.num_points = 10**9
+            got = 0
+            for r in resp.runs:
+                rreq.run_tag_filter.runs.names.append(r.run_name)
+                for t in r.tags:
+                    if t.tag_name not in rreq.run_tag_filter.tags.names:
+                        rreq.run_tag_filter.tags.names.append(t.tag_name)
+            for rd in stub.ReadScalars(rreq).runs:
+                for td in rd.tags:
+                    got += len(td.data.step)
+            chan.close()
+        finally:
+            proc.kill()
+            proc.wait()
+    return {"seconds": secs, "points": got, "rss": rss}
+
+
+def thousand_runs(root: Path) -> Path:
+    d = root / "runs1000"
+    if (d / ".complete").exists():
+        return d
+    import struct
+
+    from tensorboard.compat.proto import event_pb2
+    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
+
+    def rec(data: bytes) -> bytes:
+        h = struct.pack("<Q", len(data))
+        return (
+            h + struct.pack("<I", masked_crc32c(h)) + data + struct.pack("<I", masked_crc32c(data))
+        )
+
+    blob = b""
+    for s in range(10):
+        ev = event_pb2.Event(wall_time=1e9 + s, step=s)
+        ev.summary.value.add(tag="loss", simple_value=s / 10)
+        blob += rec(ev.SerializeToString())
+    for i in range(1000):
+        run = d / f"run{i:04d}"
+        run.mkdir(parents=True, exist_ok=True)
+        (run / "events.out.tfevents.1.host").write_bytes(blob)
+    (d / ".complete").write_text("ok\n")
+    return d
+
+
+def measure_noop_and_append(root: Path, big_file: Path) -> dict[str, float]:
+
+    from tbnb.events import Logdir
+
+    out: dict[str, float] = {}
+    d = thousand_runs(root)
+    ld = Logdir(d)
+    ld.reload()
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        ch = ld.reload()
+        times.append(time.perf_counter() - t0)
+        assert not ch
+    out["noop_1000_runs"] = sorted(times)[2]
+
+    # appending k events to a file already read: time ~ k, not file size
+    import struct
+
+    from tensorboard.compat.proto import event_pb2
+    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
+
+    def rec(data: bytes) -> bytes:
+        h = struct.pack("<Q", len(data))
+        return (
+            h + struct.pack("<I", masked_crc32c(h)) + data + struct.pack("<I", masked_crc32c(data))
+        )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, src in (("small", None), ("big", big_file)):
+            run = Path(tmp) / label
+            run.mkdir()
+            f = run / "events.out.tfevents.1.host"
+            if src is None:
+                f.write_bytes(b"")
+            else:
+                shutil.copyfile(src, f)
+            ld = Logdir(run)
+            ld.reload()
+            step = 10**6
+            for k in (10, 1000, 100000):
+                blob = bytearray()
+                for i in range(k):
+                    ev = event_pb2.Event(wall_time=2e9 + i, step=step + i)
+                    ev.summary.value.add(tag=TAGS[i % len(TAGS)], simple_value=i / 3)
+                    blob += rec(ev.SerializeToString())
+                step += k
+                with f.open("ab") as fh:
+                    fh.write(blob)
+                t0 = time.perf_counter()
+                ld.reload()
+                out[f"append_{label}_{k}"] = time.perf_counter() - t0
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small corpus (seconds)")
+    ap.add_argument(
+        "--subset",
+        type=int,
+        default=100_000,
+        help="events per loader for EventAccumulator/tbparse (extrapolated)",
+    )
+    ap.add_argument("--generate-only", type=int, metavar="STEPS", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.generate_only:
+        corpus(args.generate_only)
+        return
+    steps = 2_000 if args.quick else 100_000
+    root = corpus(steps)
+    files = sorted(root.glob("*/*tfevents*"))
+    size = sum(f.stat().st_size for f in files)
+    n_events = N_RUNS * len(TAGS) * steps
+    print(f"corpus: {root} ({len(files)} files, {size / 1e6:.0f} MB, {n_events:,} scalar events)")
+
+    tb = _child("measure_tbnb", str(root))
+    assert tb["points"] == n_events, tb
+    rate = n_events / tb["seconds"]
+    print(
+        f"tbnb full load (all points kept, every CRC verified): {tb['seconds']:.2f} s "
+        f"= {rate / 1e6:.2f} M events/s"
+    )
+    per_point = tb["rss_growth"] / n_events
+    print(
+        f"tbnb RSS growth: {tb['rss_growth'] / 1e6:.0f} MB = {per_point:.1f} bytes/point "
+        f"(target <= 32)"
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.quick:
+            sub, n_sub = str(root), n_events
+        else:
+            n_sub = prefix_copy(root, args.subset, Path(tmp))
+            sub = tmp
+        note = "" if args.quick else f" (on a {n_sub:,}-event subset, extrapolated per event)"
+        ea = _child("measure_event_accumulator", sub)
+        ea_rate = ea["points"] / ea["seconds"]
+        print(
+            f"EventAccumulator (size_guidance scalars=0, keep all){note}: "
+            f"{ea_rate / 1e3:.1f} k events/s -> {n_events / ea_rate:.1f} s for the corpus; "
+            f"tbnb is {rate / ea_rate:.0f}x faster (target >= 50x)"
+        )
+        tp = _child("measure_tbparse", sub)
+        tp_rate = tp["points"] / tp["seconds"]
+        print(
+            f"tbparse SummaryReader{note}: {tp_rate / 1e3:.1f} k events/s -> "
+            f"{n_events / tp_rate:.1f} s; tbnb is {rate / tp_rate:.0f}x faster (target >= 50x)"
+        )
+
+    for checksum in (False, True):
+        try:
+            ds = measure_data_server(str(root), n_events, checksum)
+        except Exception as e:  # binary missing or not runnable here
+            print(f"tensorboard-data-server not measured ({e!r}); the issue's figure is 2.9 s")
+            break
+        flag = "--checksum" if checksum else "default --no-checksum"
+        print(
+            f"tensorboard-data-server (scalars=all, {flag}): {ds['seconds']:.2f} s to serve "
+            f"{ds['points']:,.0f} points, RSS {ds['rss'] / ds['points']:.0f} bytes/point; "
+            f"tbnb/data-server speed ratio {ds['seconds'] / tb['seconds']:.2f}x"
+        )
+
+    ap_ = measure_noop_and_append(CACHE, files[0])
+    print(
+        f"reload() with nothing new, 1,000 runs: {ap_['noop_1000_runs'] * 1e3:.1f} ms "
+        f"(target <= 100 ms)"
+    )
+    for label in ("small", "big"):
+        parts = [f"k={k}: {ap_[f'append_{label}_{k}'] * 1e3:.2f} ms" for k in (10, 1000, 100000)]
+        what = "empty file" if label == "small" else f"{files[0].stat().st_size / 1e6:.0f} MB file"
+        print(f"append k events to an already read {what}: " + ", ".join(parts))
+
+
+if __name__ == "__main__":
+    main()

@@ -120,13 +120,6 @@ def _speculate(buf: np.ndarray, q0: int, end: int, period: list[tuple[int, int]]
     return done
 
 
-def frame(buf: np.ndarray, start: int = 0) -> Framing:
-    """Split ``buf[start:]`` into records; stop before a record that is not complete."""
-    raw = buf.data.cast("B") if isinstance(buf, np.ndarray) else buf
-    raw_bytes = bytes(raw) if not isinstance(raw, bytes) else raw
-    return frame_bytes(raw_bytes, buf, start)
-
-
 def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
     """:func:`frame` with the same data given both as bytes and as a uint8 array."""
     out = Framing()

@@ -56,7 +56,8 @@ class ScalarColumn:
         cap = len(self._step)
         if need <= cap:
             return
-        new = max(need, 2 * cap, 16)
+        # Doubling keeps appends amortized O(1); pages not yet written stay unresident.
+        new = max(2 * need, 2 * cap, 16)
         for name in ("_step", "_wall", "_value"):
             old = getattr(self, name)
             arr = np.empty(new, dtype=old.dtype)
