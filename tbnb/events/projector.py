@@ -38,7 +38,8 @@ class EmbeddingInfo:
 
 
 def _join(run: str, rel: str) -> str | None:
-    if not rel:
+    """``rel`` (relative to the run) as a path relative to the logdir; None if absolute."""
+    if not rel or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
         return None
     return normalize_rel(rel if run == "." else f"{run}/{rel}")
 

@@ -72,6 +72,7 @@ class LocalSource:
             out.errors.append((self.root, "log directory does not exist or is not a directory"))
             return out
         stack = [(self.root, ".")]
+        seen = {os.path.realpath(self.root)}
         while stack:
             path, rel = stack.pop()
             try:
@@ -83,7 +84,11 @@ class LocalSource:
                 for entry in it:
                     name = entry.name
                     try:
-                        if entry.is_dir(follow_symlinks=False):
+                        if entry.is_dir():
+                            real = os.path.realpath(entry.path)
+                            if real in seen:  # a symlink loop or a second link
+                                continue
+                            seen.add(real)
                             child = name if rel == "." else f"{rel}/{name}"
                             stack.append((entry.path, child))
                         elif is_event_file(name):

@@ -69,6 +69,12 @@ class ScalarColumn:
         if self.n == 0 or self._step[self.n - 1] < step:
             return False
         cut = int(np.searchsorted(self._step[: self.n], step, side="left"))
+        # Fresh arrays, so that series handed out earlier never change under a reader.
+        for name in ("_step", "_wall", "_value"):
+            old = getattr(self, name)
+            arr = np.empty(len(old), dtype=old.dtype)
+            arr[:cut] = old[:cut]
+            setattr(self, name, arr)
         self.n = cut
         self.dirty_from = min(self.dirty_from, cut)
         return True
@@ -95,7 +101,7 @@ class ScalarColumn:
             self._value = self._value[: self.n].copy()
 
     def series(self) -> ScalarSeries:
-        """Read-only views of the current points."""
+        """Read-only views of the current points; later reloads never modify them."""
         s = self._step[: self.n]
         w = self._wall[: self.n]
         v = self._value[: self.n]

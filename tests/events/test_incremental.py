@@ -117,3 +117,27 @@ def test_to_pandas(logdir: Path) -> None:
         "value": 0.5,
     }
     assert isinstance(Logdir(logdir).to_pandas(), pd.DataFrame)
+
+
+def test_series_handed_out_do_not_change(logdir: Path) -> None:
+    path = logdir / "events.out.tfevents.1"
+    write_records(path, [scalar_event("a", s, s) for s in range(10)])
+    ld = Logdir(logdir)
+    ld.reload()
+    old = ld.scalars(".", "a")
+    write_records(path, [scalar_event("a", s, -1.0) for s in range(3, 20)], append=True)
+    ld.reload()
+    assert old.value.tolist() == [float(s) for s in range(10)]
+    assert ld.scalars(".", "a").value.tolist() == [0.0, 1.0, 2.0] + [-1.0] * 17
+
+
+def test_symlinked_run_directories_are_followed(tmp_path: Path) -> None:
+    real = tmp_path / "elsewhere" / "run"
+    write_records(real / "events.out.tfevents.1", [scalar_event("a", 1, 1.0)])
+    logdir = tmp_path / "logs"
+    logdir.mkdir()
+    (logdir / "linked").symlink_to(real, target_is_directory=True)
+    (logdir / "loop").symlink_to(logdir, target_is_directory=True)
+    ld = Logdir(logdir)
+    ld.reload()
+    assert ld.runs() == ["linked"]
