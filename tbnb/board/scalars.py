@@ -16,6 +16,12 @@ import numpy.typing as npt
 from tbnb.board.protocol import Buffers
 from tbnb.compute.downsample import MAX_BUCKETS, Downsampler, bucket_picks
 
+# Buckets of all series together: a board of a few series draws each with up to
+# MAX_BUCKETS buckets; one of 2,000 series (100 runs x 20 tags) gets MIN_BUCKETS each,
+# so the state a browser receives stays a few MB at most.
+BUDGET = 131_072
+MIN_BUCKETS = 64
+
 
 class Series(Protocol):
     @property
@@ -37,6 +43,7 @@ class ScalarView:
     """The downsampled scalars a board's browsers hold."""
 
     max_buckets: int = MAX_BUCKETS
+    budget: int = BUDGET
     runs: list[str] = field(default_factory=list)
     seq: int = 0  # of the last delta made (js/src/protocol.ts, UpdateMessage.seq)
     _held: dict[tuple[str, str], _Held] = field(default_factory=dict)
@@ -59,11 +66,13 @@ class ScalarView:
         """Deltas for ``(run, tag, series, dirty_from)`` that changed, as one message."""
         buffers = Buffers()
         deltas = []
+        count = len(self._held) + sum((r, t) not in self._held for r, t, _, _ in changed)
+        buckets = max(min(self.budget // max(count, 1), self.max_buckets), MIN_BUCKETS)
         for run, tag, series, dirty_from in changed:
             key = (run, tag)
             held = self._held.get(key)
             if held is None:
-                held = self._held[key] = _Held(Downsampler(self.max_buckets))
+                held = self._held[key] = _Held(Downsampler(buckets))
             self._series[key] = series
             start, idx = held.down.update(series.value, dirty_from)
             held.n = len(series.value)
