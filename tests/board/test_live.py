@@ -170,3 +170,11 @@ def test_many_series_share_a_point_budget() -> None:
     per_series_many = sum(b.nbytes for b in many_buffers) / 100
     assert per_series_many <= 3 * 8 * 2 * MIN_BUCKETS
     assert per_series_few > 4 * per_series_many
+
+
+def test_browser_closing_the_widget_stops_the_thread(tmp_path: Path) -> None:
+    board = tbnb.Board(tmp_path, reload_interval=0.05)
+    assert board.live
+    board.comm.handle_close({"content": {"data": {}}})  # as a comm_close from the browser
+    assert not board.live
+    assert not [t for t in threading.enumerate() if t.name.startswith("tbnb-poller")]
