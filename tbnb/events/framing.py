@@ -4,8 +4,10 @@ A record is ``uint64 length | uint32 masked_crc(length) | data | uint32 masked_c
 Records are walked one by one until the lengths repeat with some period (a training
 loop writes the same tags in the same order); then whole periods are accepted at once
 by comparing each slot's 12-byte header (length and its CRC) across all later periods
-with numpy, which checks those length CRCs too. A header whose CRC fails is reported
-and the buffer is scanned (vectorized) for the next header whose CRC verifies.
+with numpy, which checks those length CRCs too. When no period is found, detection is
+retried with exponential backoff so that irregular files are walked at full speed.
+A header whose CRC fails is reported and the buffer is scanned (vectorized) for the
+next header whose CRC verifies.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ OVERHEAD = HEADER + FOOTER
 # Larger lengths are treated as corruption rather than waited for.
 MAX_RECORD = 1 << 31
 MAX_PERIOD = 32
+# Shorter periodic stretches are left to the length-grouped path.
+MIN_PERIODS = 8
 _HDR = struct.Struct("<QI")
 
 
 @dataclass(frozen=True)
-class Single:
-    """One record: its start in the buffer and its data length."""
+class Loose:
+    """Consecutive records without a detected period: their starts and data lengths."""
 
-    start: int
-    length: int
+    starts: list[int]
+    lengths: list[int]
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class Strided:
         return self.count * len(self.offsets)
 
 
-Segment = Single | Strided
+Segment = Loose | Strided
 
 
 @dataclass
@@ -63,11 +67,6 @@ class Framing:
     segments: list[Segment] = field(default_factory=list)
     end: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _header_ok(raw: bytes, p: int) -> tuple[int, bool]:
-    length, stored = _HDR.unpack_from(raw, p)
-    return length, crc.masked_crc32c(raw[p : p + 8]) == stored
 
 
 def find_header(buf: np.ndarray, start: int, stop: int) -> int:
@@ -121,21 +120,32 @@ def _speculate(buf: np.ndarray, q0: int, end: int, period: list[tuple[int, int]]
 
 
 def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
-    """:func:`frame` with the same data given both as bytes and as a uint8 array."""
+    """Split ``raw[start:]`` (also given as the uint8 array ``buf``) into records.
+
+    Stops before a record that is not complete yet.
+    """
     out = Framing()
     end = len(raw)
     p = start
-    hist: list[tuple[int, int]] = []
-    skip_detect = 0
+    starts: list[int] = []
+    lens: list[int] = []
+    skip = 0  # records to walk before trying to detect a period again
+    backoff = 1
+
+    def close_loose() -> None:
+        nonlocal starts, lens
+        if starts:
+            out.segments.append(Loose(starts, lens))
+            starts, lens = [], []
+
     while True:
         if end - p < HEADER:
             break
-        length, ok = _header_ok(raw, p)
-        if ok and length > MAX_RECORD:
-            ok = False
+        length, stored = _HDR.unpack_from(raw, p)
+        ok = crc.masked_crc32c(raw[p : p + 8]) == stored and length <= MAX_RECORD
         if not ok:
             out.problems.append((p, "bad record header (length CRC mismatch)"))
-            hist = []
+            close_loose()
             q = find_header(buf, p + 1, end)
             if q < 0:
                 p = max(p + 1, end - HEADER + 1)
@@ -144,39 +154,43 @@ def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
             continue
         if p + length + OVERHEAD > end:
             break  # incomplete record: wait for the writer
-        out.segments.append(Single(p, length))
-        hist.append((p, length))
+        starts.append(p)
+        lens.append(length)
         p += length + OVERHEAD
-        if skip_detect > 0:
-            skip_detect -= 1
+        if skip > 0:
+            skip -= 1
             continue
-        n = len(hist)
-        if n < 2:
-            continue
-        last_len = length
+        n = len(lens)
+        found = False
         for period in range(1, min(MAX_PERIOD, n // 2) + 1):
-            if hist[n - 1 - period][1] != last_len:
+            if (
+                lens[n - 1 - period] != length
+                or lens[n - period :] != lens[n - 2 * period : n - period]
+            ):
                 continue
-            if any(hist[n - 1 - i][1] != hist[n - 1 - period - i][1] for i in range(period)):
-                continue
-            pattern = hist[n - period :]
+            pattern = list(zip(starts[n - period :], lens[n - period :], strict=True))
             k = _speculate(buf, p, end, pattern)
-            if k > 0:
+            if k >= MIN_PERIODS:
                 first = pattern[0][0]
                 stride = p - first
+                close_loose()
                 out.segments.append(
                     Strided(
                         base=p,
                         stride=stride,
                         count=k,
-                        offsets=tuple(s - first for s, _ in pattern),
+                        offsets=tuple(st - first for st, _ in pattern),
                         lengths=tuple(ln for _, ln in pattern),
                     )
                 )
                 p += k * stride
-                hist = []
-            else:
-                skip_detect = period
+                found = True
             break
+        if found:
+            backoff = 1
+        else:
+            skip = backoff
+            backoff = min(2 * backoff, 1024)
+    close_loose()
     out.end = p
     return out

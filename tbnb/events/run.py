@@ -17,7 +17,7 @@ import numpy.typing as npt
 from tbnb.events import crc, decode
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
-from tbnb.events.framing import Single, Strided, frame_bytes
+from tbnb.events.framing import Loose, Strided, frame_bytes
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
 from tbnb.events.store import PointList, ScalarColumn
 
@@ -30,6 +30,9 @@ ProblemSink = Callable[[str, "int | None", str], None]
 
 LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decode.PR_CURVES)
 MAX_TEMPLATES = 4
+# Loose records are decoded with templates when at least this many share a length.
+MIN_GROUP = 16
+MAX_FAST_LENGTH = 512
 
 
 @dataclass
@@ -47,6 +50,58 @@ class _Fast:
     """Scalar points decoded from one strided segment, per tag, with record ordinals."""
 
     parts: dict[str, list[tuple[I64, I64, F64, F64]]] = field(default_factory=dict)
+
+
+@dataclass
+class _Group:
+    """Records of one length in a batch: columns, starts, and order within the batch."""
+
+    cols: Columns
+    starts: I64
+    ordinals: I64
+    length: int
+
+
+def _strided_groups(
+    buf: npt.NDArray[np.uint8], seg: Strided
+) -> tuple[list[_Group], list[tuple[int, int, int]]]:
+    nslots = len(seg.offsets)
+    j = np.arange(seg.count, dtype=np.int64)
+    groups = []
+    for r, (off, length) in enumerate(zip(seg.offsets, seg.lengths, strict=True)):
+        first = seg.base + off
+        groups.append(
+            _Group(
+                Columns.strided(buf, first, seg.stride, seg.count),
+                first + j * seg.stride,
+                j * nslots + r,
+                length,
+            )
+        )
+    return groups, []
+
+
+def _loose_groups(
+    buf: npt.NDArray[np.uint8], seg: Loose
+) -> tuple[list[_Group], list[tuple[int, int, int]]]:
+    n = len(seg.starts)
+    if n < MIN_GROUP:
+        return [], [(i, seg.starts[i], seg.lengths[i]) for i in range(n)]
+    starts = np.asarray(seg.starts, dtype=np.int64)
+    lens = np.asarray(seg.lengths, dtype=np.int64)
+    order = np.argsort(lens, kind="stable")
+    sl = lens[order]
+    cuts = np.flatnonzero(sl[1:] != sl[:-1]) + 1
+    groups: list[_Group] = []
+    slow: list[tuple[int, int, int]] = []
+    for idx in np.split(order, cuts):
+        length = int(lens[idx[0]])
+        if len(idx) >= MIN_GROUP and length <= MAX_FAST_LENGTH:
+            st = starts[idx]
+            groups.append(_Group(Columns.gathered(buf, st), st, idx, length))
+        else:
+            slow.extend((int(i), seg.starts[i], length) for i in idx)
+    return groups, slow
 
 
 class _Blob:
@@ -105,12 +160,10 @@ class Run:
         for off, msg in fr.problems:
             self._problem(path, base + off, msg)
         for seg in fr.segments:
-            if isinstance(seg, Single):
-                ev = self._checked_event(raw, seg.start, seg.length, path, base)
-                if ev is not None:
-                    self._event(ev, base + seg.start, seg.length, reader)
-            else:
-                self._strided(raw, buf, seg, path=path, base=base, reader=reader)
+            groups, slow = (
+                _loose_groups(buf, seg) if isinstance(seg, Loose) else _strided_groups(buf, seg)
+            )
+            self._batch(raw, groups, slow, path=path, base=base, reader=reader)
         self.flush()
         return fr.end
 
@@ -133,46 +186,51 @@ class Run:
             self.tag_plugin[t.tag] = decode.SCALARS
         return True
 
-    def _strided(
+    def _batch(
         self,
         raw: bytes,
-        buf: npt.NDArray[np.uint8],
-        seg: Strided,
+        groups: list[_Group],
+        slow: list[tuple[int, int, int]],
         *,
         path: str,
         base: int,
         reader: RecordReader,
     ) -> None:
-        nslots = len(seg.offsets)
+        """Decode same-length groups with templates, the rest per record, in file order."""
         fast: dict[str, list[tuple[I64, I64, F64, F64]]] = {}
-        slow: list[tuple[int, int, int]] = []  # (ordinal, start, length)
-        for r, (off, length) in enumerate(zip(seg.offsets, seg.lengths, strict=True)):
-            first = seg.base + off
-            cols = Columns.strided(buf, first, seg.stride, seg.count)
-            rows: I64 = np.arange(seg.count, dtype=np.int64)
+        for g in groups:
+            rows: I64 = np.arange(len(g.starts), dtype=np.int64)
+            cols = g.cols
             for _ in range(MAX_TEMPLATES):
-                s0 = first + int(rows[0]) * seg.stride
-                t = make_template(raw[s0 + 12 : s0 + 12 + length])
+                s0 = int(g.starts[rows[0]])
+                t = make_template(raw[s0 + 12 : s0 + 12 + g.length])
                 if t is None or not self._fast_ok(t):
                     break
                 dec = decode_block(cols, t)
                 good = dec.match & dec.crc_ok
                 bad = np.flatnonzero(dec.match & ~dec.crc_ok)
                 for i in bad[:100]:
-                    at = first + int(rows[i]) * seg.stride
+                    at = int(g.starts[rows[i]])
                     self._problem(path, base + at, "bad data CRC: record skipped")
                 if len(bad) > 100:
                     self._problem(path, None, f"{len(bad) - 100} more records with bad CRC")
                 if good.any():
-                    gi = rows[good]
                     fast.setdefault(t.tag, []).append(
-                        (gi * nslots + r, dec.step[good], dec.wall_time[good], dec.value[good])
+                        (
+                            g.ordinals[rows[good]],
+                            dec.step[good],
+                            dec.wall_time[good],
+                            dec.value[good],
+                        )
                     )
                 rows = rows[~dec.match]
                 if len(rows) == 0:
                     break
-                cols = Columns.gathered(buf, first + rows * seg.stride)
-            slow.extend((int(j) * nslots + r, first + int(j) * seg.stride, length) for j in rows)
+                cols = Columns.gathered(cols.buf, g.starts[rows])
+            slow.extend(
+                (int(o), int(st), g.length)
+                for o, st in zip(g.ordinals[rows], g.starts[rows], strict=True)
+            )
         merged: dict[str, tuple[I64, I64, F64, F64]] = {}
         for tag, parts in fast.items():
             if len(parts) == 1:
@@ -205,14 +263,15 @@ class Run:
             ev = self._checked_event(raw, start, length, path, base)
             if ev is None:
                 continue
-            which = ev.WhichOneof("what")
-            if which == "session_log":
-                for tag in merged:
-                    flush_before(tag, ordinal)
-            elif which == "summary":
-                for v in ev.summary.value:
-                    if v.tag in merged:
-                        flush_before(v.tag, ordinal)
+            if merged:
+                which = ev.WhichOneof("what")
+                if which == "session_log":
+                    for tag in merged:
+                        flush_before(tag, ordinal)
+                elif which == "summary":
+                    for v in ev.summary.value:
+                        if v.tag in merged:
+                            flush_before(v.tag, ordinal)
             self._event(ev, base + start, length, reader)
         for tag in merged:
             flush_before(tag, -1)

@@ -7,7 +7,7 @@ from evhelpers import frame, scalar_event, version_event
 from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c as tb_masked
 
 from tbnb.events import crc
-from tbnb.events.framing import Single, Strided, find_header, frame_bytes
+from tbnb.events.framing import Loose, Strided, find_header, frame_bytes
 
 
 def test_masked_crc_matches_tensorboard() -> None:
@@ -34,14 +34,14 @@ def test_periodic_records_are_found_in_bulk() -> None:
     raw = b"".join(frame(e) for e in events)
     fr = frame_bytes(raw, np.frombuffer(raw, np.uint8))
     assert fr.end == len(raw) and not fr.problems
-    n = sum(s.n_records if isinstance(s, Strided) else 1 for s in fr.segments)
+    n = sum(s.n_records if isinstance(s, Strided) else len(s.starts) for s in fr.segments)
     assert n == len(events)
     assert any(isinstance(s, Strided) and s.count > 10 for s in fr.segments)
     # every record start recovered, in order
     starts: list[int] = []
     for s in fr.segments:
-        if isinstance(s, Single):
-            starts.append(s.start)
+        if isinstance(s, Loose):
+            starts.extend(s.starts)
         else:
             for j in range(s.count):
                 starts.extend(s.base + j * s.stride + o for o in s.offsets)

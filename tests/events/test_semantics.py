@@ -171,3 +171,22 @@ def test_run_discovery(logdir: Path) -> None:
     ld.reload()
     assert ld.runs() == [".", "a/b.c", "emb"]
     assert ld.tags("emb")["embeddings"] == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_irregular_tag_order_matches_reference(logdir: Path, seed: int) -> None:
+    """No period to find: records are grouped by length and decoded with templates."""
+    rng = random.Random(seed)
+    tags = ["loss", "acc", "lr", "grad/norm", "x" * rng.randint(1, 30)]
+    pts: list[tuple[str, int, float]] = []
+    step = 0
+    for _ in range(3000):
+        step += rng.choice([0, 1, 1, 2, 200]) if rng.random() < 0.99 else -rng.randint(0, 300)
+        step = max(step, 0)
+        pts.append((rng.choice(tags), step, float(np.float32(rng.gauss(0, 1)))))
+    events = [version_event()] + [scalar_event(t, s, v, 1e9 + i) for i, (t, s, v) in enumerate(pts)]
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir)
+    ld.reload()
+    assert ld.problems == []
+    assert loaded(ld, ".") == reference(pts)
