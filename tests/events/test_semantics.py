@@ -190,3 +190,21 @@ def test_irregular_tag_order_matches_reference(logdir: Path, seed: int) -> None:
     ld.reload()
     assert ld.problems == []
     assert loaded(ld, ".") == reference(pts)
+
+
+@pytest.mark.parametrize("periodic", [True, False])
+def test_restart_across_varint_widths(logdir: Path, periodic: bool) -> None:
+    """Steps 0..299 then a restart at 50 (up to 99): records of one tag come in two lengths (1- and
+    2-byte step varints), decoded in separate groups and merged back in file order."""
+    rng = random.Random(1)
+    tags = ["a", "bb", "ccc"]
+    pts: list[tuple[str, int, float]] = []
+    for steps in (range(300), range(50, 100)):
+        for s in steps:
+            order = tags if periodic else rng.sample(tags, k=rng.randint(1, 3))
+            pts.extend((t, s, float(s) + 0.5 * len(pts)) for t in order)
+    events = [version_event()] + [scalar_event(t, s, v) for t, s, v in pts]
+    write_records(logdir / "events.out.tfevents.1", events)
+    ld = Logdir(logdir)
+    ld.reload()
+    assert loaded(ld, ".") == reference(pts)
