@@ -13,6 +13,7 @@ next header whose CRC verifies.
 from __future__ import annotations
 
 import struct
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,8 +35,8 @@ _HDR = struct.Struct("<QI")
 class Loose:
     """Consecutive records without a detected period: their starts and data lengths."""
 
-    starts: list[int]
-    lengths: list[int]
+    starts: array[int]  # array('q'): 8 bytes per record
+    lengths: array[int]
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,8 @@ def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
     out = Framing()
     end = len(raw)
     p = start
-    starts: list[int] = []
-    lens: list[int] = []
+    starts = array("q")
+    lens = array("q")
     skip = 0  # records to walk before trying to detect a period again
     backoff = 1
 
@@ -136,7 +137,7 @@ def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
         nonlocal starts, lens
         if starts:
             out.segments.append(Loose(starts, lens))
-            starts, lens = [], []
+            starts, lens = array("q"), array("q")
 
     while True:
         if end - p < HEADER:

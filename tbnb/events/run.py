@@ -87,8 +87,8 @@ def _loose_groups(
     n = len(seg.starts)
     if n < MIN_GROUP:
         return [], [(i, seg.starts[i], seg.lengths[i]) for i in range(n)]
-    starts = np.asarray(seg.starts, dtype=np.int64)
-    lens = np.asarray(seg.lengths, dtype=np.int64)
+    starts = np.frombuffer(seg.starts, dtype=np.int64)
+    lens = np.frombuffer(seg.lengths, dtype=np.int64)
     order = np.argsort(lens, kind="stable")
     sl = lens[order]
     cuts = np.flatnonzero(sl[1:] != sl[:-1]) + 1
@@ -100,7 +100,7 @@ def _loose_groups(
             st = starts[idx]
             groups.append(_Group(Columns.gathered(buf, st), st, idx, length))
         else:
-            slow.extend((int(i), seg.starts[i], length) for i in idx)
+            slow.extend((int(i), int(starts[i]), length) for i in idx)
     return groups, slow
 
 
