@@ -16,14 +16,14 @@ from tbnb.events import Logdir
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from torch.utils.tensorboard import SummaryWriter as TWriter
+    from tensorboardX import SummaryWriter
 
 
 @pytest.fixture(scope="module")
 def real_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     d = tmp_path_factory.mktemp("real")
     rng = np.random.default_rng(0)
-    w = TWriter(str(d))
+    w = SummaryWriter(str(d))
     for step in range(400):
         w.add_scalar("loss", float(rng.standard_normal()), step)
         w.add_scalar("acc", float(rng.random()), step)
