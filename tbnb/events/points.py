@@ -13,7 +13,7 @@ import numpy.typing as npt
 BlobLoader = Callable[[], bytes]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HistogramPoint:
     step: int
     wall_time: float
@@ -27,7 +27,7 @@ class TextPoint:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TensorPoint:
     """A tensor-valued point (pr_curves: [6, thresholds])."""
 
@@ -65,7 +65,7 @@ class AudioPoint:
         return self._load()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Embedding:
     """One projector embedding with its optional metadata and sprite."""
 

@@ -1,8 +1,9 @@
 """One run: its event files (each with a read offset) and its series.
 
-Records are applied in file order. Periodic stretches of records found by the framing
-are decoded per slot with the vectorized scalar templates; everything else (and any
-record that does not fit a template) goes through protobuf, one record at a time.
+Records are applied in file order. Groups of same-length records (slots of a periodic
+stretch, or records sharing a length) are decoded with the vectorized scalar templates;
+everything else (and any record that does not fit a template) goes through protobuf,
+one record at a time.
 """
 
 from __future__ import annotations
@@ -15,24 +16,21 @@ import numpy as np
 import numpy.typing as npt
 
 from tbnb.events import crc, decode
+from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
-from tbnb.events.framing import Loose, Strided, frame_bytes
+from tbnb.events.framing import Loose, frame_bytes
+from tbnb.events.groups import Group, SlowRecord, loose_groups, strided_groups
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
 from tbnb.events.store import PointList, ScalarColumn
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
-# (record offset in file, data length) -> the record's data bytes
-RecordReader = Callable[[int, int], bytes]
 ProblemSink = Callable[[str, "int | None", str], None]
 
 LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decode.PR_CURVES)
 MAX_TEMPLATES = 4
-# Loose records are decoded with templates when at least this many share a length.
-MIN_GROUP = 16
-MAX_FAST_LENGTH = 512
 
 
 @dataclass
@@ -50,90 +48,6 @@ class _Fast:
     """Scalar points decoded from one strided segment, per tag, with record ordinals."""
 
     parts: dict[str, list[tuple[I64, I64, F64, F64]]] = field(default_factory=dict)
-
-
-@dataclass
-class _Group:
-    """Records of one length in a batch: columns, starts, and order within the batch."""
-
-    cols: Columns
-    starts: I64
-    ordinals: I64
-    length: int
-
-
-def _strided_groups(
-    buf: npt.NDArray[np.uint8], seg: Strided
-) -> tuple[list[_Group], list[tuple[int, int, int]]]:
-    nslots = len(seg.offsets)
-    j = np.arange(seg.count, dtype=np.int64)
-    groups = []
-    for r, (off, length) in enumerate(zip(seg.offsets, seg.lengths, strict=True)):
-        first = seg.base + off
-        groups.append(
-            _Group(
-                Columns.strided(buf, first, seg.stride, seg.count),
-                first + j * seg.stride,
-                j * nslots + r,
-                length,
-            )
-        )
-    return groups, []
-
-
-def _loose_groups(
-    buf: npt.NDArray[np.uint8], seg: Loose
-) -> tuple[list[_Group], list[tuple[int, int, int]]]:
-    n = len(seg.starts)
-    if n < MIN_GROUP:
-        return [], [(i, seg.starts[i], seg.lengths[i]) for i in range(n)]
-    starts = np.frombuffer(seg.starts, dtype=np.int64)
-    lens = np.frombuffer(seg.lengths, dtype=np.int64)
-    order = np.argsort(lens, kind="stable")
-    sl = lens[order]
-    cuts = np.flatnonzero(sl[1:] != sl[:-1]) + 1
-    groups: list[_Group] = []
-    slow: list[tuple[int, int, int]] = []
-    for idx in np.split(order, cuts):
-        length = int(lens[idx[0]])
-        if len(idx) >= MIN_GROUP and length <= MAX_FAST_LENGTH:
-            st = starts[idx]
-            groups.append(_Group(Columns.gathered(buf, st), st, idx, length))
-        else:
-            slow.extend((int(i), int(starts[i]), length) for i in idx)
-    return groups, slow
-
-
-class _Blob:
-    """Reads one image/audio item again from its record when its bytes are wanted."""
-
-    __slots__ = ("item", "length", "offset", "reader", "value_index")
-
-    def __init__(self, reader: RecordReader, offset: int, length: int, vi: int, item: int):
-        self.reader = reader
-        self.offset = offset
-        self.length = length
-        self.value_index = vi
-        self.item = item
-
-    def image(self) -> bytes:
-        ev = self._event()
-        return decode.images_of(ev.summary.value[self.value_index])[self.item][2]
-
-    def audio(self) -> bytes:
-        ev = self._event()
-        return decode.audio_of(ev.summary.value[self.value_index])[self.item][1]
-
-    def _event(self) -> Any:
-        raw = self.reader(self.offset, self.length)
-        data = raw[12 : 12 + self.length]
-        stored = int.from_bytes(raw[12 + self.length : 16 + self.length], "little")
-        if len(raw) != self.length + 16 or crc.masked_crc32c(data) != stored:
-            raise OSError(f"record at offset {self.offset} changed on disk")
-        ev = decode.parse_event(data)
-        if ev is None:
-            raise OSError(f"record at offset {self.offset} is no longer an event")
-        return ev
 
 
 class Run:
@@ -161,7 +75,7 @@ class Run:
             self._problem(path, base + off, msg)
         for seg in fr.segments:
             groups, slow = (
-                _loose_groups(buf, seg) if isinstance(seg, Loose) else _strided_groups(buf, seg)
+                loose_groups(buf, seg) if isinstance(seg, Loose) else strided_groups(buf, seg)
             )
             self._batch(raw, groups, slow, path=path, base=base, reader=reader)
         self.flush()
@@ -189,8 +103,8 @@ class Run:
     def _batch(
         self,
         raw: bytes,
-        groups: list[_Group],
-        slow: list[tuple[int, int, int]],
+        groups: list[Group],
+        slow: list[SlowRecord],
         *,
         path: str,
         base: int,
@@ -367,7 +281,7 @@ class Run:
             elif kind == decode.IMAGES:
                 imgs = decode.images_of(v)
                 pts = [
-                    ImagePoint(step, wall, w, h, _Blob(reader, offset, length, vi, i).image)
+                    ImagePoint(step, wall, w, h, Blob(reader, offset, length, vi, i).image)
                     for i, (w, h, _) in enumerate(imgs)
                 ]
                 self._list(kind, tag).add(step, pts)
@@ -380,7 +294,7 @@ class Run:
             elif kind == decode.AUDIO:
                 clips = decode.audio_of(v)
                 pts2 = [
-                    AudioPoint(step, wall, rate, _Blob(reader, offset, length, vi, i).audio)
+                    AudioPoint(step, wall, rate, Blob(reader, offset, length, vi, i).audio)
                     for i, (rate, _) in enumerate(clips)
                 ]
                 self._list(kind, tag).add(step, pts2)

@@ -1,0 +1,69 @@
+"""Group a batch of records for template decoding: by slot of a periodic stretch, or
+by record length for records without a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tbnb.events.fastscalar import Columns
+from tbnb.events.framing import Loose, Strided
+
+I64 = npt.NDArray[np.int64]
+# Loose records are decoded with templates when at least this many share a length.
+MIN_GROUP = 16
+MAX_FAST_LENGTH = 512
+# (ordinal within the batch, record start, data length) of a record left to protobuf
+SlowRecord = tuple[int, int, int]
+
+
+@dataclass
+class Group:
+    """Records of one length in a batch: columns, starts, and order within the batch."""
+
+    cols: Columns
+    starts: I64
+    ordinals: I64
+    length: int
+
+
+def strided_groups(
+    buf: npt.NDArray[np.uint8], seg: Strided
+) -> tuple[list[Group], list[SlowRecord]]:
+    nslots = len(seg.offsets)
+    j = np.arange(seg.count, dtype=np.int64)
+    groups = []
+    for r, (off, length) in enumerate(zip(seg.offsets, seg.lengths, strict=True)):
+        first = seg.base + off
+        groups.append(
+            Group(
+                Columns.strided(buf, first, seg.stride, seg.count),
+                first + j * seg.stride,
+                j * nslots + r,
+                length,
+            )
+        )
+    return groups, []
+
+
+def loose_groups(buf: npt.NDArray[np.uint8], seg: Loose) -> tuple[list[Group], list[SlowRecord]]:
+    n = len(seg.starts)
+    if n < MIN_GROUP:
+        return [], [(i, seg.starts[i], seg.lengths[i]) for i in range(n)]
+    starts = np.frombuffer(seg.starts, dtype=np.int64)
+    lens = np.frombuffer(seg.lengths, dtype=np.int64)
+    order = np.argsort(lens, kind="stable")
+    sl = lens[order]
+    cuts = np.flatnonzero(sl[1:] != sl[:-1]) + 1
+    groups: list[Group] = []
+    slow: list[SlowRecord] = []
+    for idx in np.split(order, cuts):
+        length = int(lens[idx[0]])
+        if len(idx) >= MIN_GROUP and length <= MAX_FAST_LENGTH:
+            st = starts[idx]
+            groups.append(Group(Columns.gathered(buf, st), st, idx, length))
+        else:
+            slow.extend((int(i), int(starts[i]), length) for i in idx)
+    return groups, slow
