@@ -186,7 +186,7 @@ class Run:
                     for v in ev.summary.value:
                         if v.tag in merged:
                             flush_before(v.tag, ordinal)
-            self._event(ev, base + start, length, reader)
+            self._event(ev, base + start, length, reader, path)
         for tag in merged:
             flush_before(tag, -1)
 
@@ -238,12 +238,12 @@ class Run:
         self.touched.add((kind, tag))
         return lst
 
-    def _undecodable_value(self, kind: str, tag: str, offset: int) -> None:
+    def _undecodable_value(self, kind: str, tag: str, path: str, offset: int) -> None:
         if tag not in self._undecodable:
             self._undecodable.add(tag)
-            self._problem(self.name, offset, f"{kind} value of tag {tag!r} not understood")
+            self._problem(path, offset, f"{kind} value of tag {tag!r} not understood")
 
-    def _event(self, ev: Any, offset: int, length: int, reader: RecordReader) -> None:
+    def _event(self, ev: Any, offset: int, length: int, reader: RecordReader, path: str) -> None:
         which = ev.WhichOneof("what")
         if which == "session_log":
             if ev.session_log.status == 1:  # START
@@ -264,7 +264,7 @@ class Run:
             if kind == decode.SCALARS:
                 x = decode.scalar_of(v)
                 if x is None:
-                    self._undecodable_value(kind, tag, offset)
+                    self._undecodable_value(kind, tag, path, offset)
                     continue
                 pend = self._pending.get(tag)
                 if pend is None:
@@ -275,7 +275,7 @@ class Run:
             elif kind == decode.HISTOGRAMS:
                 b = decode.histogram_of(v)
                 if b is None:
-                    self._undecodable_value(kind, tag, offset)
+                    self._undecodable_value(kind, tag, path, offset)
                     continue
                 self._list(kind, tag).add(step, [HistogramPoint(step, wall, b)])
             elif kind == decode.IMAGES:
@@ -288,7 +288,7 @@ class Run:
             elif kind == decode.TEXT:
                 text = decode.text_of(v)
                 if text is None:
-                    self._undecodable_value(kind, tag, offset)
+                    self._undecodable_value(kind, tag, path, offset)
                     continue
                 self._list(kind, tag).add(step, [TextPoint(step, wall, text)])
             elif kind == decode.AUDIO:
@@ -301,7 +301,7 @@ class Run:
             elif kind == decode.PR_CURVES:
                 arr = decode.tensor_of(v)
                 if arr is None:
-                    self._undecodable_value(kind, tag, offset)
+                    self._undecodable_value(kind, tag, path, offset)
                     continue
                 self._list(kind, tag).add(step, [TensorPoint(step, wall, arr)])
             else:

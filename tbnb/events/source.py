@@ -58,7 +58,7 @@ class LocalSource:
     """A directory on the local filesystem."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.path = Path(root).absolute()
+        self.path = Path(root).expanduser().absolute()
         self.root = str(self.path)
 
     def _path(self, run: str, name: str) -> Path:

@@ -234,3 +234,20 @@ def test_file_that_shrinks(logdir: Path) -> None:
     path.write_bytes(b"")
     ld.reload()
     assert len(ld.problems) == 1 and len(ld.scalars(".", "a")) == STEPS
+
+
+def test_value_that_cannot_be_decoded(logdir: Path) -> None:
+    from evhelpers import event_pb2
+
+    ev = event_pb2.Event(wall_time=1.0, step=1)
+    v = ev.summary.value.add(tag="weird")
+    v.metadata.plugin_data.plugin_name = "scalars"
+    v.tensor.dtype = 7  # DT_STRING: not a number
+    v.tensor.string_val.append(b"x")
+    blob = frame(ev.SerializeToString()) + frame(scalar_event("ok", 1, 1.0))
+    (logdir / "events.out.tfevents.1").write_bytes(blob)
+    ld = Logdir(logdir)
+    ld.reload()
+    assert [(p.path, p.offset) for p in ld.problems] == [("events.out.tfevents.1", 0)]
+    assert "weird" in ld.problems[0].message
+    assert ld.scalars(".", "ok").value.tolist() == [1.0]

@@ -1,0 +1,93 @@
+"""The vectorized scalar templates agree with protobuf on every scalar record shape the
+writers produce (TF2/Keras corpus, torch incl. new_style/double, tensorboardX)."""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from evhelpers import CORPUS, event_pb2
+
+from tbnb.events import decode
+from tbnb.events.fastscalar import Columns, make_template
+from tbnb.events.fastscalar import decode as decode_block
+
+
+def _records(raw: bytes) -> list[tuple[int, int]]:
+    out, p = [], 0
+    while p < len(raw):
+        (n,) = struct.unpack_from("<Q", raw, p)
+        out.append((p, n))
+        p += n + 16
+    return out
+
+
+def _writer_files(tmp: Path) -> list[Path]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from tensorboardX import SummaryWriter as XWriter
+
+        torch_tb = pytest.importorskip("torch.utils.tensorboard")
+    w = torch_tb.SummaryWriter(str(tmp / "torch"))
+    for s in (0, 1, 300, 70000):
+        w.add_scalar("plain", s / 7, s)
+        w.add_scalar("new", s / 7, s, new_style=True)
+        w.add_scalar("double", s / 7, s, new_style=True, double_precision=True)
+    w.close()
+    x = XWriter(str(tmp / "tbx"))
+    for s in (0, 5, 1000):
+        x.add_scalar("x/y", -s / 3, s)
+    x.close()
+    return sorted(tmp.glob("*/*tfevents*"))
+
+
+def test_templates_match_protobuf(tmp_path: Path) -> None:
+    files = _writer_files(tmp_path)
+    if CORPUS.exists():
+        files += sorted(CORPUS.glob("*/*/*tfevents*"))
+    shapes = set()
+    checked = 0
+    for f in files:
+        raw = f.read_bytes()
+        buf = np.frombuffer(raw, np.uint8)
+        for start, n in _records(raw):
+            data = raw[start + 12 : start + 12 + n]
+            ev = event_pb2.Event.FromString(data)
+            t = make_template(data)
+            is_scalar = (
+                ev.WhichOneof("what") == "summary"
+                and len(ev.summary.value) == 1
+                and (
+                    ev.summary.value[0].WhichOneof("value") == "simple_value"
+                    or ev.summary.value[0].metadata.plugin_data.plugin_name == "scalars"
+                )
+            )
+            assert (t is not None) == is_scalar, (f, start)
+            if t is None:
+                continue
+            dec = decode_block(Columns.gathered(buf, np.array([start], dtype=np.int64)), t)
+            assert dec.match.tolist() == [True] and dec.crc_ok.tolist() == [True]
+            v = ev.summary.value[0]
+            assert t.tag == v.tag
+            assert dec.step.tolist() == [ev.step]
+            assert dec.wall_time.tolist() == [ev.wall_time]
+            assert dec.value.tolist() == [decode.scalar_of(v)]
+            shapes.add((t.from_tensor, t.value_dtype, t.step >= 0))
+            checked += 1
+    assert checked > 20
+    assert {(False, "<f4", True), (True, "<f4", True), (True, "<f8", True)} <= shapes
+
+
+def test_template_rejects_other_shapes() -> None:
+    ev = event_pb2.Event(wall_time=1.0, step=3)
+    ev.summary.value.add(tag="a", simple_value=1.0)
+    ev.summary.value.add(tag="b", simple_value=2.0)
+    assert make_template(ev.SerializeToString()) is None  # two values
+    ev = event_pb2.Event(wall_time=1.0, step=3)
+    v = ev.summary.value.add(tag="h")
+    v.histo.min = 1.0
+    assert make_template(ev.SerializeToString()) is None
+    assert make_template(b"\xff\xff") is None
