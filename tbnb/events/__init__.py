@@ -1,6 +1,13 @@
 """Reading engine: TensorBoard event files and projector assets -> numpy columns.
 
-No widget imports here; usable from scripts and tests. See :class:`Logdir`.
+No widget imports here; usable from scripts and tests::
+
+    ld = Logdir("runs/")            # or "s3://bucket/runs", "memory://...", any fsspec URL
+    changes = ld.reload()           # reads only bytes written since the last call
+    ld.runs(), ld.tags("exp1")
+    s = ld.scalars("exp1", "Loss/train")   # s.step int64, s.wall_time / s.value float64
+    ld.images(run, tag)[0].data     # PNG bytes, read from the event file when asked for
+    ld.problems                     # bad CRCs, garbage, unreadable files: never raised
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ one record at a time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,13 +41,6 @@ class FileState:
     offset: int = 0
     size: int = 0
     shrank: bool = False
-
-
-@dataclass
-class _Fast:
-    """Scalar points decoded from one strided segment, per tag, with record ordinals."""
-
-    parts: dict[str, list[tuple[I64, I64, F64, F64]]] = field(default_factory=dict)
 
 
 class Run:
@@ -93,10 +86,11 @@ class Run:
         return ev
 
     def _fast_ok(self, t: Template) -> bool:
+        """Whether records of template ``t`` are scalars (records the tag's plugin)."""
         known = self.tag_plugin.get(t.tag)
         if t.from_tensor and not t.plugin:
-            return known == decode.SCALARS
-        if t.plugin == decode.SCALARS and known is None:
+            return known == decode.SCALARS  # TF1 style: metadata on the first event only
+        if known is None:
             self.tag_plugin[t.tag] = decode.SCALARS
         return True
 
