@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from evhelpers import frame, scalar_event, version_event, write_records
 
@@ -141,3 +142,36 @@ def test_symlinked_run_directories_are_followed(tmp_path: Path) -> None:
     ld = Logdir(logdir)
     ld.reload()
     assert ld.runs() == ["linked"]
+
+
+def test_reload_in_a_thread_while_reading(logdir: Path) -> None:
+    import threading
+
+    path = logdir / "events.out.tfevents.1"
+    write_records(path, [scalar_event("a", 0, 0.0)])
+    ld = Logdir(logdir)
+    ld.reload()
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        try:
+            while not done.is_set():
+                ld.reload()
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    t = threading.Thread(target=poll)
+    t.start()
+    try:
+        for chunk in range(50):
+            steps = range(1 + chunk * 20, 1 + (chunk + 1) * 20)
+            write_records(path, [scalar_event("a", s, s) for s in steps], append=True)
+            s = ld.scalars(".", "a")
+            assert len(s.step) == len(s.value) and np.all(np.diff(s.step) > 0)
+    finally:
+        done.set()
+        t.join()
+    ld.reload()
+    assert not errors and ld.problems == []
+    assert ld.scalars(".", "a").step.tolist() == list(range(1001))
