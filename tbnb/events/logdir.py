@@ -140,6 +140,8 @@ class Logdir:
 
     def _read_file(self, run: Run, fs: FileState, size: int) -> None:
         rel = fs.name if run.name == "." else f"{run.name}/{fs.name}"
+        if fs.dead:
+            return
         if size < fs.offset:
             if not fs.shrank:
                 fs.shrank = True
@@ -162,7 +164,12 @@ class Logdir:
                 return
             if not raw:
                 return
-            used = run.ingest(rel, raw, fs.offset, reader)
+            try:
+                used = run.ingest(rel, raw, fs.offset, reader)
+            except Exception as e:  # a reader bug must not stop the other files
+                fs.dead = True
+                self._problem(rel, fs.offset, f"internal error, file no longer read: {e!r}")
+                return
             fs.offset += used
             if used == 0:
                 if n >= size - fs.offset or len(raw) < n:

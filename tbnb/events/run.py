@@ -41,6 +41,7 @@ class FileState:
     offset: int = 0
     size: int = 0
     shrank: bool = False
+    dead: bool = False  # an internal error happened: not read any more
 
 
 class Run:

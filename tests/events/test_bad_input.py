@@ -251,3 +251,23 @@ def test_value_that_cannot_be_decoded(logdir: Path) -> None:
     assert [(p.path, p.offset) for p in ld.problems] == [("events.out.tfevents.1", 0)]
     assert "weird" in ld.problems[0].message
     assert ld.scalars(".", "ok").value.tolist() == [1.0]
+
+
+def test_internal_error_stops_one_file_only(logdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbnb.events import run as run_module
+
+    write_records(logdir / "a" / "events.out.tfevents.1", _events())
+    write_records(logdir / "b" / "events.out.tfevents.1", _events())
+    real = run_module.Run.ingest
+
+    def boom(self: run_module.Run, path: str, *args: object) -> int:
+        if path.startswith("a/"):
+            raise RuntimeError("bug")
+        return real(self, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_module.Run, "ingest", boom)
+    ld = Logdir(logdir)
+    changes = ld.reload()
+    assert len(changes.problems) == 1 and "internal error" in changes.problems[0].message
+    assert len(ld.scalars("b", "a")) == STEPS
+    assert not ld.reload().problems
