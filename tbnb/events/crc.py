@@ -9,6 +9,8 @@ that hold the same byte in every record fold into one constant.
 
 from __future__ import annotations
 
+import threading
+
 import google_crc32c
 import numpy as np
 import numpy.typing as npt
@@ -29,14 +31,18 @@ def _byte_table() -> U32:
 
 _TABLE = _byte_table()
 _dist_tables: list[U32] = [_TABLE.copy()]
+_dist_lock = threading.Lock()
 
 
 def dist_table(d: int) -> U32:
     """Register contribution of each byte value followed by ``d`` zero bytes."""
-    while len(_dist_tables) <= d:
-        prev = _dist_tables[-1]
-        _dist_tables.append(_TABLE[prev & 0xFF] ^ (prev >> 8))
-    return _dist_tables[d]
+    if d < len(_dist_tables):
+        return _dist_tables[d]
+    with _dist_lock:
+        while len(_dist_tables) <= d:
+            prev = _dist_tables[-1]
+            _dist_tables.append(_TABLE[prev & 0xFF] ^ (prev >> 8))
+        return _dist_tables[d]
 
 
 def crc32c(data: bytes | memoryview) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from tbnb.events.store import ScalarSeries
 
 EMBEDDINGS = "embeddings"
 CHUNK = 64 << 20
+# Read runs in parallel threads when at least this many new bytes are waiting.
+PARALLEL_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Logdir:
         *,
         storage_options: dict[str, Any] | None = None,
         chunk_bytes: int = CHUNK,
+        workers: int | None = None,
     ) -> None:
         self.path = os.fspath(path)
         self._source: Source = open_source(path, storage_options)
@@ -75,6 +79,7 @@ class Logdir:
         self._problems: list[Problem] = []
         self._reported: set[tuple[str, str]] = set()
         self._chunk = max(int(chunk_bytes), 1 << 12)
+        self._workers = workers if workers is not None else min(4, os.cpu_count() or 1)
         self._lock = threading.RLock()
         self._changes = Changes()
 
@@ -121,16 +126,36 @@ class Logdir:
         for path, msg in listing.errors:
             self._problem_once(path, msg)
         names = sorted(set(listing.event_files) | set(listing.projector))
+        work: list[tuple[Run, list[tuple[FileState, int]]]] = []
+        new_bytes = 0
         for name in names:
             run = self._run(name)
             files = listing.event_files.get(name, {})
+            todo = []
             for fname in sorted(files):
                 fs = run.files.get(fname)
                 if fs is None:
                     fs = run.files[fname] = FileState(fname)
-                self._read_file(run, fs, files[fname])
+                if files[fname] != fs.offset:
+                    todo.append((fs, files[fname]))
+                    new_bytes += max(0, files[fname] - fs.offset)
+            if todo:
+                work.append((run, todo))
             if name in listing.projector:
                 self._read_projector(name, listing.projector[name])
+
+        def read_run(item: tuple[Run, list[tuple[FileState, int]]]) -> None:
+            run, todo = item
+            for fs, size in todo:
+                self._read_file(run, fs, size)
+
+        if self._workers > 1 and len(work) > 1 and new_bytes >= PARALLEL_BYTES:
+            # Runs are independent; numpy releases the GIL for most of the work.
+            with ThreadPoolExecutor(max_workers=self._workers) as pool:
+                list(pool.map(read_run, work))
+        else:
+            for item in work:
+                read_run(item)
         if listing.root_ok:
             for name, run in self._runs.items():
                 for fname in run.files:

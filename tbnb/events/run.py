@@ -20,7 +20,13 @@ from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
 from tbnb.events.framing import Loose, frame_bytes
-from tbnb.events.groups import Group, SlowRecord, loose_groups, strided_groups
+from tbnb.events.groups import (
+    MAX_FAST_LENGTH,
+    Group,
+    SlowRecord,
+    loose_groups,
+    strided_groups,
+)
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
 from tbnb.events.store import PointList, ScalarColumn
 
@@ -109,6 +115,11 @@ class Run:
         fast: dict[str, list[tuple[I64, I64, F64, F64]]] = {}
         for g in groups:
             rows: I64 = np.arange(len(g.starts), dtype=np.int64)
+            if g.length > MAX_FAST_LENGTH:  # long records are not scalars worth a template
+                slow.extend(
+                    (int(o), int(st), g.length) for o, st in zip(g.ordinals, g.starts, strict=True)
+                )
+                continue
             cols = g.cols
             for _ in range(MAX_TEMPLATES):
                 s0 = int(g.starts[rows[0]])

@@ -175,3 +175,23 @@ def test_reload_in_a_thread_while_reading(logdir: Path) -> None:
     ld.reload()
     assert not errors and ld.problems == []
     assert ld.scalars(".", "a").step.tolist() == list(range(1001))
+
+
+def test_parallel_runs_read_the_same(logdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbnb.events import logdir as logdir_module
+
+    for r in range(6):
+        events = [version_event()]
+        events += [scalar_event(f"t{i}" * (r + 1), s, s * r) for s in range(300) for i in range(3)]
+        write_records(logdir / f"run{r}" / "events.out.tfevents.1", events)
+    monkeypatch.setattr(logdir_module, "PARALLEL_BYTES", 0)
+    serial = Logdir(logdir, workers=1)
+    serial.reload()
+    parallel = Logdir(logdir, workers=3)
+    parallel.reload()
+    assert parallel.problems == [] and parallel.runs() == serial.runs()
+    for run in serial.runs():
+        assert parallel.tags(run) == serial.tags(run)
+        for tag in serial.tags(run)["scalars"]:
+            a, b = serial.scalars(run, tag), parallel.scalars(run, tag)
+            assert a.step.tolist() == b.step.tolist() and a.value.tolist() == b.value.tolist()
