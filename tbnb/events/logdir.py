@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tbnb.events import decode, projector
+from tbnb.events.memory import release_free_memory
 from tbnb.events.points import (
     AudioPoint,
     Embedding,
@@ -156,6 +157,8 @@ class Logdir:
         else:
             for item in work:
                 read_run(item)
+        if new_bytes >= PARALLEL_BYTES:
+            release_free_memory()
         if listing.root_ok:
             for name, run in self._runs.items():
                 for fname in run.files:
