@@ -247,3 +247,25 @@ def test_audio(logdir: Path, writer_cls: Any) -> None:
     (a,) = ld.audio(".", "snd")
     assert a.step == 1 and a.sample_rate == 8000
     assert a.data[:4] == b"RIFF" and b"WAVE" in a.data[:16]
+
+
+def test_live_writer_flushes_are_read_incrementally(logdir: Path) -> None:
+    from tbnb.events import SeriesChange
+
+    w = TWriter(str(logdir))  # torch's flush() waits for its queue (tensorboardX's does not)
+    try:
+        ld = Logdir(logdir)
+        total = 0
+        for batch in range(5):
+            for step in range(total, total + 40):
+                w.add_scalar("loss", step / 10, step)
+            total += 40
+            w.flush()
+            changes = ld.reload()
+            assert changes.series[(".", "scalars", "loss")] == SeriesChange(total - 40, 40)
+            if batch == 0:
+                assert changes.new_runs == ["."]
+        assert ld.scalars(".", "loss").step.tolist() == list(range(200))
+        assert ld.problems == []
+    finally:
+        w.close()
