@@ -17,7 +17,22 @@ def _blob(steps: range) -> bytes:
     return b"".join(frame(scalar_event("a", s, s / 2)) for s in steps)
 
 
-def test_memory_filesystem_incremental() -> None:
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
+    from tbnb.events.source import FsspecSource
+
+    log: list[tuple[str, int, int]] = []
+    real = FsspecSource.read
+
+    def spy(self: FsspecSource, run: str, name: str, start: int, end: int) -> bytes:
+        log.append((run, start, end))
+        return real(self, run, name, start, end)
+
+    monkeypatch.setattr(FsspecSource, "read", spy)
+    return log
+
+
+def test_memory_filesystem_incremental(reads: list[tuple[str, int, int]]) -> None:
     fs = fsspec.filesystem("memory")
     root = "/tbnb-test-logs"
     if fs.exists(root):
@@ -28,9 +43,12 @@ def test_memory_filesystem_incremental() -> None:
     ch = ld.reload()
     assert ch.new_runs == ["run"] and ld.problems == []
     assert ld.scalars("run", "a").step.tolist() == list(range(200))
-    fs.pipe(f"{root}/run/events.out.tfevents.1", first + _blob(range(200, 210)))
+    more = _blob(range(200, 210))
+    fs.pipe(f"{root}/run/events.out.tfevents.1", first + more)
+    reads.clear()
     ch = ld.reload()
     assert ch.series == {("run", "scalars", "a"): SeriesChange(200, 10)}
+    assert reads == [("run", len(first), len(first) + len(more))]  # a range read
     fs.rm(root, recursive=True)
 
 
@@ -53,7 +71,7 @@ def s3() -> Iterator[dict[str, Any]]:
         server.stop()
 
 
-def test_s3_incremental(s3: dict[str, Any]) -> None:
+def test_s3_incremental(s3: dict[str, Any], reads: list[tuple[str, int, int]]) -> None:
     import boto3
     import s3fs
 
@@ -71,8 +89,11 @@ def test_s3_incremental(s3: dict[str, Any]) -> None:
     ld.reload()
     assert ld.runs() == ["run1"] and ld.problems == []
     assert ld.scalars("run1", "a").value.tolist() == [s / 2 for s in range(100)]
-    fs.pipe("logs-bucket/exp/run1/events.out.tfevents.1", first + _blob(range(100, 103)))
+    more = _blob(range(100, 103))
+    fs.pipe("logs-bucket/exp/run1/events.out.tfevents.1", first + more)
+    reads.clear()
     ch = ld.reload()
     assert ch.series == {("run1", "scalars", "a"): SeriesChange(100, 3)}
+    assert reads == [("run1", len(first), len(first) + len(more))]
     fs.pipe("logs-bucket/exp/run2/events.out.tfevents.1", _blob(range(3)))
     assert ld.reload().new_runs == ["run2"]
