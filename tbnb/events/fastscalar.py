@@ -107,9 +107,7 @@ def make_template(data: bytes) -> Template | None:
     """Template for ``data`` if it is a one-value scalar event, else None."""
     try:
         return _make_template(data)
-    except (_NotScalar, ValueError, IndexError):
-        return None
-    except Exception:
+    except Exception:  # _NotScalar, bad varints, bad UTF-8, protobuf DecodeError: not ours
         return None
 
 
