@@ -1,15 +1,14 @@
-// The tbnb board: one anywidget model per board (DESIGN.md, principle 4).
-import type { AnyModel, Render } from "@anywidget/types";
-import Plotly from "./plotly";
-import { h } from "./dom";
+// The tbnb board: one anywidget model per board (DESIGN.md, principle 4). The model's
+// data lives in a Store made once per model in initialize(), so every view of the
+// model (a second view, a view made later) starts with everything received.
+import { BoardView } from "./board";
+import type { Model } from "./settings";
+import type { Snapshot, UpdateMessage } from "./protocol";
+import { Store } from "./store";
 import css from "./style.css";
 
-interface BoardModel {
-  logdir: string;
-  status: string;
-}
-
 const STYLE_ID = "tbnb-style";
+const stores = new WeakMap<object, Store>();
 
 function ensureStyle(): void {
   if (document.getElementById(STYLE_ID)) return;
@@ -19,48 +18,30 @@ function ensureStyle(): void {
   document.head.appendChild(style);
 }
 
-function emptyChart(div: HTMLElement, message: string): Promise<unknown> {
-  return Plotly.react(
-    div,
-    [],
-    {
-      height: 220,
-      margin: { l: 40, r: 10, t: 10, b: 30 },
-      xaxis: { visible: false },
-      yaxis: { visible: false },
-      annotations: [
-        { text: message, showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 },
-      ],
-    },
-    { displaylogo: false, responsive: true },
-  );
+function storeOf(model: Model): Store {
+  let store = stores.get(model);
+  if (!store) {
+    store = new Store();
+    stores.set(model, store);
+    store.applySnapshot(model.get("snapshot") as Snapshot);
+    model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
+      const m = msg as UpdateMessage;
+      if (m && m.type === "update" && store!.apply(m, buffers ?? [])) {
+        model.send({ type: "resync" });
+      }
+    });
+  }
+  return store;
 }
 
-const render: Render<BoardModel> = ({ model, el }) => {
-  ensureStyle();
-  const title = h("span", { class: "tbnb-title" }, "tbnb");
-  const logdir = h("span", { class: "tbnb-logdir" });
-  const status = h("div", { class: "tbnb-status", role: "status" });
-  const chart = h("div", { class: "tbnb-chart" });
-  const root = h("div", { class: "tbnb-root" }, h("div", { class: "tbnb-header" }, title, logdir), chart, status);
-  el.appendChild(root);
-
-  const update = (): void => {
-    const dir = model.get("logdir");
-    // textContent, never innerHTML: paths and names come from untrusted places.
-    logdir.textContent = dir;
-    status.textContent = model.get("status");
-    void emptyChart(chart, `waiting for event files in ${dir}`);
-  };
-  update();
-  model.on("change:logdir", update);
-  model.on("change:status", update);
-  return () => {
-    model.off("change:logdir", update);
-    model.off("change:status", update);
-    Plotly.purge(chart);
-  };
+export default {
+  initialize({ model }: { model: Model }) {
+    storeOf(model);
+  },
+  render({ model, el }: { model: Model; el: HTMLElement }) {
+    ensureStyle();
+    const view = new BoardView(model, storeOf(model));
+    el.appendChild(view.el);
+    return () => view.destroy();
+  },
 };
-
-export default { render } satisfies { render: Render<BoardModel> };
-export type { AnyModel };

@@ -1,0 +1,60 @@
+// The view settings: synced traits the browser applies by itself (DESIGN.md, principle 1).
+import type { AnyModel } from "@anywidget/types";
+
+export type XAxis = "step" | "relative" | "wall";
+
+export interface BoardModel {
+  logdir: string;
+  status: import("./protocol").Status;
+  snapshot: import("./protocol").Snapshot;
+  smoothing: number;
+  x_axis: XAxis;
+  log_y: boolean;
+  ignore_outliers: boolean;
+  tag_filter: string;
+  run_filter: string;
+  hidden_runs: string[];
+  height: number;
+}
+
+export const SETTING_KEYS = [
+  "smoothing",
+  "x_axis",
+  "log_y",
+  "ignore_outliers",
+  "tag_filter",
+  "run_filter",
+  "hidden_runs",
+] as const;
+
+export type Model = AnyModel<BoardModel>;
+
+export function setSetting<K extends keyof BoardModel>(model: Model, key: K, value: BoardModel[K]): void {
+  model.set(key, value);
+  model.save_changes();
+}
+
+/** A regex from user input; null when it does not compile (the input shows an error). */
+export function compile(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern);
+  } catch {
+    return null;
+  }
+}
+
+// A palette of distinguishable colours; a run keeps its colour on every chart.
+const PALETTE = [
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+  "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
+  "#3182bd", "#e6550d", "#31a354", "#756bb1",
+];
+
+export function runColor(index: number): string {
+  return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
+}
+
+/** Text for plotly, which reads a few HTML-like tags in labels: show them as text. */
+export function plotlyText(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

@@ -1,0 +1,143 @@
+"""The live board in JupyterLab: real writers, a running training cell, the magics."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+from tensorboardX import SummaryWriter
+
+from tests.browser.jupyter import JupyterServer, Notebook
+
+# what plotly drew: per chart, the traces' run, kind and number of points
+TRACES_JS = """
+root => [...root.querySelectorAll('.tbnb-chart')].map(chart => {
+  const plot = chart.querySelector('.js-plotly-plot');
+  return {
+    tag: chart.dataset.tag,
+    traces: plot && plot.data ? plot.data.map(t => ({
+      run: t.meta && t.meta.run, kind: t.meta && t.meta.kind,
+      n: t.x ? t.x.length : 0, y: Array.from(t.y || []),
+    })) : null,
+  };
+})
+"""
+
+
+def charts(nb: Notebook, cell: int) -> list[dict[str, Any]]:
+    root = nb.output(cell).locator(".tbnb-root").first
+    return root.evaluate(TRACES_JS)  # type: ignore[no-any-return]
+
+
+def raw_points(nb: Notebook, cell: int, tag: str, run: str) -> int:
+    for chart in charts(nb, cell):
+        if chart["tag"] == tag and chart["traces"]:
+            for t in chart["traces"]:
+                if t["run"] == run and t["kind"] == "raw":
+                    return int(t["n"])
+    return 0
+
+
+def wait_points(nb: Notebook, cell: int, tag: str, run: str, n: int, timeout: float = 20) -> int:
+    deadline = time.monotonic() + timeout
+    got = 0
+    while time.monotonic() < deadline:
+        got = raw_points(nb, cell, tag, run)
+        if got >= n:
+            return got
+        time.sleep(0.1)
+    raise AssertionError(f"{run}/{tag}: {got} points drawn, expected {n} within {timeout}s")
+
+
+def test_magic_draws_a_real_logdir(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
+    for run, scale in (("exp1", 1.0), ("exp2", 2.0)):
+        w = SummaryWriter(str(tmp_path / run))
+        for step in range(30):
+            w.add_scalar("Loss/train", scale / (step + 1), step)
+            w.add_scalar("Loss/test", scale / (step + 2), step)
+            w.add_scalar("lr", 0.1, step)
+        w.close()
+    name = jupyter.write_notebook("draws.ipynb", ["%load_ext tbnb", f"%tbnb --logdir {tmp_path}"])
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    wait_points(nb, 1, "Loss/train", "exp2", 30)
+    drawn = {c["tag"]: c for c in charts(nb, 1)}
+    assert set(drawn) == {"Loss/train", "Loss/test", "lr"}
+    runs = {t["run"] for t in drawn["Loss/train"]["traces"] if t["kind"] == "raw"}
+    assert runs == {"exp1", "exp2"}
+    exp2 = next(
+        t for t in drawn["Loss/train"]["traces"] if t["run"] == "exp2" and t["kind"] == "raw"
+    )
+    assert exp2["y"][0] == 2.0
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_chart_grows_while_training_cell_runs(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    logdir = tmp_path / "runs"
+    train = (
+        "import time\n"
+        "from torch.utils.tensorboard import SummaryWriter\n"
+        f"w = SummaryWriter({str(logdir / 'live')!r})\n"
+        "for step in range(60):\n"
+        "    w.add_scalar('Loss/train', 1 / (step + 1), step)\n"
+        "    w.flush()\n"
+        "    time.sleep(0.2)\n"
+        "w.close()\n"
+    )
+    name = jupyter.write_notebook(
+        "live.ipynb",
+        ["%load_ext tbnb", f"%tbnb --logdir {logdir} --reload_interval 0.5", train],
+    )
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    nb.output(1).locator(".tbnb-root").wait_for()
+    nb.run_cell(2, wait=False)
+    seen = []
+    deadline = time.monotonic() + 30
+    prompt = nb.cell(2).locator(".jp-InputPrompt")
+    while time.monotonic() < deadline:
+        running = "*" in prompt.inner_text()
+        n = raw_points(nb, 1, "Loss/train", "live")
+        if running and n and (not seen or n > seen[-1]):
+            seen.append(n)
+        if not running and seen:
+            break
+        time.sleep(0.2)
+    # the chart grew at least three times while the cell was still running
+    assert len(seen) >= 3, seen
+    assert seen[0] < 60
+    wait_points(nb, 1, "Loss/train", "live", 60)
+
+
+def test_missing_logdir_then_written(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
+    logdir = tmp_path / "not-yet"
+    name = jupyter.write_notebook(
+        "later.ipynb", ["%load_ext tbnb", f"%tensorboard --logdir {logdir} --reload_interval 0.3"]
+    )
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    root = nb.output(1).locator(".tbnb-root")
+    root.get_by_text(f"waiting for event files in {logdir}").first.wait_for()
+    w = SummaryWriter(str(logdir / "exp"))
+    for step in range(5):
+        w.add_scalar("acc", step / 5, step)
+    w.close()
+    wait_points(nb, 1, "acc", "exp", 5)
+
+
+def test_bad_flag_shows_error_naming_valid_flags(page: Page, jupyter: JupyterServer) -> None:
+    name = jupyter.write_notebook("badflag.ipynb", ["%load_ext tbnb", "%tbnb --lgdir runs"])
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    text = nb.output(1).inner_text()
+    assert "unrecognized arguments: --lgdir" in text
+    assert "--logdir" in text
+    assert "--reload_interval" in text
