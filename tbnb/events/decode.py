@@ -7,6 +7,7 @@ This is the general (slow) path: one protobuf parse per record. TensorBoard's
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,8 @@ _DTYPES: dict[int, str] = {
     23: "<u8",  # DT_UINT64
 }
 DT_STRING = 7
+# Largest tensor materialized (a short record can declare any shape).
+MAX_TENSOR_ELEMENTS = 1 << 26
 
 SCALARS = "scalars"
 IMAGES = "images"
@@ -61,7 +64,11 @@ def tensor_shape(tp: Any) -> tuple[int, ...]:
 def tensor_to_numpy(tp: Any) -> npt.NDArray[Any] | list[bytes] | None:
     """Numeric TensorProto -> numpy array; string tensor -> flat list of bytes."""
     shape = tensor_shape(tp)
-    size = int(np.prod(shape)) if shape else 1
+    if any(d < 0 for d in shape):
+        return None
+    size = math.prod(shape)
+    if size > MAX_TENSOR_ELEMENTS:  # a crafted shape must not allocate unbounded memory
+        return None
     if tp.dtype == DT_STRING:
         vals = list(tp.string_val)
         return vals

@@ -271,3 +271,21 @@ def test_internal_error_stops_one_file_only(logdir: Path, monkeypatch: pytest.Mo
     assert len(changes.problems) == 1 and "internal error" in changes.problems[0].message
     assert len(ld.scalars("b", "a")) == STEPS
     assert not ld.reload().problems
+
+
+def test_huge_declared_tensor_shape(logdir: Path) -> None:
+    from evhelpers import event_pb2
+
+    ev = event_pb2.Event(wall_time=1.0, step=1)
+    v = ev.summary.value.add(tag="hist")
+    v.metadata.plugin_data.plugin_name = "histograms"
+    v.tensor.dtype = 2  # DT_DOUBLE, one value broadcast to a 10^12 x 3 shape
+    v.tensor.tensor_shape.dim.add(size=10**12)
+    v.tensor.tensor_shape.dim.add(size=3)
+    v.tensor.double_val.append(1.0)
+    blob = frame(ev.SerializeToString()) + frame(scalar_event("ok", 1, 1.0))
+    (logdir / "events.out.tfevents.1").write_bytes(blob)
+    ld = Logdir(logdir)
+    ld.reload()
+    assert len(ld.problems) == 1 and "hist" in ld.problems[0].message
+    assert ld.scalars(".", "ok").value.tolist() == [1.0]
