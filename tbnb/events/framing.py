@@ -23,8 +23,8 @@ from tbnb.events import crc
 HEADER = 12
 FOOTER = 4
 OVERHEAD = HEADER + FOOTER
-# Larger lengths are treated as corruption rather than waited for.
-MAX_RECORD = 1 << 31
+# Larger lengths (512 MiB) are treated as corruption rather than waited for.
+MAX_RECORD = 1 << 29
 MAX_PERIOD = 32
 # Shorter periodic stretches are left to the length-grouped path.
 MIN_PERIODS = 8
