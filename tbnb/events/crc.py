@@ -45,6 +45,21 @@ def dist_table(d: int) -> U32:
         return _dist_tables[d]
 
 
+_pair_tables: dict[int, U32] = {}
+
+
+def pair_table(d: int) -> U32:
+    """Contribution of a little-endian uint16 (two bytes) whose second byte is followed
+    by ``d`` zero bytes: one lookup instead of two."""
+    t = _pair_tables.get(d)
+    if t is None:
+        first, second = dist_table(d + 1), dist_table(d)
+        t = (first[None, :] ^ second[:, None]).reshape(-1)
+        if len(_pair_tables) < 256:
+            _pair_tables[d] = t
+    return t
+
+
 def crc32c(data: bytes | memoryview) -> int:
     """Plain CRC32C of ``data``."""
     return int(google_crc32c.value(bytes(data)))

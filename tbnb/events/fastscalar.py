@@ -283,7 +283,18 @@ def decode(cols: Columns, t: Template) -> Decoded:
             want = int.from_bytes(tb[off : off + size], "little")
             match &= cols.col(d + off, _DT[size]) == want
     step = np.zeros(n, dtype=np.uint64)
-    if t.step >= 0:
+    w = t.step_width
+    size = 4 if w <= 4 else 8
+    if t.step >= 0 and w <= 8 and t.step + size <= t.length + 4:
+        # One little-endian word holds the whole varint (bytes past it are masked off;
+        # the read stays inside the record, whose data is followed by a 4-byte CRC).
+        x = cols.col(d + t.step, _DT[size]).astype(np.uint64)
+        cont_mask = sum(0x80 << (8 * i) for i in range(w))
+        cont_want = sum(0x80 << (8 * i) for i in range(w - 1))
+        match &= (x & np.uint64(cont_mask)) == np.uint64(cont_want)
+        for i in range(w):
+            step |= ((x >> np.uint64(8 * i)) & np.uint64(0x7F)) << np.uint64(7 * i)
+    elif t.step >= 0:
         for i in range(t.step_width):
             c = cols.col(d + t.step + i, "u1")
             if i < t.step_width - 1:
@@ -297,8 +308,15 @@ def decode(cols: Columns, t: Template) -> Decoded:
         if k not in var_set:
             acc ^= int(crc.dist_table(t.length - 1 - k)[tb[k]])
     crcv = np.full(n, acc, dtype=np.uint32)
-    for k in var:
-        crcv ^= crc.dist_table(t.length - 1 - k)[cols.col(d + k, "u1")]
+    i = 0
+    while i < len(var):
+        k = var[i]
+        if i + 1 < len(var) and var[i + 1] == k + 1:  # two adjacent bytes: one lookup
+            crcv ^= np.take(crc.pair_table(t.length - 2 - k), cols.col(d + k, "<u2"))
+            i += 2
+        else:
+            crcv ^= np.take(crc.dist_table(t.length - 1 - k), cols.col(d + k, "u1"))
+            i += 1
     stored = cols.col(d + t.length, "<u4")
     crc_ok = crc.mask_array(crcv) == stored
     wall = (

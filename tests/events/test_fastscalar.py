@@ -91,3 +91,36 @@ def test_template_rejects_other_shapes() -> None:
     v.histo.min = 1.0
     assert make_template(ev.SerializeToString()) is None
     assert make_template(b"\xff\xff") is None
+
+
+def _raw_scalar(step_last: bool, step: int, value: float, wall: float) -> bytes:
+    """An Event with the step field written after the summary (legal protobuf order)."""
+    ev = event_pb2.Event(wall_time=wall)
+    ev.summary.value.add(tag="late", simple_value=value)
+    body = ev.SerializeToString()
+    varint = bytearray()
+    v = step
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        varint.append(b | (0x80 if v else 0))
+        if not v:
+            break
+    return body + b"\x10" + bytes(varint) if step_last else bytes(varint)
+
+
+@pytest.mark.parametrize("base", [1, 1 << 30, 1 << 40])
+def test_step_field_last_in_record(tmp_path: Path, base: int) -> None:
+    from evhelpers import frame
+
+    from tbnb.events import Logdir
+
+    steps = [base + i for i in range(64)]
+    blob = b"".join(frame(_raw_scalar(True, s, s % 7, 1e9 + s)) for s in steps)
+    (tmp_path / "events.out.tfevents.1").write_bytes(blob)
+    ld = Logdir(tmp_path)
+    ld.reload()
+    assert ld.problems == []
+    got = ld.scalars(".", "late")
+    assert got.step.tolist() == steps
+    assert got.value.tolist() == [float(s % 7) for s in steps]
