@@ -97,3 +97,34 @@ def test_s3_incremental(s3: dict[str, Any], reads: list[tuple[str, int, int]]) -
     assert reads == [("run1", len(first), len(first) + len(more))]
     fs.pipe("logs-bucket/exp/run2/events.out.tfevents.1", _blob(range(3)))
     assert ld.reload().new_runs == ["run2"]
+
+
+def test_memory_filesystem_images_and_projector() -> None:
+    from evhelpers import event_pb2
+
+    fs = fsspec.filesystem("memory")
+    root = "/tbnb-test-assets"
+    if fs.exists(root):
+        fs.rm(root, recursive=True)
+    png = b"\x89PNG\r\n\x1a\nnot-really-a-png"
+    ev = event_pb2.Event(wall_time=1.0, step=4)
+    v = ev.summary.value.add(tag="im")
+    v.image.width, v.image.height, v.image.encoded_image_string = 3, 2, png
+    fs.pipe(f"{root}/run/events.out.tfevents.1", frame(ev.SerializeToString()))
+    fs.pipe(f"{root}/run/00004/e/tensors.tsv", b"1\t2\n3\t4\n")
+    fs.pipe(f"{root}/run/00004/e/metadata.tsv", b"a\nb\n")
+    fs.pipe(
+        f"{root}/run/projector_config.pbtxt",
+        b'embeddings { tensor_name: "e:00004" tensor_path: "00004/e/tensors.tsv" '
+        b'metadata_path: "00004/e/metadata.tsv" }\n'
+        b'embeddings { tensor_name: "bad" tensor_path: "../../etc/passwd" }\n',
+    )
+    ld = Logdir(f"memory://{root}")
+    ld.reload()
+    (im,) = ld.images("run", "im")
+    assert (im.step, im.width, im.height, im.data) == (4, 3, 2, png)
+    (emb,) = ld.embeddings("run")
+    assert emb.tag == "e" and emb.step == 4 and emb.vectors.tolist() == [[1, 2], [3, 4]]
+    assert emb.metadata == [["a"], ["b"]]
+    assert len(ld.problems) == 1 and "leaves the logdir" in ld.problems[0].message
+    fs.rm(root, recursive=True)
