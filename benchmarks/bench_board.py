@@ -1,0 +1,564 @@
+"""Figures of the live board (issue 4), in JupyterLab in headless Chromium, against
+TensorBoard measured by the same harness, in the same run, on the same logdir.
+
+    python benchmarks/bench_board.py            # everything (TensorBoard included)
+    python benchmarks/bench_board.py --quick    # smaller logdirs, no scale run
+    python benchmarks/bench_board.py --no-tensorboard
+
+Logdirs are written once with tensorboardX into benchmarks/.cache/ (git-ignored) and
+reused; delete that folder to write them again.
+
+- first paint (median of 3 after a warm-up, each in a new page): 3 runs x 50,000 steps
+  of one tag; from running the `%tbnb` cell to the
+  three lines drawn (plotly's data on the page), and the bytes the kernel sent over the
+  websocket for it (the board's data, and the JS bundle that anywidget sends with every
+  widget model, reported apart). TensorBoard: from opening its page (default dashboard)
+  to its scalar data received and drawn, and the bytes it transferred.
+- live latency: a training cell writes and flushes a point every 0.5 s; latency is the
+  browser's time the point is first in the chart minus the kernel's time of flush().
+  TensorBoard: the same writer, its page left open; when its page fetches the point.
+- scale: 100 runs x 20 tags x 10,000 steps: first paint, time for a tag filter to
+  redraw, and the kernel's memory per point held.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from playwright.sync_api import Browser, Page, sync_playwright
+from tensorboardX import SummaryWriter
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.browser.jupyter import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterServer,
+    Notebook,
+    free_port,
+)
+
+CACHE = REPO / "benchmarks" / ".cache"
+BUNDLE = REPO / "tbnb" / "static" / "widget.js"
+
+# per chart: the traces plotly holds (run, kind, number of points, y extremes)
+DRAWN_JS = """
+root => [...root.querySelectorAll('.tbnb-chart')].map(chart => {
+  const plot = chart.querySelector('.js-plotly-plot');
+  const traces = plot && plot.data ? plot.data : [];
+  return {tag: chart.dataset.tag, traces: traces.map(t => {
+    const ys = Array.from(t.y || []).filter(Number.isFinite);
+    return {run: t.meta && t.meta.run, kind: t.meta && t.meta.kind, n: (t.x || []).length,
+            last: t.x && t.x.length ? Number(t.x[t.x.length - 1]) : null,
+            min: ys.length ? Math.min(...ys) : null, max: ys.length ? Math.max(...ys) : null};
+  })};
+})
+"""
+
+
+def write_runs(logdir: Path, runs: int, tags: int, steps: int, seed: int = 0) -> Path:
+    """A logdir of random walks (with one spike per series), written once and cached."""
+    done = logdir / ".complete"
+    if done.exists():
+        return logdir
+    rng = np.random.default_rng(seed)
+    for r in range(runs):
+        writer = SummaryWriter(str(logdir / f"run{r:03d}"), max_queue=10_000, flush_secs=3600)
+        walks = np.cumsum(rng.normal(size=(tags, steps)), axis=1)
+        walks[:, steps // 3] += 1000.0  # an extreme a downsampler must keep
+        for step in range(steps):
+            for t in range(tags):
+                writer.add_scalar(f"group{t % 4}/tag{t:02d}", float(walks[t, step]), step)
+        writer.close()
+    done.write_text("ok")
+    return logdir
+
+
+def ws_bytes(page: Page) -> dict[str, int]:
+    """Counts bytes the page receives over websockets from now on."""
+    total = {"bytes": 0}
+
+    def on_ws(ws: Any) -> None:
+        def on_frame(payload: Any) -> None:
+            total["bytes"] += len(payload)
+
+        ws.on("framereceived", on_frame)
+
+    page.on("websocket", on_ws)
+    return total
+
+
+def drawn(nb: Notebook, cell: int) -> list[dict[str, Any]]:
+    return nb.output(cell).locator(".tbnb-root").first.evaluate(DRAWN_JS)  # type: ignore[no-any-return]
+
+
+def write_wide(logdir: Path, runs: int, tags: int, steps: int) -> Path:
+    """Many runs and tags, written fast: one event per step holding every tag's value
+    (the shape TF1's merged summaries have), through tensorboardX's file writer."""
+    from tensorboardX.proto.summary_pb2 import Summary
+
+    done = logdir / ".complete"
+    if done.exists():
+        return logdir
+    rng = np.random.default_rng(1)
+    names = [f"group{t % 4}/tag{t:02d}" for t in range(tags)]
+    for r in range(runs):
+        writer = SummaryWriter(str(logdir / f"run{r:03d}"), max_queue=10_000, flush_secs=3600)
+        fw = writer._get_file_writer()
+        walks = np.cumsum(rng.normal(size=(steps, tags)), axis=0)
+        for step in range(steps):
+            values = [
+                Summary.Value(tag=n, simple_value=float(v))
+                for n, v in zip(names, walks[step], strict=True)
+            ]
+            fw.add_summary(Summary(value=values), step)
+        writer.close()
+    done.write_text("ok")
+    return logdir
+
+
+def bench_first_paint(
+    browser: Browser, jupyter: JupyterServer, logdir: Path, runs: int
+) -> dict[str, Any]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    name = jupyter.write_notebook(
+        f"bench_first_paint_{time.time_ns()}.ipynb",
+        ["%load_ext tbnb", f"%tbnb --logdir {logdir} --reload_interval 0"],
+    )
+    counter = ws_bytes(page)
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    counter["bytes"] = 0
+    t0 = time.perf_counter()
+    nb.run_cell(1, wait=False)
+    page.wait_for_function(
+        """n => { const c = document.querySelectorAll('.tbnb-chart .js-plotly-plot');
+                  return [...c].some(p => p.data && p.data.filter(
+                      t => t.meta && t.meta.kind === 'raw'
+                                                     && t.x && t.x.length > 0).length >= n); }""",
+        arg=runs,
+        polling="raf",
+        timeout=60_000,
+    )
+    elapsed = time.perf_counter() - t0
+    charts = drawn(nb, 1)
+    page.close()
+    return {"seconds": elapsed, "charts": charts, "ws_bytes": counter["bytes"]}
+
+
+class TensorBoard:
+    """TensorBoard's own server on 127.0.0.1, as `%tensorboard` would start it."""
+
+    def __init__(self, logdir: Path, extra: tuple[str, ...] = ()) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (the server writes it until stop)
+            prefix="tensorboard-", suffix=".log", delete=False
+        )
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tensorboard.main",
+                "--logdir",
+                str(logdir),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *extra,
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        import urllib.request
+
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "data/environment", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"tensorboard did not start: {Path(self.log.name).read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+
+
+TB_ROWS_JS = "() => document.querySelectorAll('scalar-card tb-data-table-content-row').length"
+TB_BYTES_JS = (
+    "() => performance.getEntriesByType('resource').reduce((a, e) => a + e.transferSize, 0)"
+)
+
+
+def bench_tensorboard_first_paint(browser: Browser, logdir: Path, runs: int) -> dict[str, Any]:
+    """From opening TensorBoard's page to its scalar card drawn with every run's row."""
+    tb = TensorBoard(logdir)
+    try:
+        # TensorBoard loads the logdir in the background: wait until it lists the runs,
+        # so what is timed is the page, as for tbnb (whose kernel reads in the cell).
+        import urllib.request
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            got = json.loads(urllib.request.urlopen(tb.url + "data/runs").read())
+            if len(got) >= runs:
+                break
+            time.sleep(0.5)
+        time.sleep(2)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(tb.url)
+        page.wait_for_function(f"() => ({TB_ROWS_JS[6:]}) >= {runs}", polling="raf", timeout=60_000)
+        elapsed = time.perf_counter() - t0
+        nbytes = page.evaluate(TB_BYTES_JS)
+        page.close()
+        return {"seconds": elapsed, "bytes": nbytes}
+    finally:
+        tb.stop()
+
+
+LIVE_CELL = """
+import json, time
+from torch.utils.tensorboard import SummaryWriter
+writer = SummaryWriter({path!r})
+flushed = {{}}
+for step in range({n}):
+    writer.add_scalar("live/loss", float(step), step)
+    writer.flush()  # torch's flush() returns once the event is in the file
+    flushed[step] = time.time()
+    time.sleep({period})
+writer.close()
+"""
+
+# records, for each new last step of the run's raw line, when the browser first drew it
+SEEN_JS = """
+run => { window.__seen = {}; const tick = () => {
+  for (const p of document.querySelectorAll('.tbnb-chart .js-plotly-plot')) {
+    for (const t of (p.data || [])) {
+      if (!t.meta || t.meta.run !== run || t.meta.kind !== 'raw' || !t.x || !t.x.length) continue;
+      const last = Number(t.x[t.x.length - 1]);
+      for (let s = 0; s <= last; s++)
+        if (!(s in window.__seen)) window.__seen[s] = Date.now() / 1000;
+    }
+  }
+  requestAnimationFrame(tick); }; tick(); }
+"""
+
+
+def bench_live_latency(
+    browser: Browser, jupyter: JupyterServer, tmp: Path, n: int
+) -> dict[str, Any]:
+    """From torch's writer.flush() in a running cell to the point drawn in the browser."""
+    logdir = tmp / f"live_{time.time_ns()}"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    name = jupyter.write_notebook(
+        f"bench_live_{time.time_ns()}.ipynb",
+        [
+            "%load_ext tbnb",
+            f"%tbnb --logdir {logdir} --reload_interval 1",
+            LIVE_CELL.format(path=str(logdir / "live"), n=n, period=0.5),
+            "print(json.dumps(flushed))",
+        ],
+    )
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    nb.output(1).locator(".tbnb-root").wait_for()
+    page.evaluate(SEEN_JS, "live")
+    nb.run_cell(2, timeout=n * 2_000 + 60_000)
+    time.sleep(3)  # let the last flush reach the browser
+    out = nb.run_cell(3)
+    flushed = {
+        int(k): v for k, v in json.loads(out.locator(".jp-OutputArea-output").inner_text()).items()
+    }
+    seen = {int(k): v for k, v in page.evaluate("() => window.__seen").items()}
+    page.close()
+    lat = [seen[s] - t for s, t in flushed.items() if s in seen]
+    return {
+        "median_s": statistics.median(lat) if lat else None,
+        "max_s": max(lat) if lat else None,
+        "points": len(flushed),
+        "seen": len(lat),
+    }
+
+
+def bench_tensorboard_live(
+    browser: Browser, tmp: Path, seconds: float, click: bool
+) -> dict[str, Any]:
+    """From flush() to TensorBoard's page holding the point (its data request answered).
+
+    ``click``: press TensorBoard's reload button every second, as a person would.
+    """
+    import urllib.request
+
+    from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+    logdir = tmp / f"tb_live_{time.time_ns()}"
+    writer = TorchWriter(str(logdir / "live"))
+    writer.add_scalar("live/loss", 0.0, 0)
+    writer.flush()
+    tb = TensorBoard(logdir)  # its defaults, as `%tensorboard --logdir` starts it
+    try:
+        deadline = time.monotonic() + 60
+        while not json.loads(urllib.request.urlopen(tb.url + "data/runs").read()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("tensorboard never listed the run")
+            time.sleep(0.5)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        got: dict[int, float] = {}
+
+        def on_route(route: Any) -> None:
+            response = route.fetch()
+            body = response.body()
+            route.fulfill(response=response, body=body)
+            now = time.time()
+            try:
+                for item in json.loads(body):
+                    for series in (item.get("runToSeries") or {}).values():
+                        for point in series:
+                            got.setdefault(int(point["step"]), now)
+            except (ValueError, AttributeError, TypeError):
+                pass
+
+        page.route("**/timeSeries*", on_route)
+        page.goto(tb.url)
+        page.wait_for_function(f"() => ({TB_ROWS_JS[6:]}) >= 1", polling=200, timeout=60_000)
+        flushed: dict[int, float] = {}
+        t_end = time.monotonic() + seconds
+        step = 1
+        next_click = time.monotonic()
+        while time.monotonic() < t_end:
+            writer.add_scalar("live/loss", float(step), step)
+            writer.flush()
+            flushed[step] = time.time()
+            step += 1
+            for _ in range(10):  # 1 s per point, the page kept busy meanwhile
+                if click and time.monotonic() >= next_click:
+                    page.locator("button.reload-button, [aria-label*='eload']").first.click()
+                    next_click = time.monotonic() + 1
+                page.wait_for_timeout(100)
+        writer.close()
+        page.close()
+        lat = [got[s] - t for s, t in flushed.items() if s in got]
+        return {
+            "median_s": statistics.median(lat) if lat else None,
+            "points": len(flushed),
+            "seen": len(lat),
+            "window_s": seconds,
+        }
+    finally:
+        tb.stop()
+
+
+def check_extremes(charts: list[dict[str, Any]], logdir: Path) -> bool:
+    """Every run's drawn min and max equal its full series' min and max."""
+    import tbnb
+
+    ld = tbnb.Logdir(logdir)
+    ld.reload()
+    ok = True
+    for chart in charts:
+        for t in chart["traces"]:
+            if t["kind"] != "raw":
+                continue
+            v = ld.scalars(t["run"], chart["tag"]).value
+            ok &= bool(np.isclose(t["min"], v.min()) and np.isclose(t["max"], v.max()))
+    return ok
+
+
+def memory_per_point(logdir: Path) -> dict[str, float]:
+    """RSS growth of a fresh process holding a Board of the logdir, per scalar point."""
+    code = (
+        "import gc, resource, sys, tbnb\n"
+        "def rss():\n"
+        "    return int(open('/proc/self/statm').read().split()[1]) * 4096\n"
+        "gc.collect(); before = rss()\n"
+        "b = tbnb.Board(sys.argv[1], reload_interval=0)\n"
+        "gc.collect(); after = rss()\n"
+        "print(after - before, b.status['points'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(logdir)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    grown, points = int(out[0]), int(out[1])
+    return {"rss_bytes": grown, "points": points, "bytes_per_point": grown / points}
+
+
+TAG19 = "\".tbnb-chart[data-tag='group3/tag19'] .js-plotly-plot\""
+
+
+def bench_scale(
+    browser: Browser, jupyter: JupyterServer, logdir: Path, runs: int
+) -> dict[str, Any]:
+    """First paint of a wide logdir, then how fast the tag and run filters redraw."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    name = jupyter.write_notebook(
+        f"bench_scale_{time.time_ns()}.ipynb",
+        ["%load_ext tbnb", f"%tbnb --logdir {logdir} --reload_interval 0 --smoothing 0.6"],
+    )
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    t0 = time.perf_counter()
+    nb.run_cell(1, wait=False)
+    page.wait_for_function(
+        """n => [...document.querySelectorAll('.tbnb-chart .js-plotly-plot')].some(p => p.data
+               && p.data.filter(t => t.meta.kind === 'raw' && t.x.length).length >= n)""",
+        arg=runs,
+        polling="raf",
+        timeout=120_000,
+    )
+    first = time.perf_counter() - t0
+    root = nb.output(1).locator(".tbnb-root").first
+    timings = {}
+    # tag filter: a chart further down, alone on screen, drawn with every run
+    for label, selector, value, check in [
+        (
+            "tag_filter_s",
+            ".tbnb-tag-filter",
+            "tag19$",
+            "n => { const c = document.querySelector(TAG19);"
+            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length >= n; }",
+        ),
+        (
+            "run_filter_s",
+            ".tbnb-run-filter",
+            "run00[0-4]$",
+            "n => { const c = document.querySelector(TAG19);"
+            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length === 5; }",
+        ),
+    ]:
+        t0 = time.perf_counter()
+        root.locator(selector).fill(value)
+        page.wait_for_function(
+            check.replace("TAG19", TAG19), arg=runs, polling="raf", timeout=30_000
+        )
+        timings[label] = time.perf_counter() - t0
+    page.close()
+    return {"first_paint_s": first, **timings}
+
+
+def report(
+    args: Any, browser: Browser, jupyter: JupyterServer, logdir: Path, steps: int, tmp: Path
+) -> None:
+    bundle = BUNDLE.stat().st_size
+    rows: list[tuple[str, str, str, str]] = []
+    # one warm-up each (a browser's first page of JupyterLab or TensorBoard loads its
+    # assets cold), then the median of --repeat runs, each in a new page
+    bench_first_paint(browser, jupyter, logdir, runs=3)
+    fps = [bench_first_paint(browser, jupyter, logdir, runs=3) for _ in range(args.repeat)]
+    fp_s = statistics.median(f["seconds"] for f in fps)
+    data_bytes = statistics.median(f["ws_bytes"] for f in fps) - bundle
+    extremes = check_extremes(fps[0]["charts"], logdir)
+    tb_fp = None
+    if not args.no_tensorboard:
+        bench_tensorboard_first_paint(browser, logdir, runs=3)
+        tbs = [bench_tensorboard_first_paint(browser, logdir, runs=3) for _ in range(args.repeat)]
+        tb_fp = statistics.median(t["seconds"] for t in tbs)
+        tb_bytes = statistics.median(t["bytes"] for t in tbs)
+    rows.append(
+        (
+            f"first paint, 3 runs x {steps:,} steps",
+            f"{fp_s:.2f} s",
+            f"{tb_fp:.2f} s" if tb_fp else "-",
+            f"{fp_s / tb_fp:.2f}" if tb_fp else "-",
+        )
+    )
+    rows.append(
+        (
+            "  data sent to the browser",
+            f"{data_bytes / 1e3:.0f} KB (+ {bundle / 1e6:.2f} MB JS bundle)",
+            f"{tb_bytes / 1e6:.2f} MB (all)" if tb_fp else "-",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "  every extreme of the full series drawn",
+            str(extremes),
+            "no (1,000 samples per run)",
+            "",
+        )
+    )
+    live = bench_live_latency(browser, jupyter, tmp, n=args.live_points)
+    tb_live = tb_click = None
+    if not args.no_tensorboard:
+        tb_live = bench_tensorboard_live(browser, tmp, seconds=45, click=False)
+        tb_click = bench_tensorboard_live(browser, tmp, seconds=30, click=True)
+    fmt = lambda v: "never" if v is None else f"{v:.2f} s"  # noqa: E731
+    rows.append(
+        (
+            f"live latency, flush() to drawn (median of {live['seen']})",
+            fmt(live["median_s"]),
+            f"{fmt(tb_live['median_s'])} in 45 s" if tb_live else "-",
+            "",
+        )
+    )
+    if tb_click:
+        rows.append(
+            ("  TensorBoard, reload clicked every second", "", fmt(tb_click["median_s"]), "")
+        )
+    if args.scale:
+        wide = write_wide(CACHE / "scale_100x20x10000", runs=100, tags=20, steps=10_000)
+        sc = bench_scale(browser, jupyter, wide, runs=100)
+        mem = memory_per_point(wide)
+        rows.append(
+            (
+                "scale 100 runs x 20 tags x 10,000: first paint",
+                f"{sc['first_paint_s']:.2f} s",
+                "",
+                "",
+            )
+        )
+        rows.append(("  tag filter redraw", f"{sc['tag_filter_s'] * 1000:.0f} ms", "", ""))
+        rows.append(("  run filter redraw", f"{sc['run_filter_s'] * 1000:.0f} ms", "", ""))
+        rows.append(("  kernel memory per point held", f"{mem['bytes_per_point']:.1f} B", "", ""))
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'figure':<{width}}  {'tbnb':>28}  {'TensorBoard':>26}  ratio")
+    for a, b, c, d in rows:
+        print(f"{a:<{width}}  {b:>28}  {c:>26}  {d}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-tensorboard", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="first-paint repetitions (median)")
+    ap.add_argument("--live-points", type=int, default=20)
+    ap.add_argument("--scale", action="store_true", help="also the 100 x 20 x 10,000 logdir")
+    args = ap.parse_args()
+    steps = 5_000 if args.quick else 50_000
+    if args.quick:
+        args.repeat, args.live_points = 1, 6
+    logdir = write_runs(CACHE / f"first_paint_3x{steps}", runs=3, tags=1, steps=steps)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        jupyter = JupyterServer.start(Path(tmp) / "jupyter")
+        try:
+            report(args, browser, jupyter, logdir, steps, Path(tmp))
+        finally:
+            jupyter.stop()
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
