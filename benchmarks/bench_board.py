@@ -518,7 +518,7 @@ def report(
             ("  TensorBoard, reload clicked every second", "", fmt(tb_click["median_s"]), "")
         )
     if args.scale:
-        wide = write_wide(CACHE / "scale_100x20x10000", runs=100, tags=20, steps=10_000)
+        wide = write_wide(CACHE / "scale_add_scalar_100x20x10000", runs=100, tags=20, steps=10_000)
         sc = bench_scale(browser, jupyter, wide, runs=100)
         mem = memory_per_point(wide)
         rows.append(

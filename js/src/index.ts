@@ -8,7 +8,9 @@ import { Store } from "./store";
 import css from "./style.css";
 
 const STYLE_ID = "tbnb-style";
-const stores = new WeakMap<object, Store>();
+// Keyed by the board's id, not by the model object: anywidget hands initialize() and
+// each render() its own wrapper of the model, and every view must find the one store.
+const stores = new Map<string, Store>();
 
 function ensureStyle(): void {
   if (document.getElementById(STYLE_ID)) return;
@@ -19,10 +21,11 @@ function ensureStyle(): void {
 }
 
 function storeOf(model: Model): Store {
-  let store = stores.get(model);
+  const id = model.get("board_id");
+  let store = stores.get(id);
   if (!store) {
     store = new Store();
-    stores.set(model, store);
+    stores.set(id, store);
     store.applySnapshot(model.get("snapshot") as Snapshot);
     model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
       const m = msg as UpdateMessage;

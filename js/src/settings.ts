@@ -4,6 +4,7 @@ import type { AnyModel } from "@anywidget/types";
 export type XAxis = "step" | "relative" | "wall";
 
 export interface BoardModel {
+  board_id: string; // unique per board (per widget model)
   logdir: string;
   status: import("./protocol").Status;
   snapshot: import("./protocol").Snapshot;

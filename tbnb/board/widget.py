@@ -12,6 +12,7 @@ import re
 import sys
 import threading
 import time
+import uuid
 import weakref
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ class Board(anywidget.AnyWidget):
     # on change with ANYWIDGET_HMR=1).
     _esm: Any = BUNDLE
 
+    # the browser keeps one data store per board under this id (js/src/index.ts)
+    board_id = traitlets.Unicode("").tag(sync=True)
     logdir = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
     # computed in get_state() for a browser that creates the model; never sent as a change
@@ -123,6 +126,7 @@ class Board(anywidget.AnyWidget):
         # model carries it, so the first paint needs no further message.
         self._read()
         super().__init__(
+            board_id=uuid.uuid4().hex,
             logdir=shown,
             status=self._status(),
             tag_filter=_check_regex("tags", tags),

@@ -140,3 +140,28 @@ def test_unload_ext_removes_magics_and_stops_boards(tmp_path: Path) -> None:
     assert "tbnb" not in shell.magics_manager.magics["line"]
     assert "tensorboard" not in shell.magics_manager.magics["line"]
     assert not shell.user_ns["b"].live
+
+
+def test_colab_reads_from_the_main_thread_after_each_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Colab drops widget updates sent from threads: no poller, a post-execute refresh."""
+    import sys
+    import types
+
+    from tests.board.conftest import write_scalars
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "tbnb")
+    try:
+        shell.run_cell(f"b = %tbnb --logdir {tmp_path} --reload_interval 0.05", cell_id="colab")
+        board = shell.user_ns["b"]
+        assert not board.live
+        assert _pollers() == []
+        write_scalars(tmp_path, "exp", "loss", range(7))
+        assert board.status["points"] == 0
+        shell.run_cell("1 + 1", cell_id="next")  # any cell: post_execute reads
+        assert board.status["points"] == 7
+    finally:
+        shell.run_line_magic("unload_ext", "tbnb")
