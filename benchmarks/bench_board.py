@@ -103,27 +103,30 @@ def drawn(nb: Notebook, cell: int) -> list[dict[str, Any]]:
     return nb.output(cell).locator(".tbnb-root").first.evaluate(DRAWN_JS)  # type: ignore[no-any-return]
 
 
+def _write_wide_runs(args: tuple[Path, list[int], int, int]) -> None:
+    logdir, runs, tags, steps = args
+    for r in runs:
+        rng = np.random.default_rng(r)
+        writer = SummaryWriter(str(logdir / f"run{r:03d}"), max_queue=10_000, flush_secs=3600)
+        walks = np.cumsum(rng.normal(size=(steps, tags)), axis=0)
+        for step in range(steps):
+            for t in range(tags):
+                writer.add_scalar(f"group{t % 4}/tag{t:02d}", float(walks[step, t]), step)
+        writer.close()
+
+
 def write_wide(logdir: Path, runs: int, tags: int, steps: int) -> Path:
-    """Many runs and tags, written fast: one event per step holding every tag's value
-    (the shape TF1's merged summaries have), through tensorboardX's file writer."""
-    from tensorboardX.proto.summary_pb2 import Summary
+    """Many runs and tags as a training loop writes them (add_scalar per tag and step),
+    one process per core; written once and cached."""
+    from multiprocessing import Pool
 
     done = logdir / ".complete"
     if done.exists():
         return logdir
-    rng = np.random.default_rng(1)
-    names = [f"group{t % 4}/tag{t:02d}" for t in range(tags)]
-    for r in range(runs):
-        writer = SummaryWriter(str(logdir / f"run{r:03d}"), max_queue=10_000, flush_secs=3600)
-        fw = writer._get_file_writer()
-        walks = np.cumsum(rng.normal(size=(steps, tags)), axis=0)
-        for step in range(steps):
-            values = [
-                Summary.Value(tag=n, simple_value=float(v))
-                for n, v in zip(names, walks[step], strict=True)
-            ]
-            fw.add_summary(Summary(value=values), step)
-        writer.close()
+    procs = os.cpu_count() or 1
+    parts = [(logdir, list(range(runs))[i::procs], tags, steps) for i in range(procs)]
+    with Pool(procs) as pool:
+        pool.map(_write_wide_runs, parts)
     done.write_text("ok")
     return logdir
 

@@ -36,7 +36,11 @@ F64 = npt.NDArray[np.float64]
 ProblemSink = Callable[[str, "int | None", str], None]
 
 LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decode.PR_CURVES)
-MAX_TEMPLATES = 4
+# A same-length group holds one template per tag of that length (a loop logging 20 tags
+# whose records have one length needs 20). Templates are tried while each still decodes
+# a worthwhile share of the group; what is left goes through protobuf.
+MAX_TEMPLATES = 512
+MIN_TEMPLATE_MATCHES = 8
 
 
 @dataclass
@@ -144,7 +148,7 @@ class Run:
                         )
                     )
                 rows = rows[~dec.match]
-                if len(rows) == 0:
+                if len(rows) == 0 or int(dec.match.sum()) < MIN_TEMPLATE_MATCHES:
                     break
                 cols = Columns.gathered(cols.buf, g.starts[rows])
             slow.extend(
