@@ -67,3 +67,34 @@ def loose_groups(buf: npt.NDArray[np.uint8], seg: Loose) -> tuple[list[Group], l
         else:
             slow.extend((int(i), int(starts[i]), length) for i in idx)
     return groups, slow
+
+
+def split_interleaved(g: Group, match: npt.NDArray[np.bool_]) -> list[Group] | None:
+    """Split a strided group whose first template matches every ``p``-th row only.
+
+    A loop that logs ``p`` tags per step whose records share one length gives a period of
+    one record; the template of row 0 then matches rows 0, p, 2p, ... Each residue is a
+    strided group of its own (stride ``p`` times longer), decoded without gathering.
+    Returns None when the matches are not that regular.
+    """
+    cols = g.cols
+    if cols.starts is not None:
+        return None
+    hits = np.flatnonzero(match)
+    n = cols.count
+    if len(hits) < 2 or hits[0] != 0:
+        return None
+    p = int(hits[1])
+    if p < 2 or hits[-1] + p < n or not (np.diff(hits) == p).all():
+        return None
+    return [
+        Group(
+            Columns.strided(
+                cols.buf, cols.first + r * cols.stride, cols.stride * p, len(range(r, n, p))
+            ),
+            g.starts[r::p],
+            g.ordinals[r::p],
+            g.length,
+        )
+        for r in range(p)
+    ]

@@ -25,6 +25,7 @@ from tbnb.events.groups import (
     Group,
     SlowRecord,
     loose_groups,
+    split_interleaved,
     strided_groups,
 )
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
@@ -117,7 +118,9 @@ class Run:
     ) -> None:
         """Decode same-length groups with templates, the rest per record, in file order."""
         fast: dict[str, list[tuple[I64, I64, F64, F64]]] = {}
-        for g in groups:
+        queue = list(reversed(groups))
+        while queue:
+            g = queue.pop()
             rows: I64 = np.arange(len(g.starts), dtype=np.int64)
             if g.length > MAX_FAST_LENGTH:  # long records are not scalars worth a template
                 slow.extend(
@@ -131,6 +134,12 @@ class Run:
                 if t is None or not self._fast_ok(t):
                     break
                 dec = decode_block(cols, t)
+                if len(rows) == len(g.starts) and not dec.match.all():
+                    sub = split_interleaved(g, dec.match)
+                    if sub is not None:  # tags written in turn with one record length
+                        queue.extend(reversed(sub))
+                        rows = rows[:0]
+                        break
                 good = dec.match & dec.crc_ok
                 bad = np.flatnonzero(dec.match & ~dec.crc_ok)
                 for i in bad[:100]:

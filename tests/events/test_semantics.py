@@ -217,3 +217,27 @@ def test_restart_across_varint_widths(logdir: Path, periodic: bool) -> None:
     ld = Logdir(logdir)
     ld.reload()
     assert loaded(ld, ".") == reference(pts)
+
+
+@pytest.mark.parametrize("skip_at", [None, 150])
+def test_tags_in_turn_with_one_record_length(logdir: Path, skip_at: int | None) -> None:
+    """20 tags of one record length written in turn each step (the framing sees a period
+    of one record) decode to the same series as one event at a time, including a step
+    where one tag is missing and a restart that purges."""
+    rng = random.Random(3)
+    pts: list[tuple[str, int, float]] = []
+    for s in [*range(300), *range(250, 400)]:
+        for k in range(20):
+            if s == skip_at and k == 7:
+                continue
+            pts.append((f"t{k:02d}", s, rng.uniform(-1, 1)))
+    write_records(logdir / "events.out.tfevents.1", [scalar_event(*p) for p in pts])
+    ld = Logdir(logdir)
+    ld.reload()
+    got = loaded(ld, ".")
+    want = reference(pts)
+    assert sorted(got) == sorted(want)
+    for tag in want:
+        np.testing.assert_allclose(
+            np.array(got[tag]), np.array(want[tag], dtype=np.float32).astype(np.float64)
+        )
