@@ -203,13 +203,18 @@ def audio_of(value: Value) -> list[tuple[float, bytes]]:
     return []
 
 
-def text_of(value: Value) -> str | None:
+def text_of(value: Value) -> tuple[list[str], tuple[int, ...]] | None:
+    """The strings of a text summary (row-major) and the tensor's shape."""
     which = value.WhichOneof("value")
     if which != "tensor":
         return None
     arr = tensor_to_numpy(value.tensor)
     if isinstance(arr, list):
-        return "\n".join(b.decode("utf-8", "replace") for b in arr)
+        shape = tensor_shape(value.tensor)
+        cells = [b.decode("utf-8", "replace") for b in arr]
+        if int(np.prod(shape)) != len(cells):  # shape missing or inconsistent: a list
+            shape = (len(cells),) if len(cells) != 1 else ()
+        return cells, shape
     return None
 
 

@@ -158,6 +158,11 @@ class Logdir:
             for item in work:
                 read_run(item)
         if new_bytes >= PARALLEL_BYTES:
+            # After a large read, columns give back their doubling slack (up to half of
+            # their memory); the next append regrows a column once.
+            for run, _ in work:
+                for col in run.scalars.values():
+                    col.trim()
             release_free_memory()
         if listing.root_ok:
             for name, run in self._runs.items():

@@ -22,9 +22,14 @@ class HistogramPoint:
 
 @dataclass(frozen=True)
 class TextPoint:
+    """One text summary. ``text`` joins the strings with newlines; a 1-D or 2-D string
+    tensor also keeps its ``shape`` and ``cells`` (row-major) to be shown as a table."""
+
     step: int
     wall_time: float
     text: str
+    shape: tuple[int, ...] = ()
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

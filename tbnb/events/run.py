@@ -305,11 +305,13 @@ class Run:
                 ]
                 self._list(kind, tag).add(step, pts)
             elif kind == decode.TEXT:
-                text = decode.text_of(v)
-                if text is None:
+                got = decode.text_of(v)
+                if got is None:
                     self._undecodable_value(kind, tag, path, offset)
                     continue
-                self._list(kind, tag).add(step, [TextPoint(step, wall, text)])
+                cells, shape = got
+                point = TextPoint(step, wall, "\n".join(cells), shape, tuple(cells))
+                self._list(kind, tag).add(step, [point])
             elif kind == decode.AUDIO:
                 clips = decode.audio_of(v)
                 pts2 = [

@@ -241,3 +241,36 @@ def test_tags_in_turn_with_one_record_length(logdir: Path, skip_at: int | None) 
         np.testing.assert_allclose(
             np.array(got[tag]), np.array(want[tag], dtype=np.float32).astype(np.float64)
         )
+
+
+def _text_event(tag: str, step: int, cells: list[str], shape: list[int]) -> bytes:
+    ev = event_pb2.Event(wall_time=1.0e9 + step, step=step)
+    v = ev.summary.value.add(tag=tag)
+    v.metadata.plugin_data.plugin_name = "text"
+    v.tensor.dtype = 7  # DT_STRING
+    for d in shape:
+        v.tensor.tensor_shape.dim.add(size=d)
+    v.tensor.string_val.extend(c.encode() for c in cells)
+    return ev.SerializeToString()
+
+
+def test_text_tensors_keep_their_shape(logdir: Path) -> None:
+    """tf.summary.text of a 2-D string tensor is a table in TensorBoard: the reader keeps
+    the cells and shape; one string has shape ()."""
+    write_records(
+        logdir / "events.out.tfevents.1",
+        [
+            _text_event("t", 0, ["# hi"], []),
+            _text_event("t", 1, ["a", "b", "c", "d", "e", "f"], [2, 3]),
+            _text_event("t", 2, ["x", "y"], [2]),
+        ],
+    )
+    ld = Logdir(logdir)
+    ld.reload()
+    got = ld.text(".", "t")
+    assert [(p.step, p.shape, p.cells) for p in got] == [
+        (0, (), ("# hi",)),
+        (1, (2, 3), ("a", "b", "c", "d", "e", "f")),
+        (2, (2,), ("x", "y")),
+    ]
+    assert got[1].text == "a\nb\nc\nd\ne\nf"
