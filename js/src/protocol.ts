@@ -71,6 +71,99 @@ export interface UpdateMessage {
   /** every run known, in display order (colours are assigned by this order) */
   runs: string[];
   scalars: ScalarDelta[];
+  histograms: HistogramDelta[];
+  images: ImageDelta[];
+  texts: TextDelta[];
+  /** encoded bytes of images the kernel pushes: the newest of every (run, tag) that changed */
+  image_data: ImageData[];
+}
+
+/**
+ * The histograms of one (run, tag), re-binned in the kernel onto one grid of `bins`
+ * equal buckets spanning every histogram of the series (TensorBoard draws 30), plus
+ * the distribution bands. At most 500 histograms of a series are held in the browser
+ * (evenly spread over the run, the newest always included). Entries from `start` on
+ * are replaced by these n; when the grid changed, start is 0 and all are sent.
+ */
+export interface HistogramDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number; // histograms the kernel holds for the series
+  edges: ArrayRef; // float64[bins + 1], the shared grid
+  step: ArrayRef; // float64[n]
+  wall_time: ArrayRef; // float64[n]
+  counts: ArrayRef; // float64[n, bins]: counts per grid bucket
+  /**
+   * float64[n, 9]: the values at basis points 0, 668, 1587, 3085, 5000, 6915, 8413,
+   * 9332, 10000 of each histogram (min, -1.5 sigma, -1 sigma, -0.5 sigma, median, ...,
+   * max), computed from the original buckets as TensorBoard's compressed histograms.
+   */
+  bands: ArrayRef;
+}
+
+/**
+ * The index of the images of one (run, tag): one entry per image (a TF2 summary of
+ * several images gives several entries at one step). Entries from `start` on are
+ * replaced (and cached bytes for indexes >= start forgotten).
+ */
+export interface ImageDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  step: ArrayRef; // float64[n]
+  wall_time: ArrayRef; // float64[n]
+  width: ArrayRef; // int32[n]
+  height: ArrayRef; // int32[n]
+}
+
+/** The encoded bytes of one image, as written (PNG, JPEG, GIF...). */
+export interface ImageData {
+  run: string;
+  tag: string;
+  index: number; // into the (run, tag) image index
+  step: number;
+  mime: string; // "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"; "" if unknown
+  data: ArrayRef | null; // uint8[bytes]; null when it could not be read (see error)
+  error: string; // "" or why the bytes could not be read
+}
+
+/** One text summary: a string (markdown), or a 1-D / 2-D string tensor as a table. */
+export interface TextEntry {
+  text: string; // the strings joined by newlines
+  shape: number[]; // [] for one string; [n] or [rows, cols] for a table
+  cells: string[]; // row-major cells when shape has 1 or 2 dims, else []
+}
+
+/** The texts of one (run, tag), in step order; entries from `start` on are replaced. */
+export interface TextDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  step: ArrayRef; // float64[n]
+  wall_time: ArrayRef; // float64[n]
+  texts: TextEntry[]; // n entries
+}
+
+/**
+ * kernel -> browser, the answer to an ImageRequest (no seq: it changes no series).
+ * The browser caches what it gets, so sliding back over seen steps needs no kernel.
+ */
+export interface ImageDataMessage {
+  type: "image_data";
+  items: ImageData[];
+}
+
+/**
+ * browser -> kernel: "send me these images" (a step the slider moved to). While a
+ * training cell runs the kernel answers when the cell is done; the newest image of
+ * every (run, tag) is pushed without asking, so following a live run needs no request.
+ */
+export interface ImageRequest {
+  type: "image";
+  items: { run: string; tag: string; index: number }[];
 }
 
 /**
