@@ -83,7 +83,8 @@ export interface UpdateMessage {
  * equal buckets spanning every histogram of the series (TensorBoard draws 30), plus
  * the distribution bands. At most 500 histograms of a series are held in the browser
  * (evenly spread over the run, the newest always included). Entries from `start` on
- * are replaced by these n; when the grid changed, start is 0 and all are sent.
+ * are replaced by these n (the series then holds start + n: a delta can shorten it);
+ * when the grid changed, start is 0 and all are sent.
  */
 export interface HistogramDelta {
   run: string;
@@ -190,6 +191,9 @@ export interface Status {
   last_read: number | null; // wall time (s) of the last reload
   runs: number;
   points: number; // scalar points held by the kernel
+  histograms: number; // histograms held by the kernel (all steps)
+  images: number; // images indexed
+  texts: number; // text entries
   problems: Problem[]; // the most recent ones, at most 100
   problem_count: number; // all problems seen
 }

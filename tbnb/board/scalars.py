@@ -45,7 +45,6 @@ class ScalarView:
     max_buckets: int = MAX_BUCKETS
     budget: int = BUDGET
     runs: list[str] = field(default_factory=list)
-    seq: int = 0  # of the last delta made (js/src/protocol.ts, UpdateMessage.seq)
     _held: dict[tuple[str, str], _Held] = field(default_factory=dict)
     _series: dict[tuple[str, str], Series] = field(default_factory=dict)
 
@@ -60,12 +59,11 @@ class ScalarView:
         self.runs.extend(new)
         return bool(new)
 
-    def update(
-        self, changed: list[tuple[str, str, Series, int]]
-    ) -> tuple[dict[str, Any], list[memoryview]]:
-        """Deltas for ``(run, tag, series, dirty_from)`` that changed, as one message."""
-        buffers = Buffers()
-        deltas = []
+    def deltas(
+        self, changed: list[tuple[str, str, Series, int]], buffers: Buffers
+    ) -> list[dict[str, Any]]:
+        """ScalarDeltas for ``(run, tag, series, dirty_from)`` that changed."""
+        out = []
         count = len(self._held) + sum((r, t) not in self._held for r, t, _, _ in changed)
         buckets = max(min(self.budget // max(count, 1), self.max_buckets), MIN_BUCKETS)
         for run, tag, series, dirty_from in changed:
@@ -76,37 +74,21 @@ class ScalarView:
             self._series[key] = series
             start, idx = held.down.update(series.value, dirty_from)
             held.n = len(series.value)
-            deltas.append(
+            out.append(
                 _delta(run, tag, start=start, total=held.n, series=series, idx=idx, buffers=buffers)
             )
-        self.seq += 1
-        message = {
-            "type": "update",
-            "seq": self.seq,
-            "full": False,
-            "runs": list(self.runs),
-            "scalars": deltas,
-        }
-        return message, buffers.items
+        return out
 
-    def snapshot(self) -> tuple[dict[str, Any], list[memoryview]]:
-        """The whole state, as a full update (for a browser that holds nothing)."""
-        buffers = Buffers()
-        deltas = []
+    def snapshot_deltas(self, buffers: Buffers) -> list[dict[str, Any]]:
+        """Every series held, from its first point (for a browser that holds nothing)."""
+        out = []
         for (run, tag), held in self._held.items():
             series = self._series[(run, tag)]
             idx, _ = bucket_picks(series.value[: held.n], held.down.width)
-            deltas.append(
+            out.append(
                 _delta(run, tag, start=0, total=held.n, series=series, idx=idx, buffers=buffers)
             )
-        message = {
-            "type": "update",
-            "seq": self.seq,
-            "full": True,
-            "runs": list(self.runs),
-            "scalars": deltas,
-        }
-        return message, buffers.items
+        return out
 
 
 def _delta(

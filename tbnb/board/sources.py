@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from tbnb.events import Logdir, Problem, ScalarSeries
+from tbnb.events import Logdir, Problem
 
 SCALARS = "scalars"
+HISTOGRAMS = "histograms"
+IMAGES = "images"
+TEXT = "text"
+
+_GETTERS: dict[str, Callable[[Logdir, str, str], Any]] = {
+    SCALARS: Logdir.scalars,
+    HISTOGRAMS: Logdir.histograms,
+    IMAGES: Logdir.images,
+    TEXT: Logdir.text,
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """Points of one series from ``start`` on are new (``data``: all its points)."""
+
+    run: str
+    kind: str
+    tag: str
+    data: Any
+    start: int
+
+
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -60,16 +85,18 @@ class Source:
             return run
         return self.name if run == "." else f"{self.name}/{run}"
 
-    def reload(self) -> tuple[list[tuple[str, str, ScalarSeries, int]], list[str]]:
-        """Read what is new: changed scalar series (run, tag, series, dirty_from), new runs."""
+    def reload(self) -> tuple[list[Change], list[str]]:
+        """Read what is new: the series that changed, and new runs."""
         if self.logdir is None:
             return [], []
-        changes = self.logdir.reload()
+        ld = self.logdir
+        changes = ld.reload()
         changed = []
         for (run, kind, tag), change in changes.series.items():
-            if kind == SCALARS:
-                series = self.logdir.scalars(run, tag)
-                changed.append((self.run_name(run), tag, series, change.start))
+            get = _GETTERS.get(kind)
+            if get is not None:
+                data = get(ld, run, tag)
+                changed.append(Change(self.run_name(run), kind, tag, data, change.start))
         new = sorted(
             self.run_name(r) for r in changes.new_runs if self.run_name(r) not in self._runs
         )

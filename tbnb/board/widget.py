@@ -21,8 +21,8 @@ import anywidget
 import traitlets
 
 from tbnb.board.poller import Poller
-from tbnb.board.scalars import ScalarView
-from tbnb.board.sources import Source, parse_logdir_spec
+from tbnb.board.sources import Change, Source, parse_logdir_spec
+from tbnb.board.state import BoardState
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE = STATIC / "widget.js"
@@ -119,7 +119,7 @@ class Board(anywidget.AnyWidget):
             shown = path
         self.reload_interval = reload_interval
         self._lock = threading.RLock()
-        self._scalars = ScalarView()
+        self._state = BoardState()
         self._closed = False
         self._poller: Poller | None = None
         # The first read happens before the widget opens: the snapshot sent with the
@@ -150,16 +150,13 @@ class Board(anywidget.AnyWidget):
 
     def _read(self) -> tuple[dict[str, Any], list[memoryview]] | None:
         """Reload every source; the delta message for what changed, if anything did."""
-        changed: list[Any] = []
+        changed: list[Change] = []
         new_runs: list[str] = []
         for source in self._sources:
             source_changed, source_runs = source.reload()
             changed.extend(source_changed)
             new_runs.extend(source_runs)
-        runs_added = self._scalars.add_runs(new_runs)
-        if changed or runs_added:
-            return self._scalars.update(changed)
-        return None
+        return self._state.update(changed, new_runs)
 
     def refresh(self) -> None:
         """Read what is new in the logdir(s) now and send it to the browser."""
@@ -172,14 +169,20 @@ class Board(anywidget.AnyWidget):
             self.status = self._status()
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "resync":
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "resync":
             with self._lock:
-                self.send(*self._scalars.snapshot())
+                self.send(*self._state.snapshot())
+        elif kind == "image":
+            with self._lock:
+                self.send(*self._state.image_reply(content.get("items")))
 
     def _status(self) -> dict[str, Any]:
         problems = [p for s in self._sources for p in s.problems]
         errors = [s.error for s in self._sources if s.error]
-        nruns = len(self._scalars.runs)
+        nruns = len(self._state.runs)
         if errors:
             state, message = "error", "; ".join(errors)
         elif nruns == 0:
@@ -194,7 +197,10 @@ class Board(anywidget.AnyWidget):
             "message": message,
             "last_read": time.time(),
             "runs": nruns,
-            "points": self._scalars.points,
+            "points": self._state.scalars.points,
+            "histograms": self._state.histograms.count,
+            "images": self._state.images.count,
+            "texts": self._state.texts.count,
             "problems": [
                 {"path": p.path, "offset": p.offset, "message": p.message}
                 for p in problems[-MAX_PROBLEMS_SHOWN:]
@@ -207,7 +213,7 @@ class Board(anywidget.AnyWidget):
         state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
         if "snapshot" in state:
             with self._lock:
-                message, buffers = self._scalars.snapshot()
+                message, buffers = self._state.snapshot()
             state["snapshot"] = {"message": message, "buffers": buffers}
         return state
 

@@ -157,17 +157,18 @@ def test_unreadable_url_is_an_error_state(boards: list[tbnb.Board]) -> None:
 
 
 def test_many_series_share_a_point_budget() -> None:
+    from tbnb.board.protocol import Buffers
     from tbnb.board.scalars import MIN_BUCKETS, ScalarView
     from tbnb.events import ScalarSeries
 
     steps = np.arange(10_000)
     series = ScalarSeries(steps, steps.astype(float), np.sin(steps / 10.0))
-    few = ScalarView()
-    _, few_buffers = few.update([("r", "t", series, 0)])
-    many = ScalarView(budget=64 * 100)
-    _, many_buffers = many.update([(f"r{i}", "t", series, 0) for i in range(100)])
-    per_series_few = sum(b.nbytes for b in few_buffers)
-    per_series_many = sum(b.nbytes for b in many_buffers) / 100
+    few, few_buffers = ScalarView(), Buffers()
+    few.deltas([("r", "t", series, 0)], few_buffers)
+    many, many_buffers = ScalarView(budget=64 * 100), Buffers()
+    many.deltas([(f"r{i}", "t", series, 0) for i in range(100)], many_buffers)
+    per_series_few = few_buffers.nbytes
+    per_series_many = many_buffers.nbytes / 100
     assert per_series_many <= 3 * 8 * 2 * MIN_BUCKETS
     assert per_series_few > 4 * per_series_many
 
