@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tbnb.board import Board
+from tbnb.board import Board, Projector
 from tbnb.events import Logdir, ScalarSeries
 
-__all__ = ["Board", "Logdir", "ScalarSeries", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = [
+    "Board",
+    "Logdir",
+    "Projector",
+    "ScalarSeries",
+    "load_ipython_extension",
+    "unload_ipython_extension",
+]
 __version__ = "0.1.0"
 
 

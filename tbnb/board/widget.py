@@ -7,6 +7,7 @@ setting (smoothing, axes, filters) is a synced trait the browser applies by itse
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -21,6 +22,7 @@ import anywidget
 import traitlets
 
 from tbnb.board.poller import Poller
+from tbnb.board.projector import EmbeddingData, ProjectorService
 from tbnb.board.sources import Change, Source, parse_logdir_spec
 from tbnb.board.state import BoardState
 
@@ -86,6 +88,9 @@ class Board(anywidget.AnyWidget):
     run_filter = traitlets.Unicode("").tag(sync=True)
     hidden_runs = traitlets.List(traitlets.Unicode()).tag(sync=True)
     height = traitlets.Int(0).tag(sync=True)
+    # what the Projector tab offers: [{id, run, tag, step, shape}] (js/src/protocol.ts)
+    embeddings = traitlets.List(traitlets.Dict()).tag(sync=True)
+    view = traitlets.Unicode("board").tag(sync=True)
 
     def __init__(
         self,
@@ -122,6 +127,8 @@ class Board(anywidget.AnyWidget):
         self._state = BoardState()
         self._closed = False
         self._poller: Poller | None = None
+        self._projector = ProjectorService(self._embedding_data, self._send_locked)
+        self._embedding_list: list[dict[str, Any]] = []
         # The first read happens before the widget opens: the snapshot sent with the
         # model carries it, so the first paint needs no further message.
         self._read()
@@ -129,6 +136,7 @@ class Board(anywidget.AnyWidget):
             board_id=uuid.uuid4().hex,
             logdir=shown,
             status=self._status(),
+            embeddings=self._embedding_list,
             tag_filter=_check_regex("tags", tags),
             run_filter=_check_regex("runs", runs),
             smoothing=smoothing,
@@ -156,7 +164,48 @@ class Board(anywidget.AnyWidget):
             source_changed, source_runs = source.reload()
             changed.extend(source_changed)
             new_runs.extend(source_runs)
+        self._embedding_list = self._list_embeddings()
         return self._state.update(changed, new_runs)
+
+    def _list_embeddings(self) -> list[dict[str, Any]]:
+        out = []
+        for i, source in enumerate(self._sources):
+            ld = source.logdir
+            if ld is None:
+                continue
+            for run in ld.runs():
+                for j, info in enumerate(ld.embedding_infos(run)):
+                    out.append(
+                        {
+                            "id": json.dumps([i, run, j]),
+                            "run": source.run_name(run),
+                            "tag": info.tag,
+                            "step": info.step,
+                            "shape": list(info.tensor_shape),
+                        }
+                    )
+        return out
+
+    def _embedding_data(self, eid: str) -> EmbeddingData | None:
+        try:
+            i, run, j = json.loads(eid)
+            ld = self._sources[int(i)].logdir
+            info = ld.embedding_infos(run)[int(j)] if ld is not None else None
+        except (ValueError, TypeError, IndexError):
+            return None
+        if ld is None or info is None:
+            return None
+        for emb in ld.embeddings(run):
+            if emb.tag == info.tag and emb.step == info.step:
+                return EmbeddingData(
+                    emb.vectors, emb.metadata_header, emb.metadata, emb.sprite, emb.sprite_size
+                )
+        return None
+
+    def _send_locked(self, content: dict[str, Any], buffers: list[memoryview]) -> None:
+        with self._lock:
+            if not self._closed:
+                self.send(content, buffers)
 
     def refresh(self) -> None:
         """Read what is new in the logdir(s) now and send it to the browser."""
@@ -167,6 +216,8 @@ class Board(anywidget.AnyWidget):
             if update is not None:
                 self.send(*update)
             self.status = self._status()
+            if self.embeddings != self._embedding_list:
+                self.embeddings = self._embedding_list
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
@@ -178,6 +229,8 @@ class Board(anywidget.AnyWidget):
         elif kind == "image":
             with self._lock:
                 self.send(*self._state.image_reply(content.get("items")))
+        else:
+            self._projector.handle(content)
 
     def _status(self) -> dict[str, Any]:
         problems = [p for s in self._sources for p in s.problems]
@@ -248,6 +301,8 @@ class Board(anywidget.AnyWidget):
         poller, self._poller = getattr(self, "_poller", None), None
         if poller is not None:
             poller.stop()
+        if hasattr(self, "_projector"):
+            self._projector.close()
         LIVE.discard(self)
 
     def close(self) -> None:

@@ -298,6 +298,12 @@ class Logdir:
     def pr_curves(self, run: str, tag: str) -> list[TensorPoint]:
         return self._list(run, decode.PR_CURVES, tag)
 
+    def embedding_infos(self, run: str) -> list[projector.EmbeddingInfo]:
+        """The run's projector config entries, without reading their files."""
+        with self._lock:
+            pj = self._projectors.get(run)
+            return list(pj.infos) if pj else []
+
     def embeddings(self, run: str) -> list[Embedding]:
         """The run's projector embeddings (files read on first request, then cached)."""
         with self._lock:
