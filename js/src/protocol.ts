@@ -203,3 +203,93 @@ export interface Problem {
   offset: number | null;
   message: string;
 }
+
+// ---- embedding projector (kernel side: tbnb/board/projector.py) -------------------
+//
+// The Board's synced trait `embeddings` (and tbnb.Projector's, with one entry) lists
+// what the Projector tab offers. tbnb.Projector's model has view = "projector" and
+// shows the projector alone; a Board's has view = "board".
+
+export interface EmbeddingEntry {
+  id: string; // opaque, sent back in requests
+  run: string;
+  tag: string;
+  step: number;
+  shape: number[]; // [n, d] as the config says ([] if unknown)
+}
+
+/** browser -> kernel. `request` is a number the browser picks to match replies. */
+export type ProjectorRequest =
+  | { type: "embedding"; request: number; id: string }
+  | {
+      type: "project";
+      request: number;
+      id: string;
+      method: "pca" | "tsne" | "umap";
+      dims: 2 | 3;
+      sphereize: boolean;
+      perplexity?: number; // t-SNE, default 30
+      learning_rate?: number | "auto"; // t-SNE
+      n_iter?: number; // t-SNE iterations after 250 of early exaggeration, default 500
+      n_neighbors?: number; // UMAP, default 15
+      min_dist?: number; // UMAP, default 0.1
+    }
+  | { type: "project_control"; request: number; action: "pause" | "resume" | "stop" }
+  | { type: "neighbors"; request: number; id: string; index: number; k: number; metric: "cosine" | "euclidean" };
+
+/** kernel -> browser: the points' metadata and sprite (vectors stay in the kernel). */
+export interface EmbeddingMessage {
+  type: "embedding";
+  request: number;
+  id: string;
+  n: number;
+  dim: number;
+  header: string[]; // metadata column names ([] without metadata)
+  columns: string[][]; // columns[c][i]: column c of point i
+  sprite: ArrayRef | null; // uint8: a PNG sprite sheet, point i in cell i of a square grid, row-major
+  sprite_size: [number, number] | null; // [width, height] of one cell
+  limits: { pca: number; tsne: number; umap: number }; // points each method runs on at most
+}
+
+/**
+ * kernel -> browser: positions of a projection. PCA sends one message (done) with the
+ * top 10 components (positions [m, 10]; the browser picks which 2 or 3 to show) and
+ * `variance` (fraction of variance per component). t-SNE streams frames (done=false,
+ * iteration counts up) then a last one (done=true, iteration -1; stopped=true if
+ * stopped). UMAP sends one. When a sample of the points was projected, `indices` says
+ * which points the rows are and `note` says so for the screen. `error` non-empty:
+ * nothing to draw, show it in the tab (with `missing` = the library, for a missing
+ * optional extra: the error text names the pip command).
+ */
+export interface ProjectionMessage {
+  type: "projection";
+  request: number;
+  id: string;
+  method: "pca" | "tsne" | "umap";
+  iteration?: number;
+  done: boolean;
+  error: string;
+  missing?: string;
+  positions?: ArrayRef; // float32[m, dims] (PCA: [m, 10] or fewer components)
+  indices?: ArrayRef | null; // int32[m]
+  note?: string;
+  variance?: number[];
+  stopped?: boolean;
+}
+
+export interface NeighborsMessage {
+  type: "neighbors";
+  request: number;
+  id: string;
+  index: number;
+  metric: "cosine" | "euclidean";
+  neighbors: ArrayRef; // int32[k], nearest first, in the original space
+  distances: ArrayRef; // float64[k]
+}
+
+/** kernel -> browser: a request could not be served (bad id, unreadable files...). */
+export interface ProjectorErrorMessage {
+  type: "projector_error";
+  request: number | null;
+  error: string;
+}
