@@ -127,6 +127,8 @@ class Board(anywidget.AnyWidget):
         self._state = BoardState()
         self._closed = False
         self._poller: Poller | None = None
+        self._display_id = uuid.uuid4().hex
+        self._displayed = False
         self._projector = ProjectorService(self._embedding_data, self._send_locked)
         self._embedding_list: list[dict[str, Any]] = []
         # The first read happens before the widget opens: the snapshot sent with the
@@ -288,7 +290,98 @@ class Board(anywidget.AnyWidget):
         if bundle is None:
             return
         data, metadata = bundle
-        display(data, metadata=metadata, raw=True)
+        display(data, metadata=metadata, raw=True, display_id=self._display_id)
+        self._displayed = True
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The widget view plus a static HTML snapshot for hosts that cannot run it."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        return {**data, "text/html": self.static_html()}, metadata
+
+    def static_html(self) -> str:
+        """A self-contained HTML snapshot of the board's charts (inline SVG, no script)."""
+        from tbnb.board.static import View, render
+
+        view = View(
+            smoothing=self.smoothing,
+            tag_filter=self.tag_filter,
+            run_filter=self.run_filter,
+            hidden_runs=tuple(self.hidden_runs),
+        )
+        with self._lock:
+            status = self._status()
+            text = f"{status['runs']} runs, {status['points']:,} scalar points"
+            return render(self._state, title=self.logdir, view=view, status=text)
+
+    def snapshot_html(self) -> str:
+        """Refresh the static snapshot saved with the notebook; returns its HTML.
+
+        Where the board is shown, the output keeps the live widget and its fallback
+        (what GitHub, nbviewer and hosts without widgets show) becomes the current
+        charts. Called by itself when the board stops being live.
+        """
+        html = self.static_html()
+        if self._displayed:
+            from IPython.display import update_display
+
+            data: dict[str, Any] = {"text/html": html, "text/plain": repr(self)}
+            if self.comm is not None:
+                data["application/vnd.jupyter.widget-view+json"] = {
+                    "version_major": 2,
+                    "version_minor": 1,
+                    "model_id": self.model_id,
+                }
+            update_display(data, raw=True, display_id=self._display_id)
+        return html
+
+    def figure(self, tag: str) -> Any:
+        """A plotly Figure of the chart of ``tag`` as the board shows it (smoothing,
+        x axis, log scale, run filters), ready for ``write_image`` / ``write_html``."""
+        import plotly.graph_objects as go
+
+        from tbnb.board.static import View, colour
+        from tbnb.compute.smoothing import smooth
+
+        view = View(self.smoothing, "", self.run_filter, tuple(self.hidden_runs))
+        fig = go.Figure()
+        with self._lock:
+            order = {run: i for i, run in enumerate(self._state.runs)}
+            series = {run: s for (run, t), s in self._state.scalars._series.items() if t == tag}
+        if not series:
+            raise KeyError(f"no scalar tag {tag!r} on this board")
+        for run in sorted(series, key=lambda r: order.get(r, 0)):
+            if not view.run_shown(run):
+                continue
+            s = series[run]
+            if self.x_axis == "step":
+                x: Any = s.step
+            elif self.x_axis == "relative":
+                x = (s.wall_time - s.wall_time[0]) / 3600.0 if len(s.wall_time) else s.wall_time
+            else:
+                x = s.wall_time.astype("datetime64[s]")
+            col = colour(order[run])
+            if self.smoothing > 0:
+                fig.add_scatter(
+                    x=x, y=s.value, name=run, mode="lines", line={"color": col},
+                    opacity=0.25, showlegend=False, hoverinfo="skip",
+                )  # fmt: skip
+                fig.add_scatter(
+                    x=x, y=smooth(s.value, self.smoothing), name=run, mode="lines",
+                    line={"color": col},
+                )  # fmt: skip
+            else:
+                fig.add_scatter(x=x, y=s.value, name=run, mode="lines", line={"color": col})
+        xtitle = {"step": "step", "relative": "relative time (hours)", "wall": "wall time"}
+        fig.update_layout(
+            title={"text": tag},
+            xaxis_title=xtitle[self.x_axis],
+            yaxis_type="log" if self.log_y else "linear",
+            template="plotly_white",
+        )
+        return fig
 
     # -- life cycle ----------------------------------------------------------
 
@@ -306,7 +399,8 @@ class Board(anywidget.AnyWidget):
         LIVE.discard(self)
 
     def close(self) -> None:
-        """Stop reloading and close the widget."""
+        """Stop reloading and close the widget (its output keeps a static snapshot)."""
+        was_open = getattr(self, "comm", None) is not None
         self._stop()
         if hasattr(self, "_lock"):  # else __init__ failed before anything was opened
             with self._lock:
@@ -314,3 +408,5 @@ class Board(anywidget.AnyWidget):
                 if self.comm is not None:
                     self.status = self._status()
         super().close()
+        if was_open and getattr(self, "_displayed", False):
+            self.snapshot_html()  # the output keeps the last charts, drawn statically

@@ -132,12 +132,18 @@ def tsne(
     every: int = 10,
     seed: int = 0,
     n_jobs: int = -1,
+    theta: float = 0.8,
 ) -> F32:
     """t-SNE with openTSNE's Barnes-Hut gradient (2 or 3 dimensions).
 
+    ``theta`` is the Barnes-Hut angle: 0.8 instead of openTSNE's 0.5 makes a 3-D run
+    of 5,000 points about 20% faster with the same neighbourhoods (10-NN label
+    agreement 0.991 vs 0.991 on digits; benchmarks/bench_projector.py).
+
     The input is reduced to 50 PCA dimensions first; ``n_iter`` counts the iterations
-    after the 250 of early exaggeration. ``progress`` gets the positions every
-    ``every`` iterations and may return False to stop (the positions so far are kept).
+    after the 250 of early exaggeration. ``progress`` gets the starting positions (PCA,
+    iteration 0) and then the positions every ``every`` iterations, and may return False
+    to stop (the positions so far are kept).
     """
     require("openTSNE", "openTSNE")
     from openTSNE import TSNEEmbedding, affinity, initialization
@@ -164,10 +170,13 @@ def tsne(
         init,
         aff,
         negative_gradient_method="bh",
+        theta=theta,
         n_jobs=n_jobs,
         random_state=seed,
         verbose=False,
     )
+    if progress is not None and not progress(0, np.asarray(init, dtype=np.float32)):
+        return np.asarray(init, dtype=np.float32)
     done = 0
     stopped = False
 

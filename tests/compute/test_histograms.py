@@ -73,3 +73,22 @@ def test_percentiles_agree_with_tensorboard_compressor() -> None:
 def test_empty_histogram_percentiles() -> None:
     assert percentiles(np.zeros((0, 3))).tolist() == [0.0] * len(BASIS_POINTS)
     assert rebin(np.zeros((0, 3)), grid(0, 1, 4)).tolist() == [0.0] * 4
+
+
+def test_smoothing_matches_tensorboard_ema() -> None:
+    from tbnb.compute.smoothing import smooth
+
+    y = np.array([1.0, 2.0, np.nan, 4.0, np.inf, 3.0])
+    got = smooth(y, 0.6)
+    # by hand: debiased EMA over the finite values, non-finite passed through
+    last, count, want = 0.0, 0, []
+    for v in y:
+        if not np.isfinite(v):
+            want.append(v)
+            continue
+        last = last * 0.6 + 0.4 * v
+        count += 1
+        want.append(last / (1 - 0.6**count))
+    np.testing.assert_allclose(got, want)
+    assert smooth([5.0, 5.0, 5.0], 0.9).tolist() == [5.0, 5.0, 5.0]
+    assert smooth([1.0, 3.0], 0.0).tolist() == [1.0, 3.0]

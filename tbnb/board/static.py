@@ -1,0 +1,292 @@
+"""A self-contained HTML snapshot of a board: what a saved notebook shows where widgets
+do not run (GitHub, nbviewer, a host without ipywidgets).
+
+Charts are inline SVG (no script), built as an element tree so that tags, run names
+and texts from the event files are escaped by the serializer, never pasted into markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tbnb.compute.downsample import bucket_picks, bucket_width
+from tbnb.compute.smoothing import smooth
+
+# the palette of js/src/settings.ts: a run keeps its colour
+PALETTE = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
+    "#3182bd", "#e6550d", "#31a354", "#756bb1",
+]  # fmt: skip
+W, H = 360, 220
+PAD_L, PAD_R, PAD_T, PAD_B = 56, 10, 10, 28
+BUCKETS = 150
+MAX_CHARTS = 60
+MAX_IMAGE_BYTES = 1 << 20
+MAX_TEXT_CHARS = 2_000
+STYLE = (
+    ".tbnb-static{font-family:system-ui,sans-serif;font-size:13px;color:#222}"
+    ".tbnb-static .charts{display:flex;flex-wrap:wrap;gap:8px}"
+    ".tbnb-static figure{margin:0;border:1px solid #ddd;border-radius:4px;padding:4px}"
+    ".tbnb-static figcaption{font-weight:600;margin:2px 4px}"
+    ".tbnb-static .legend span{display:inline-block;margin-right:12px}"
+    ".tbnb-static pre{white-space:pre-wrap;max-width:760px;background:#f6f6f6;padding:6px}"
+    ".tbnb-static .note{color:#666}"
+)
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+@dataclass(frozen=True)
+class View:
+    """The board settings a snapshot applies."""
+
+    smoothing: float = 0.6
+    tag_filter: str = ""
+    run_filter: str = ""
+    hidden_runs: tuple[str, ...] = ()
+
+    def run_shown(self, run: str) -> bool:
+        return run not in self.hidden_runs and _search(self.run_filter, run)
+
+    def tag_shown(self, tag: str) -> bool:
+        return _search(self.tag_filter, tag)
+
+
+def _search(pattern: str, text: str) -> bool:
+    if not pattern:
+        return True
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return True
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.4g}"
+
+
+def _points(xs: npt.NDArray[Any], ys: npt.NDArray[Any], box: tuple[float, ...]) -> str:
+    x0, x1, y0, y1 = box
+    sx = (W - PAD_L - PAD_R) / (x1 - x0 if x1 > x0 else 1)
+    sy = (H - PAD_T - PAD_B) / (y1 - y0 if y1 > y0 else 1)
+    px = PAD_L + (xs - x0) * sx
+    py = H - PAD_B - (ys - y0) * sy
+    return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px.tolist(), py.tolist(), strict=True))
+
+
+def _segments(xs: npt.NDArray[Any], ys: npt.NDArray[Any]) -> Iterable[tuple[Any, Any]]:
+    """Runs of finite points (a NaN breaks the line, as on the board)."""
+    ok = np.isfinite(ys)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], ok.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        yield xs[a:b], ys[a:b]
+
+
+def _chart(parent: ET.Element, title: str, lines: list[tuple[str, Any, Any, float]]) -> None:
+    """An SVG chart: lines of (colour, x, y, opacity)."""
+    fig = ET.SubElement(parent, "figure")
+    ET.SubElement(fig, "figcaption").text = title
+    finite = [(x[np.isfinite(y)], y[np.isfinite(y)]) for _, x, y, _ in lines]
+    xs = np.concatenate([f[0] for f in finite]) if finite else np.zeros(0)
+    ys = np.concatenate([f[1] for f in finite]) if finite else np.zeros(0)
+    svg = ET.SubElement(
+        fig,
+        "svg",
+        {"xmlns": "http://www.w3.org/2000/svg", "width": str(W), "height": str(H)},
+    )
+    ET.SubElement(
+        svg,
+        "rect",
+        {
+            "x": str(PAD_L),
+            "y": str(PAD_T),
+            "width": str(W - PAD_L - PAD_R),
+            "height": str(H - PAD_T - PAD_B),
+            "fill": "none",
+            "stroke": "#ccc",
+        },
+    )
+    if len(xs) == 0:
+        return
+    box = (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
+    for col, x, y, opacity in lines:
+        for sx, sy in _segments(np.asarray(x, float), np.asarray(y, float)):
+            attrs = {"fill": "none", "stroke": col, "stroke-width": "1.5"}
+            if opacity < 1:
+                attrs["stroke-opacity"] = str(opacity)
+            if len(sx) == 1:
+                ET.SubElement(svg, "circle", {"cx": "0", "cy": "0", "r": "2", "fill": col}).set(
+                    "transform", "translate(" + _points(sx, sy, box).replace(",", " ") + ")"
+                )
+            else:
+                ET.SubElement(svg, "polyline", {"points": _points(sx, sy, box), **attrs})
+    labels = [
+        (PAD_L - 4, H - PAD_B, _fmt(box[2]), "end"),
+        (PAD_L - 4, PAD_T + 10, _fmt(box[3]), "end"),
+        (PAD_L, H - 8, _fmt(box[0]), "start"),
+        (W - PAD_R, H - 8, _fmt(box[1]), "end"),
+    ]
+    for x, y, text, anchor in labels:
+        t = ET.SubElement(
+            svg,
+            "text",
+            {"x": str(x), "y": str(y), "font-size": "10", "fill": "#555", "text-anchor": anchor},
+        )
+        t.text = text
+
+
+def _legend(parent: ET.Element, runs: list[str], order: dict[str, int]) -> None:
+    div = ET.SubElement(parent, "div", {"class": "legend"})
+    for run in runs:
+        span = ET.SubElement(div, "span")
+        mark = ET.SubElement(span, "b", {"style": f"color:{colour(order[run])}"})
+        mark.text = "\u25a0 "
+        mark.tail = run
+
+
+def render(
+    state: Any,
+    *,
+    title: str,
+    view: View,
+    status: str = "",
+) -> str:
+    """HTML of the board's current data (a `tbnb.board.state.BoardState`)."""
+    order = {run: i for i, run in enumerate(state.runs)}
+    root = ET.Element("div", {"class": "tbnb-static"})
+    ET.SubElement(root, "style").text = STYLE
+    head = ET.SubElement(root, "div")
+    ET.SubElement(head, "b").text = "tbnb"
+    ET.SubElement(head, "span").text = f"  {title}  "
+    note = ET.SubElement(head, "span", {"class": "note"})
+    note.text = (
+        f"static snapshot, {time.strftime('%Y-%m-%d %H:%M:%S')}"
+        + (f" ({status})" if status else "")
+        + ": run the notebook with tbnb for the live board"
+    )
+    scalars = state.scalars
+    by_tag: dict[str, list[tuple[str, Any]]] = {}
+    for (run, tag), series in sorted(scalars._series.items(), key=lambda kv: kv[0][1]):
+        if view.run_shown(run) and view.tag_shown(tag):
+            by_tag.setdefault(tag, []).append((run, series))
+    shown = {r for pairs in by_tag.values() for r, _ in pairs}
+    shown_runs = sorted(shown, key=lambda r: order.get(r, 0))
+    if shown_runs:
+        _legend(root, shown_runs, order)
+    sections: dict[str, list[str]] = {}
+    for tag in by_tag:
+        sections.setdefault(tag.split("/", 1)[0] if "/" in tag else tag, []).append(tag)
+    charts = 0
+    for section, tags in sections.items():
+        det = ET.SubElement(root, "details", {"open": "open"})
+        ET.SubElement(det, "summary").text = section
+        box = ET.SubElement(det, "div", {"class": "charts"})
+        for tag in tags:
+            if charts >= MAX_CHARTS:
+                break
+            charts += 1
+            lines = []
+            for run, series in by_tag[tag]:
+                n = len(series.value)
+                idx, _ = bucket_picks(series.value, bucket_width(n, BUCKETS))
+                x = series.step[idx].astype(np.float64)
+                col = colour(order[run])
+                if view.smoothing > 0:
+                    sm = smooth(series.value, view.smoothing)[idx]
+                    lines.append((col, x, series.value[idx], 0.25))
+                    lines.append((col, x, sm, 1.0))
+                else:
+                    lines.append((col, x, series.value[idx], 1.0))
+            _chart(box, tag, lines)
+    if charts >= MAX_CHARTS:
+        ET.SubElement(
+            root, "p", {"class": "note"}
+        ).text = f"the first {MAX_CHARTS} scalar charts are shown here"
+    _images(root, state, view)
+    _distributions(root, state, view, order)
+    _texts(root, state, view)
+    return ET.tostring(root, encoding="unicode", method="html")
+
+
+def _images(root: ET.Element, state: Any, view: View) -> None:
+    budget = MAX_IMAGE_BYTES
+    items = [
+        (r, t, p)
+        for (r, t), p in state.images._points.items()
+        if p and view.run_shown(r) and view.tag_shown(t)
+    ]
+    if not items:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Images (newest step)"
+    box = ET.SubElement(det, "div", {"class": "charts"})
+    from tbnb.board.media import sniff_mime
+
+    for run, tag, points in items:
+        point = points[-1]
+        fig = ET.SubElement(box, "figure")
+        ET.SubElement(fig, "figcaption").text = f"{tag} · {run} · step {point.step}"
+        try:
+            raw = point.data
+        except Exception as err:
+            ET.SubElement(fig, "p").text = f"could not read the image: {err}"
+            continue
+        mime = sniff_mime(raw)
+        if not mime or len(raw) > budget:
+            ET.SubElement(fig, "p", {"class": "note"}).text = "not included in the snapshot"
+            continue
+        budget -= len(raw)
+        src = f"data:{mime};base64," + base64.b64encode(raw).decode("ascii")
+        ET.SubElement(
+            fig, "img", {"src": src, "style": "max-width:360px;image-rendering:pixelated"}
+        )
+
+
+def _distributions(root: ET.Element, state: Any, view: View, order: dict[str, int]) -> None:
+    hv = state.histograms
+    keys = [k for k in hv._held if view.run_shown(k[0]) and view.tag_shown(k[1])]
+    if not keys:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Distributions (min, median, max)"
+    box = ET.SubElement(det, "div", {"class": "charts"})
+    for run, tag in keys[:MAX_CHARTS]:
+        held = hv._held[(run, tag)]
+        points = hv._points[(run, tag)]
+        idx = [i for i in held.idx.tolist() if i in held.bands and i < len(points)]
+        if not idx:
+            continue
+        steps = np.array([points[i].step for i in idx], dtype=np.float64)
+        bands = np.array([held.bands[i] for i in idx])
+        col = colour(order.get(run, 0))
+        lines = [(col, steps, bands[:, j], op) for j, op in ((0, 0.3), (4, 1.0), (8, 0.3))]
+        _chart(box, f"{tag} · {run}", lines)
+
+
+def _texts(root: ET.Element, state: Any, view: View) -> None:
+    items = [
+        (r, t, p)
+        for (r, t), p in state.texts._points.items()
+        if p and view.run_shown(r) and view.tag_shown(t)
+    ]
+    if not items:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Text (newest step)"
+    for run, tag, points in items:
+        p = points[-1]
+        ET.SubElement(det, "div").text = f"{tag} · {run} · step {p.step}"
+        text = p.text if len(p.text) <= MAX_TEXT_CHARS else p.text[:MAX_TEXT_CHARS] + " [...]"
+        ET.SubElement(det, "pre").text = text
