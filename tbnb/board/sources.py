@@ -77,7 +77,16 @@ class Source:
     def open(cls, name: str | None, path: str) -> Source:
         try:
             return cls(name, path, Logdir(path))
-        except Exception as err:  # a bad URL or a missing fsspec backend: shown in the board
+        except ImportError as err:  # a missing fsspec backend: say what to install
+            return cls(
+                name,
+                path,
+                None,
+                f"cannot read {path}: {err}. Remote logdirs need fsspec and the "
+                f'filesystem\'s package: pip install "tbnb[remote]" (s3://, gs://), '
+                "or the package named above, then restart the kernel",
+            )
+        except Exception as err:  # a bad URL: shown in the board
             return cls(name, path, None, f"cannot read {path}: {err}")
 
     def run_name(self, run: str) -> str:

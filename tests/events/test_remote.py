@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,25 +49,6 @@ def test_memory_filesystem_incremental(reads: list[tuple[str, int, int]]) -> Non
     assert ch.series == {("run", "scalars", "a"): SeriesChange(200, 10)}
     assert reads == [("run", len(first), len(first) + len(more))]  # a range read
     fs.rm(root, recursive=True)
-
-
-@pytest.fixture(scope="module")
-def s3() -> Iterator[dict[str, Any]]:
-    moto_server = pytest.importorskip("moto.server")
-    pytest.importorskip("s3fs")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    opts = {
-        "endpoint_url": f"http://{host}:{port}",
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"region_name": "us-east-1"},
-    }
-    try:
-        yield opts
-    finally:
-        server.stop()
 
 
 def test_s3_incremental(s3: dict[str, Any], reads: list[tuple[str, int, int]]) -> None:
