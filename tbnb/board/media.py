@@ -103,9 +103,13 @@ class HistogramView:
         return sum(len(p) for p in self._points.values())
 
     def deltas(
-        self, changed: list[tuple[str, str, Sequence[HistogramPoint], int]], buffers: Buffers
+        self,
+        changed: list[tuple[str, str, Sequence[HistogramPoint], int]],
+        buffers: Buffers | None,
     ) -> list[dict[str, Any]]:
         out = []
+        if buffers is None:  # the re-binned counts are cached for the snapshot
+            buffers = Buffers()
         for run, tag, points, dirty_from in changed:
             key = (run, tag)
             held = self._held.setdefault(key, _HeldHistograms())
@@ -195,12 +199,15 @@ class ImageView:
         return sum(len(p) for p in self._points.values())
 
     def deltas(
-        self, changed: list[tuple[str, str, Sequence[ImagePoint], int]], buffers: Buffers
+        self, changed: list[tuple[str, str, Sequence[ImagePoint], int]], buffers: Buffers | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """ImageDeltas, and ImageData of the newest image of each series that changed."""
-        out, data = [], []
+        out: list[dict[str, Any]] = []
+        data: list[dict[str, Any]] = []
         for run, tag, points, dirty_from in changed:
             self._points[(run, tag)] = points
+            if buffers is None:
+                continue
             start = min(max(dirty_from, 0), len(points))
             out.append(_image_delta(run, tag, points, start, buffers))
             if len(points) > start:
@@ -293,11 +300,13 @@ class TextView:
         return sum(len(p) for p in self._points.values())
 
     def deltas(
-        self, changed: list[tuple[str, str, Sequence[TextPoint], int]], buffers: Buffers
+        self, changed: list[tuple[str, str, Sequence[TextPoint], int]], buffers: Buffers | None
     ) -> list[dict[str, Any]]:
         out = []
         for run, tag, points, dirty_from in changed:
             self._points[(run, tag)] = points
+            if buffers is None:
+                continue
             out.append(_text_delta(run, tag, points, min(max(dirty_from, 0), len(points)), buffers))
         return out
 

@@ -60,9 +60,10 @@ class ScalarView:
         return bool(new)
 
     def deltas(
-        self, changed: list[tuple[str, str, Series, int]], buffers: Buffers
+        self, changed: list[tuple[str, str, Series, int]], buffers: Buffers | None
     ) -> list[dict[str, Any]]:
-        """ScalarDeltas for ``(run, tag, series, dirty_from)`` that changed."""
+        """ScalarDeltas for ``(run, tag, series, dirty_from)`` that changed (with no
+        ``buffers``: only take the changes in, for a state no browser holds yet)."""
         out = []
         count = len(self._held) + sum((r, t) not in self._held for r, t, _, _ in changed)
         buckets = max(min(self.budget // max(count, 1), self.max_buckets), MIN_BUCKETS)
@@ -74,6 +75,8 @@ class ScalarView:
             self._series[key] = series
             start, idx = held.down.update(series.value, dirty_from)
             held.n = len(series.value)
+            if buffers is None:
+                continue
             out.append(
                 _delta(run, tag, start=start, total=held.n, series=series, idx=idx, buffers=buffers)
             )

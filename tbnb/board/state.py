@@ -29,17 +29,26 @@ class BoardState:
     def runs(self) -> list[str]:
         return self.scalars.runs
 
-    def update(self, changes: list[Change], new_runs: list[str]) -> Message | None:
-        """The delta for what changed (None if nothing did)."""
+    def update(
+        self, changes: list[Change], new_runs: list[str], *, message: bool = True
+    ) -> Message | None:
+        """The delta for what changed (None if nothing did, or ``message`` is False: the
+        changes are only taken in, before any browser holds the state)."""
         runs_added = self.scalars.add_runs(new_runs)
         if not changes and not runs_added:
             return None
         by_kind: dict[str, list[Any]] = {SCALARS: [], HISTOGRAMS: [], IMAGES: [], TEXT: []}
         for c in changes:
             by_kind[c.kind].append((c.run, c.tag, c.data, c.start))
+        if not message:
+            self.scalars.deltas(by_kind[SCALARS], None)
+            self.histograms.deltas(by_kind[HISTOGRAMS], None)
+            self.images.deltas(by_kind[IMAGES], None)
+            self.texts.deltas(by_kind[TEXT], None)
+            return None
         buffers = Buffers()
         images, image_data = self.images.deltas(by_kind[IMAGES], buffers)
-        message = {
+        content = {
             "type": "update",
             "full": False,
             "runs": list(self.runs),
@@ -50,8 +59,8 @@ class BoardState:
             "image_data": image_data,
         }
         self.seq += 1
-        message["seq"] = self.seq
-        return message, buffers.items
+        content["seq"] = self.seq
+        return content, buffers.items
 
     def snapshot(self) -> Message:
         """The whole state as a full update, for a browser that holds nothing."""

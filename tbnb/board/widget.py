@@ -133,7 +133,7 @@ class Board(anywidget.AnyWidget):
         self._embedding_list: list[dict[str, Any]] = []
         # The first read happens before the widget opens: the snapshot sent with the
         # model carries it, so the first paint needs no further message.
-        self._read()
+        self._read(message=False)
         super().__init__(
             board_id=uuid.uuid4().hex,
             logdir=shown,
@@ -158,7 +158,7 @@ class Board(anywidget.AnyWidget):
 
     # -- reading -------------------------------------------------------------
 
-    def _read(self) -> tuple[dict[str, Any], list[memoryview]] | None:
+    def _read(self, *, message: bool = True) -> tuple[dict[str, Any], list[memoryview]] | None:
         """Reload every source; the delta message for what changed, if anything did."""
         changed: list[Change] = []
         new_runs: list[str] = []
@@ -167,7 +167,7 @@ class Board(anywidget.AnyWidget):
             changed.extend(source_changed)
             new_runs.extend(source_runs)
         self._embedding_list = self._list_embeddings()
-        return self._state.update(changed, new_runs)
+        return self._state.update(changed, new_runs, message=message)
 
     def _list_embeddings(self) -> list[dict[str, Any]]:
         out = []
