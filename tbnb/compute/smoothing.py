@@ -6,10 +6,37 @@ as it is.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
 F64 = npt.NDArray[np.float64]
+
+
+def _ema(f: F64, w: float) -> F64:
+    """e_k = w e_{k-1} + (1 - w) f_k from e_{-1} = 0, vectorized by blocks.
+
+    Inside a block of B values, e_{s+j} = w^(j+1) e_{s-1} + (1-w) w^j sum_{i<=j} w^-i f_{s+i};
+    B is chosen so that w^-B stays far from overflow.
+    """
+    n = len(f)
+    out = np.empty(n, dtype=np.float64)
+    if w <= 0:
+        return f.copy()
+    block = 512 if w >= 0.5 else max(1, min(512, int(150 / -math.log10(w))))
+    j = np.arange(block, dtype=np.float64)
+    up = w ** (-j)  # w^-i
+    down = w**j  # w^j
+    carry = 0.0
+    for s in range(0, n, block):
+        chunk = f[s : s + block]
+        m = len(chunk)
+        acc = np.cumsum(chunk * up[:m]) * down[:m] * (1 - w)
+        acc += carry * w * down[:m]
+        out[s : s + m] = acc
+        carry = float(acc[-1])
+    return out
 
 
 def smooth(values: npt.ArrayLike, weight: float) -> F64:
@@ -17,13 +44,11 @@ def smooth(values: npt.ArrayLike, weight: float) -> F64:
     out: F64 = y.copy()
     if len(y) == 0 or weight <= 0 or bool(np.all(y == y[0])):
         return out
-    last = 0.0
-    count = 0
-    for i, v in enumerate(y.tolist()):
-        if not np.isfinite(v):
-            continue
-        last = last * weight + (1 - weight) * v
-        count += 1
-        debias = 1.0 if weight == 1 else 1 - weight**count
-        out[i] = last / debias
+    finite = np.isfinite(y)
+    f = y[finite]
+    if weight >= 1:
+        out[finite] = 0.0  # TensorBoard's formula at weight 1: the average stays at 0
+        return out
+    count = np.arange(1, len(f) + 1, dtype=np.float64)
+    out[finite] = _ema(f, weight) / (1 - weight**count)
     return out

@@ -75,20 +75,23 @@ def test_empty_histogram_percentiles() -> None:
     assert rebin(np.zeros((0, 3)), grid(0, 1, 4)).tolist() == [0.0] * 4
 
 
-def test_smoothing_matches_tensorboard_ema() -> None:
+@pytest.mark.parametrize("weight", [0.001, 0.3, 0.6, 0.9, 0.999])
+def test_smoothing_matches_tensorboard_ema(weight: float) -> None:
     from tbnb.compute.smoothing import smooth
 
-    y = np.array([1.0, 2.0, np.nan, 4.0, np.inf, 3.0])
-    got = smooth(y, 0.6)
-    # by hand: debiased EMA over the finite values, non-finite passed through
+    rng = np.random.default_rng(4)
+    y = rng.normal(0, 1, 3000).cumsum()
+    y[[0, 7, 1500]] = [np.nan, np.inf, -np.inf]
+    got = smooth(y, weight)
+    # TensorBoard's loop: debiased EMA over the finite values, non-finite passed through
     last, count, want = 0.0, 0, []
     for v in y:
         if not np.isfinite(v):
             want.append(v)
             continue
-        last = last * 0.6 + 0.4 * v
+        last = last * weight + (1 - weight) * v
         count += 1
-        want.append(last / (1 - 0.6**count))
-    np.testing.assert_allclose(got, want)
+        want.append(last / (1 - weight**count))
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
     assert smooth([5.0, 5.0, 5.0], 0.9).tolist() == [5.0, 5.0, 5.0]
     assert smooth([1.0, 3.0], 0.0).tolist() == [1.0, 3.0]
