@@ -23,7 +23,8 @@ def _ema(f: F64, w: float) -> F64:
     n = len(f)
     out = np.empty(n, dtype=np.float64)
     if w <= 0:
-        return f.copy()
+        out[:] = f
+        return out
     block = 512 if w >= 0.5 else max(1, min(512, int(150 / -math.log10(w))))
     j = np.arange(block, dtype=np.float64)
     up = w ** (-j)  # w^-i
