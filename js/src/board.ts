@@ -1,33 +1,92 @@
-// A board view: header, tabs, the dashboards and the status line.
+// A board view: header with the tabs, a sidebar (the tab's settings, then the runs
+// selector every tab shares), the tag filter and the tab's dashboard, the status line.
+// As in TensorBoard, a tab shows only when its data exists (Scalars always), and
+// appears live when its first data arrives. The tab chosen is this view's own
+// setting (not a synced trait); dashboards are built when first shown.
 import { h } from "./dom";
+import type { Dashboard } from "./dashboard";
+import { DistributionsDashboard } from "./distributions";
+import { HistogramsDashboard } from "./histograms";
+import { ImagesDashboard } from "./images";
+import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
+import { compile, setSetting, type Model } from "./settings";
 import { StatusLine } from "./status";
-import type { Model } from "./settings";
 import type { Store } from "./store";
+import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
+
+export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text";
+
+interface TabSpec {
+  id: TabId;
+  label: string;
+  empty: string;
+  has: (store: Store) => boolean;
+  make: (model: Model, store: Store) => Dashboard;
+}
+
+const TABS: TabSpec[] = [
+  { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
+  { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.images.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
+  { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
+  { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
+  { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.texts.size > 0, make: (m, s) => new TextDashboard(m, s) },
+];
+
+interface Tab {
+  spec: TabSpec;
+  button: HTMLButtonElement;
+  pane: HTMLElement;
+  dashboard?: Dashboard;
+}
 
 export class BoardView {
   readonly el: HTMLElement;
-  private scalars: ScalarsDashboard;
   private status = new StatusLine();
   private logdir: HTMLElement;
   private message: HTMLElement;
+  private settingsHost: HTMLElement;
+  private tagFilter: HTMLInputElement;
+  private runs: RunSelector;
+  private tabs = new Map<TabId, Tab>();
+  private active: TabId = "scalars";
+  /** true once the person picked a tab: no more switching to the first tab with data */
+  private chosen = false;
   private cleanups: (() => void)[] = [];
 
   constructor(
     private model: Model,
-    store: Store,
+    private store: Store,
   ) {
     this.logdir = h("span", { class: "tbnb-logdir" });
     this.message = h("div", { class: "tbnb-message" });
-    const tabs = h("div", { class: "tbnb-tabs", role: "tablist" }, h("button", { type: "button", role: "tab", class: "tbnb-tab tbnb-active", "aria-selected": "true" }, "Scalars"));
-    this.scalars = new ScalarsDashboard(model, store);
+    const tabBar = h("div", { class: "tbnb-tabs", role: "tablist" });
+    this.settingsHost = h("div", { class: "tbnb-settings" });
+    this.runs = new RunSelector(model, store);
+    this.tagFilter = h("input", { type: "search", class: "tbnb-tag-filter", placeholder: "Filter tags (regex)", "aria-label": "filter tags" });
+    this.tagFilter.addEventListener("input", () => setSetting(model, "tag_filter", this.tagFilter.value));
+    const main = h("div", { class: "tbnb-main" }, this.tagFilter);
+    for (const spec of TABS) {
+      const button = h("button", { type: "button", role: "tab", class: "tbnb-tab", "aria-selected": "false" }, spec.label);
+      button.dataset.tab = spec.id;
+      button.addEventListener("click", () => {
+        this.chosen = true;
+        this.activate(spec.id);
+      });
+      const pane = h("div", { class: "tbnb-pane", role: "tabpanel" });
+      pane.dataset.tab = spec.id;
+      pane.hidden = true;
+      tabBar.appendChild(button);
+      main.appendChild(pane);
+      this.tabs.set(spec.id, { spec, button, pane });
+    }
     this.el = h(
       "div",
       { class: "tbnb-root" },
-      h("div", { class: "tbnb-header" }, h("span", { class: "tbnb-title" }, "tbnb"), this.logdir, tabs),
+      h("div", { class: "tbnb-header" }, h("span", { class: "tbnb-title" }, "tbnb"), this.logdir, tabBar),
       this.message,
-      this.scalars.el,
+      h("div", { class: "tbnb-body" }, h("div", { class: "tbnb-sidebar" }, this.settingsHost, this.runs.el), main),
       this.status.el,
     );
     const update = () => this.update();
@@ -35,7 +94,59 @@ export class BoardView {
       model.on(`change:${key}`, update);
       this.cleanups.push(() => model.off(`change:${key}`, update));
     }
-    this.scalars.onData = update;
+    const onFilters = () => {
+      this.syncTagFilter();
+      this.runs.syncControls();
+    };
+    for (const key of ["tag_filter", "run_filter", "hidden_runs"]) {
+      model.on(`change:${key}`, onFilters);
+      this.cleanups.push(() => model.off(`change:${key}`, onFilters));
+    }
+    this.cleanups.push(
+      store.subscribe((change) => {
+        if (change.runs) this.runs.syncRuns();
+        this.syncTabs();
+        this.update();
+      }),
+    );
+    this.syncTagFilter();
+    this.syncTabs();
+    if (!this.tabs.get(this.active)!.dashboard) this.activate(this.active);
+    this.update();
+  }
+
+  private syncTagFilter(): void {
+    const pattern = this.model.get("tag_filter");
+    if (this.tagFilter.value !== pattern) this.tagFilter.value = pattern;
+    this.tagFilter.classList.toggle("tbnb-invalid", compile(pattern) === null);
+  }
+
+  /** Shows the tabs that have data; until the person picks one, opens the first with data. */
+  private syncTabs(): void {
+    for (const tab of this.tabs.values()) {
+      tab.button.hidden = !(tab.spec.id === "scalars" || tab.spec.has(this.store) || tab.spec.id === this.active);
+    }
+    if (!this.chosen && !this.tabs.get(this.active)!.spec.has(this.store)) {
+      const first = TABS.find((t) => t.has(this.store));
+      if (first && first.id !== this.active) this.activate(first.id);
+    }
+  }
+
+  private activate(id: TabId): void {
+    this.active = id;
+    for (const tab of this.tabs.values()) {
+      const on = tab.spec.id === id;
+      if (on && !tab.dashboard) {
+        tab.dashboard = tab.spec.make(this.model, this.store);
+        tab.pane.appendChild(tab.dashboard.el);
+        this.settingsHost.appendChild(tab.dashboard.settings);
+      }
+      tab.button.classList.toggle("tbnb-active", on);
+      tab.button.setAttribute("aria-selected", String(on));
+      tab.pane.hidden = !on;
+      if (tab.dashboard) tab.dashboard.settings.hidden = !on;
+    }
+    this.syncTabs();
     this.update();
   }
 
@@ -46,15 +157,17 @@ export class BoardView {
     const height = this.model.get("height");
     this.el.style.height = height > 0 ? `${height}px` : "";
     this.el.classList.toggle("tbnb-fixed-height", height > 0);
+    const spec = this.tabs.get(this.active)!.spec;
+    const has = spec.has(this.store);
     let text = "";
     let kind = "info";
     if (status.state === "error") {
       text = status.message;
       kind = "error";
-    } else if (status.state === "waiting" && this.scalars.chartCount === 0) {
+    } else if (status.state === "waiting" && !has) {
       text = status.message;
-    } else if (this.scalars.chartCount === 0) {
-      text = "No scalar data yet.";
+    } else if (!has) {
+      text = spec.empty;
     }
     this.message.textContent = text;
     this.message.className = `tbnb-message tbnb-${kind}`;
@@ -63,6 +176,6 @@ export class BoardView {
 
   destroy(): void {
     for (const fn of this.cleanups) fn();
-    this.scalars.destroy();
+    for (const tab of this.tabs.values()) tab.dashboard?.destroy();
   }
 }

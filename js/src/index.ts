@@ -3,7 +3,7 @@
 // model (a second view, a view made later) starts with everything received.
 import { BoardView } from "./board";
 import type { Model } from "./settings";
-import type { Snapshot, UpdateMessage } from "./protocol";
+import type { ImageDataMessage, Snapshot, UpdateMessage } from "./protocol";
 import { Store } from "./store";
 import css from "./style.css";
 
@@ -26,11 +26,16 @@ function storeOf(model: Model): Store {
   if (!store) {
     store = new Store();
     stores.set(id, store);
+    store.sender = (request) => model.send(request);
     store.applySnapshot(model.get("snapshot") as Snapshot);
     model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
-      const m = msg as UpdateMessage;
-      if (m && m.type === "update" && store!.apply(m, buffers ?? [])) {
-        model.send({ type: "resync" });
+      const m = msg as UpdateMessage | ImageDataMessage;
+      if (!m) return;
+      if (m.type === "update") {
+        if (store!.apply(m, buffers ?? [])) model.send({ type: "resync" });
+      } else if (m.type === "image_data") {
+        // the answer to an ImageRequest: cached, and shown by the cards waiting for it
+        store!.applyImageData(m.items ?? [], buffers ?? []);
       }
     });
   }

@@ -59,3 +59,32 @@ export function runColor(index: number): string {
 export function plotlyText(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+/** Which runs the run filter and the run checkboxes let through, and their colour order. */
+export interface RunView {
+  visible: (run: string) => boolean;
+  runIndex: (run: string) => number;
+}
+
+export function runView(model: Model, runs: readonly string[]): RunView {
+  const re = compile(model.get("run_filter"));
+  const hidden = new Set(model.get("hidden_runs"));
+  const index = new Map(runs.map((r, i) => [r, i]));
+  return {
+    visible: (run) => !hidden.has(run) && (re === null || re.test(run)),
+    runIndex: (run) => index.get(run) ?? 0,
+  };
+}
+
+/** `color` (#rrggbb) mixed with white: f = 0 the colour, 1 white. */
+export function tint(color: string, f: number): string {
+  const n = parseInt(color.slice(1), 16);
+  const mix = (c: number) => Math.round(c + (255 - c) * f);
+  return `rgb(${mix((n >> 16) & 255)},${mix((n >> 8) & 255)},${mix(n & 255)})`;
+}
+
+/** `color` (#rrggbb) with an alpha. */
+export function alpha(color: string, a: number): string {
+  const n = parseInt(color.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
+}

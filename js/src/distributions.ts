@@ -1,0 +1,118 @@
+// The Distributions tab: per (run, tag) the percentiles of each histogram over
+// steps, as TensorBoard draws them: nested filled bands between basis points
+// (0-10000, 668-9332, 1587-8413, 3085-6915: min/max, +-1.5, +-1 and +-0.5 sigma),
+// darker toward the median, and the median as a line, in the run's colour.
+//
+// Contract for tests and tools: a band is one plotly trace with meta {kind: "band",
+// run, tag, lo, hi} (lo, hi in basis points); its x is the steps then the steps
+// reversed, its y the values at `hi` then the values at `lo` reversed (a closed
+// outline). The median is a trace with meta {kind: "median", run, tag}, x the steps.
+import Plotly from "./plotly";
+import { h } from "./dom";
+import { Card, CardDashboard, type SeriesRef } from "./dashboard";
+import { plotConfig, plotLayout } from "./histograms";
+import { alpha, plotlyText, runColor, type Model, type RunView } from "./settings";
+import { BAND_BASIS_POINTS, Store, type Change, type HistogramSeries } from "./store";
+
+// [lo column, hi column] of HistogramDelta.bands, outermost first
+const BANDS: [number, number][] = [[0, 8], [1, 7], [2, 6], [3, 5]];
+const MEDIAN = 4;
+
+export function distributionTraces(s: HistogramSeries, color: string): Record<string, unknown>[] {
+  const order = Array.from({ length: s.n }, (_, i) => i);
+  order.sort((a, b) => s.step[a] - s.step[b]);
+  const steps = order.map((i) => s.step[i]);
+  const col = (c: number) => order.map((i) => s.bands[i * 9 + c]);
+  const run = plotlyText(s.run);
+  const single = s.n === 1;
+  const traces: Record<string, unknown>[] = [];
+  for (const [lo, hi] of BANDS) {
+    traces.push({
+      type: "scatter",
+      mode: single ? "lines+markers" : "lines",
+      x: [...steps, ...steps.slice().reverse()],
+      y: [...col(hi), ...col(lo).reverse()],
+      fill: "toself",
+      // stacked, the nested bands get darker toward the median
+      fillcolor: alpha(color, 0.22),
+      line: { width: 0, color: alpha(color, 0.5) },
+      marker: { size: 4, color: alpha(color, 0.5) },
+      hoverinfo: "skip",
+      name: run,
+      showlegend: false,
+      meta: { kind: "band", run: s.run, tag: s.tag, lo: BAND_BASIS_POINTS[lo], hi: BAND_BASIS_POINTS[hi] },
+    });
+  }
+  // the median's hover names every percentile at the step, as TensorBoard's tooltip
+  const custom = order.map((i) => Array.from(s.bands.subarray(i * 9, i * 9 + 9)));
+  traces.push({
+    type: "scatter",
+    mode: single ? "lines+markers" : "lines",
+    x: steps,
+    y: col(MEDIAN),
+    customdata: custom,
+    name: run,
+    line: { color, width: 1.5 },
+    marker: { size: 5, color },
+    hovertemplate:
+      "step %{x}<br>max %{customdata[8]:.4g}<br>93% %{customdata[7]:.4g}<br>84% %{customdata[6]:.4g}<br>" +
+      "69% %{customdata[5]:.4g}<br>median %{customdata[4]:.4g}<br>31% %{customdata[3]:.4g}<br>" +
+      "16% %{customdata[2]:.4g}<br>7% %{customdata[1]:.4g}<br>min %{customdata[0]:.4g}<extra></extra>",
+    showlegend: false,
+    meta: { kind: "median", run: s.run, tag: s.tag },
+  });
+  return traces;
+}
+
+export class DistributionCard extends Card {
+  private plot: HTMLElement;
+  private drawn = false;
+
+  constructor(
+    key: string,
+    run: string,
+    tag: string,
+    private store: Store,
+  ) {
+    super(key, run, tag, "distribution");
+    this.plot = h("div", { class: "tbnb-plot tbnb-card-plot" });
+    this.el.appendChild(this.plot);
+  }
+
+  draw(view: RunView): void {
+    const s = this.store.histograms.get(this.key);
+    if (!s) return;
+    const traces = distributionTraces(s, runColor(view.runIndex(this.run)));
+    const layout = plotLayout(this.el, {
+      hovermode: "x",
+      uirevision: "distribution",
+      xaxis: { title: { text: "step", font: { size: 11 } }, automargin: true },
+      yaxis: { automargin: true, zeroline: false },
+    });
+    void Plotly.react(this.plot, traces as never, layout as never, plotConfig(`${this.tag}_${this.run}`) as never);
+    this.drawn = true;
+  }
+
+  destroy(): void {
+    if (this.drawn) Plotly.purge(this.plot);
+  }
+}
+
+export class DistributionsDashboard extends CardDashboard<DistributionCard> {
+  constructor(model: Model, store: Store) {
+    super(model, store, "distributions");
+    this.start();
+  }
+
+  protected series(): Map<string, SeriesRef> {
+    return this.store.histograms;
+  }
+
+  protected makeCard(key: string, run: string, tag: string): DistributionCard {
+    return new DistributionCard(key, run, tag, this.store);
+  }
+
+  protected changed(change: Change): Iterable<string> {
+    return change.histograms;
+  }
+}

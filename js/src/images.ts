@@ -1,0 +1,212 @@
+// The Images tab: a card per (run, tag) with a step slider, as TensorBoard's. The
+// kernel pushes the newest image of every (run, tag); any other step is asked for
+// once (ImageRequest) and kept in the store, so sliding back over seen steps only
+// swaps img.src. Brightness, contrast and actual size are CSS, applied here.
+import { h } from "./dom";
+import { Card, CardDashboard, type SeriesRef } from "./dashboard";
+import type { Model, RunView } from "./settings";
+import { Store, type Change, type ImageSeries } from "./store";
+import { wallTime } from "./text";
+
+export const LOADING_TEXT = "loading… waiting for the kernel (it answers once a running cell finishes)";
+
+interface Slot {
+  el: HTMLElement;
+  img: HTMLImageElement;
+  caption: HTMLElement;
+  message: HTMLElement;
+}
+
+/** The index ranges [start, end) of the images sharing one step, in order. */
+function stepGroups(s: ImageSeries): [number, number][] {
+  const out: [number, number][] = [];
+  let a = 0;
+  for (let i = 1; i <= s.n; i++) {
+    if (i === s.n || s.step[i] !== s.step[a]) {
+      out.push([a, i]);
+      a = i;
+    }
+  }
+  return out;
+}
+
+export class ImageCard extends Card {
+  private slider: HTMLInputElement;
+  private sliderRow: HTMLElement;
+  private stepEl: HTMLElement;
+  private timeEl: HTMLElement;
+  private frame: HTMLElement;
+  private slots: Slot[] = [];
+  private groups: [number, number][] = [];
+  private groupsVersion = -1;
+  /** the slider's position (a step group); follows the newest while `follow` */
+  private pos = -1;
+  private follow = true;
+  private requestTimer = 0;
+
+  constructor(
+    key: string,
+    run: string,
+    tag: string,
+    private store: Store,
+  ) {
+    super(key, run, tag, "image");
+    this.stepEl = h("span", { class: "tbnb-image-step" });
+    this.timeEl = h("span", { class: "tbnb-image-time" });
+    this.slider = h("input", { type: "range", min: "0", max: "0", step: "1", value: "0", class: "tbnb-image-slider", "aria-label": "step" });
+    this.sliderRow = h("div", { class: "tbnb-image-slider-row" }, this.slider);
+    this.frame = h("div", { class: "tbnb-image-frame" });
+    this.el.append(h("div", { class: "tbnb-image-info" }, this.stepEl, this.timeEl), this.sliderRow, this.frame);
+    this.slider.addEventListener("input", () => {
+      const last = this.groups.length - 1;
+      this.pos = Math.max(0, Math.min(last, Number(this.slider.value)));
+      // moving back to the newest resumes following a live run
+      this.follow = this.pos === last;
+      // a drag passes many steps: ask the kernel only for the one it rests on
+      this.show(true);
+    });
+  }
+
+  draw(_view?: RunView): void {
+    const s = this.store.images.get(this.key);
+    if (!s) return;
+    if (this.groupsVersion !== s.version) {
+      this.groups = stepGroups(s);
+      this.groupsVersion = s.version;
+    }
+    const last = this.groups.length - 1;
+    if (this.follow || this.pos > last || this.pos < 0) this.pos = last;
+    this.slider.max = String(Math.max(0, last));
+    this.slider.value = String(Math.max(0, this.pos));
+    this.sliderRow.hidden = last <= 0;
+    this.show();
+  }
+
+  /** The images of the slider's step: cached bytes shown at once, others asked for. */
+  private show(fromSlider = false): void {
+    const s = this.store.images.get(this.key);
+    const group = this.groups[this.pos];
+    if (!s || !group) {
+      this.stepEl.textContent = "";
+      this.timeEl.textContent = "";
+      this.frame.replaceChildren();
+      this.slots = [];
+      return;
+    }
+    const [a, b] = group;
+    const step = s.step[a];
+    this.el.dataset.step = String(step);
+    this.el.dataset.index = String(a);
+    this.stepEl.textContent = `step ${Number.isInteger(step) ? step : step.toPrecision(6)}`;
+    this.timeEl.textContent = wallTime(s.wall[a]);
+    const need: number[] = [];
+    for (let i = a; i < b; i++) {
+      const slot = this.slotAt(i - a);
+      slot.el.dataset.index = String(i);
+      slot.caption.textContent = b - a > 1 ? `sample ${i - a + 1} of ${b - a}` : "";
+      slot.caption.hidden = b - a <= 1;
+      slot.img.title = `${s.width[i]}×${s.height[i]}`;
+      const cached = this.store.cachedImage(this.key, i);
+      if (cached?.url) {
+        if (slot.img.getAttribute("src") !== cached.url) slot.img.src = cached.url;
+        slot.img.dataset.step = String(cached.step);
+        slot.img.dataset.index = String(i);
+        slot.img.hidden = false;
+        slot.message.hidden = true;
+      } else {
+        slot.img.hidden = true;
+        slot.message.hidden = false;
+        if (cached) {
+          slot.message.className = "tbnb-image-error";
+          slot.message.textContent = cached.error;
+        } else {
+          slot.message.className = "tbnb-image-loading";
+          slot.message.textContent = LOADING_TEXT;
+          need.push(i);
+        }
+      }
+    }
+    for (const extra of this.slots.splice(b - a)) extra.el.remove();
+    if (this.requestTimer) clearTimeout(this.requestTimer);
+    this.requestTimer = 0;
+    if (!need.length) return;
+    if (!fromSlider) {
+      this.store.requestImages(this.run, this.tag, need);
+      return;
+    }
+    this.requestTimer = window.setTimeout(() => {
+      this.requestTimer = 0;
+      if (this.groups[this.pos]?.[0] === a) this.store.requestImages(this.run, this.tag, need);
+    }, 150);
+  }
+
+  destroy(): void {
+    if (this.requestTimer) clearTimeout(this.requestTimer);
+  }
+
+  private slotAt(i: number): Slot {
+    let slot = this.slots[i];
+    if (!slot) {
+      const img = h("img", { alt: "", draggable: "false" });
+      img.alt = `${this.tag} (${this.run})`;
+      img.addEventListener("load", () => {
+        // small images drawn larger keep their pixels sharp
+        img.classList.toggle("tbnb-pixelated", img.naturalWidth < img.clientWidth);
+      });
+      const caption = h("div", { class: "tbnb-image-caption" });
+      const message = h("div", { class: "tbnb-image-loading" });
+      slot = { el: h("div", { class: "tbnb-image-slot" }, caption, img, message), img, caption, message };
+      this.slots[i] = slot;
+      this.frame.appendChild(slot.el);
+    }
+    return slot;
+  }
+}
+
+export class ImagesDashboard extends CardDashboard<ImageCard> {
+  constructor(model: Model, store: Store) {
+    super(model, store, "images");
+    const brightness = h("input", { type: "range", min: "0", max: "300", step: "1", value: "100", class: "tbnb-img-brightness", "aria-label": "brightness" });
+    const contrast = h("input", { type: "range", min: "0", max: "500", step: "1", value: "100", class: "tbnb-img-contrast", "aria-label": "contrast" });
+    const brightnessValue = h("span", { class: "tbnb-value" });
+    const contrastValue = h("span", { class: "tbnb-value" });
+    const actual = h("input", { type: "checkbox", class: "tbnb-img-actual" });
+    const reset = h("button", { type: "button", class: "tbnb-img-reset" }, "reset");
+    const apply = () => {
+      brightnessValue.textContent = `${brightness.value}%`;
+      contrastValue.textContent = `${contrast.value}%`;
+      const filter = brightness.value === "100" && contrast.value === "100" ? "none" : `brightness(${brightness.value}%) contrast(${contrast.value}%)`;
+      this.el.style.setProperty("--tbnb-img-filter", filter);
+      this.el.classList.toggle("tbnb-actual-size", actual.checked);
+    };
+    brightness.addEventListener("input", apply);
+    contrast.addEventListener("input", apply);
+    actual.addEventListener("change", apply);
+    reset.addEventListener("click", () => {
+      brightness.value = "100";
+      contrast.value = "100";
+      apply();
+    });
+    this.settings.append(
+      h("label", { class: "tbnb-control" }, "Brightness", h("div", { class: "tbnb-row" }, brightness, brightnessValue)),
+      h("label", { class: "tbnb-control" }, "Contrast", h("div", { class: "tbnb-row" }, contrast, contrastValue)),
+      h("div", { class: "tbnb-row" }, reset),
+      h("label", { class: "tbnb-check" }, actual, "Show actual image size"),
+    );
+    apply();
+    this.start();
+  }
+
+  protected series(): Map<string, SeriesRef> {
+    return this.store.images;
+  }
+
+  protected makeCard(key: string, run: string, tag: string): ImageCard {
+    return new ImageCard(key, run, tag, this.store);
+  }
+
+  protected *changed(change: Change): Iterable<string> {
+    yield* change.images;
+    yield* change.imageData;
+  }
+}

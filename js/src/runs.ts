@@ -1,0 +1,73 @@
+// The runs selector of the sidebar, shared by every tab as in TensorBoard: a
+// checkbox and colour per run, a regex filter, and select all / none. Its state
+// lives in the synced traits run_filter and hidden_runs.
+import { h } from "./dom";
+import { compile, runColor, setSetting, type Model } from "./settings";
+import type { Store } from "./store";
+
+export class RunSelector {
+  readonly el: HTMLElement;
+  private list: HTMLElement;
+  private filter: HTMLInputElement;
+  private rows = new Map<string, { row: HTMLElement; box: HTMLInputElement; swatch: HTMLElement }>();
+
+  constructor(
+    private model: Model,
+    private store: Store,
+  ) {
+    this.filter = h("input", { type: "search", class: "tbnb-run-filter", placeholder: "Filter runs (regex)", "aria-label": "filter runs" });
+    const all = h("button", { type: "button", class: "tbnb-runs-all" }, "all");
+    const none = h("button", { type: "button", class: "tbnb-runs-none" }, "none");
+    this.list = h("div", { class: "tbnb-runs" });
+    this.el = h("div", { class: "tbnb-run-selector" }, h("div", { class: "tbnb-control" }, "Runs", this.filter, h("div", { class: "tbnb-row" }, "select", all, none)), this.list);
+    this.filter.addEventListener("input", () => setSetting(model, "run_filter", this.filter.value));
+    const selectMatching = (show: boolean) => {
+      const re = compile(model.get("run_filter")) ?? /(?:)/;
+      const hidden = new Set(model.get("hidden_runs"));
+      for (const run of store.runs) if (re.test(run)) (show ? hidden.delete(run) : hidden.add(run));
+      setSetting(model, "hidden_runs", [...hidden]);
+    };
+    all.addEventListener("click", () => selectMatching(true));
+    none.addEventListener("click", () => selectMatching(false));
+    this.syncRuns();
+    this.syncControls();
+  }
+
+  /** The model's run_filter and hidden_runs, shown. */
+  syncControls(): void {
+    const pattern = this.model.get("run_filter");
+    if (this.filter.value !== pattern) this.filter.value = pattern;
+    const re = compile(pattern);
+    this.filter.classList.toggle("tbnb-invalid", re === null);
+    const hidden = new Set(this.model.get("hidden_runs"));
+    for (const [run, { row, box }] of this.rows) {
+      box.checked = !hidden.has(run);
+      row.hidden = re !== null && !re.test(run);
+    }
+  }
+
+  /** A row per run of the store, in its order (which gives the colours). */
+  syncRuns(): void {
+    this.store.runs.forEach((run, i) => {
+      let row = this.rows.get(run);
+      if (!row) {
+        const box = h("input", { type: "checkbox" });
+        box.checked = !this.model.get("hidden_runs").includes(run);
+        box.addEventListener("change", () => {
+          const hidden = new Set(this.model.get("hidden_runs"));
+          if (box.checked) hidden.delete(run);
+          else hidden.add(run);
+          setSetting(this.model, "hidden_runs", [...hidden]);
+        });
+        const swatch = h("span", { class: "tbnb-swatch" });
+        const r = h("label", { class: "tbnb-run", title: run }, box, swatch, h("span", { class: "tbnb-run-name" }, run));
+        r.dataset.run = run;
+        row = { row: r, box, swatch };
+        this.rows.set(run, row);
+      }
+      row.swatch.style.background = runColor(i);
+      this.list.appendChild(row.row); // keeps the store's order
+    });
+    this.syncControls();
+  }
+}
