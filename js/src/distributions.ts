@@ -55,9 +55,9 @@ export function distributionTraces(s: HistogramSeries, color: string): Record<st
     line: { color, width: 1.5 },
     marker: { size: 5, color },
     hovertemplate:
-      "step %{x}<br>max %{customdata[8]:.4g}<br>93% %{customdata[7]:.4g}<br>84% %{customdata[6]:.4g}<br>" +
-      "69% %{customdata[5]:.4g}<br>median %{customdata[4]:.4g}<br>31% %{customdata[3]:.4g}<br>" +
-      "16% %{customdata[2]:.4g}<br>7% %{customdata[1]:.4g}<br>min %{customdata[0]:.4g}<extra></extra>",
+      "step %{x}<br>max %{customdata[8]:.4~g}<br>93% %{customdata[7]:.4~g}<br>84% %{customdata[6]:.4~g}<br>" +
+      "69% %{customdata[5]:.4~g}<br>median %{customdata[4]:.4~g}<br>31% %{customdata[3]:.4~g}<br>" +
+      "16% %{customdata[2]:.4~g}<br>7% %{customdata[1]:.4~g}<br>min %{customdata[0]:.4~g}<extra></extra>",
     showlegend: false,
     meta: { kind: "median", run: s.run, tag: s.tag },
   });

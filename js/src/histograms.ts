@@ -134,7 +134,7 @@ export function histogramTraces(s: HistogramSeries, mode: HistogramMode, color: 
           : { color: alpha(color, 0.35), width: 0.5 }
         : { color: c, width: 1.2 },
       hoveron: "points",
-      hovertemplate: "step %{customdata[3]}<br>[%{customdata[0]:.4g}, %{customdata[1]:.4g})<br>count %{customdata[2]:.4g}<extra></extra>",
+      hovertemplate: "step %{customdata[3]}<br>[%{customdata[0]:.4~g}, %{customdata[1]:.4~g})<br>count %{customdata[2]:.4~g}<extra></extra>",
       showlegend: false,
       meta: { kind: "histogram", run: s.run, tag: s.tag, step, steps },
     });

@@ -140,8 +140,6 @@ export class Store {
   private listeners = new Set<Listener>();
   /** sends a message to the kernel (set by index.ts) */
   sender?: (msg: ImageRequest) => void;
-  /** image requests sent (for the status line and tests) */
-  requestsSent = 0;
 
   static key(run: string, tag: string): string {
     return JSON.stringify([run, tag]);
@@ -417,7 +415,6 @@ export class Store {
         const items = this.queued;
         this.queued = [];
         if (!items.length) return;
-        this.requestsSent++;
         this.sender?.({ type: "image", items });
       });
     }
@@ -435,13 +432,5 @@ export class Store {
     const out: Series[] = [];
     for (const s of this.series.values()) if (s.tag === tag) out.push(s);
     return out;
-  }
-
-  /** Forgets everything (the last view of a model went away with its model). */
-  dispose(): void {
-    for (const cache of this.imageCache.values()) for (const c of cache.values()) if (c.url) URL.revokeObjectURL(c.url);
-    this.imageCache.clear();
-    this.pending.clear();
-    this.listeners.clear();
   }
 }
