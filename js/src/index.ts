@@ -27,7 +27,7 @@ function storeOf(model: Model): Store {
     store = new Store();
     stores.set(id, store);
     store.sender = (request) => model.send(request);
-    store.applySnapshot(model.get("snapshot") as Snapshot);
+    store.applySnapshot(model.get("data_snapshot") as Snapshot);
     model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
       const m = msg as UpdateMessage | ImageDataMessage;
       if (!m) return;

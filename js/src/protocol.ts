@@ -168,7 +168,7 @@ export interface ImageRequest {
 }
 
 /**
- * The synced `snapshot` trait: the whole state as a full UpdateMessage with its
+ * The synced `data_snapshot` trait: the whole state as a full UpdateMessage with its
  * buffers. The kernel computes it only when a browser asks for a model's state
  * (first display, re-opened notebook), never sends it as a change; after that,
  * the browser keeps the state current with the UpdateMessages it receives.

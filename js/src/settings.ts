@@ -7,7 +7,7 @@ export interface BoardModel {
   board_id: string; // unique per board (per widget model)
   logdir: string;
   status: import("./protocol").Status;
-  snapshot: import("./protocol").Snapshot;
+  data_snapshot: import("./protocol").Snapshot;
   smoothing: number;
   x_axis: XAxis;
   log_y: boolean;

@@ -35,7 +35,7 @@ const view = (bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteL
 const traits = read("tbnb-traits");
 const snap = read("tbnb-snapshot");
 const images = read("tbnb-images");
-traits.snapshot = { message: snap.message, buffers: snap.buffers.map((s) => view(b64(s))) };
+traits.data_snapshot = { message: snap.message, buffers: snap.buffers.map((s) => view(b64(s))) };
 const listeners = new Map();
 const emit = (name, ...args) => (listeners.get(name) || []).slice().forEach((fn) => fn(...args));
 const model = {

@@ -79,7 +79,7 @@ class Board(anywidget.AnyWidget):
     logdir = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
     # computed in get_state() for a browser that creates the model; never sent as a change
-    snapshot = traitlets.Dict().tag(sync=True)
+    data_snapshot = traitlets.Dict().tag(sync=True)
     smoothing = traitlets.Float(0.6).tag(sync=True)
     x_axis = traitlets.Enum(["step", "relative", "wall"], "step").tag(sync=True)
     log_y = traitlets.Bool(False).tag(sync=True)
@@ -264,12 +264,12 @@ class Board(anywidget.AnyWidget):
         }
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
-        """Trait state for the browser; ``snapshot`` is the whole current data."""
+        """Trait state for the browser; ``data_snapshot`` is the whole current data."""
         state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
-        if "snapshot" in state:
+        if "data_snapshot" in state:
             with self._lock:
                 message, buffers = self._state.snapshot()
-            state["snapshot"] = {"message": message, "buffers": buffers}
+            state["data_snapshot"] = {"message": message, "buffers": buffers}
         return state
 
     # -- display -------------------------------------------------------------
@@ -316,7 +316,7 @@ class Board(anywidget.AnyWidget):
             text = f"{status['runs']} runs, {status['points']:,} scalar points"
             return render(self._state, title=self.logdir, view=view, status=text)
 
-    def snapshot_html(self) -> str:
+    def snapshot(self) -> str:
         """Refresh the static snapshot saved with the notebook; returns its HTML.
 
         Where the board is shown, the output keeps the live widget and its fallback
@@ -409,4 +409,4 @@ class Board(anywidget.AnyWidget):
                     self.status = self._status()
         super().close()
         if was_open and getattr(self, "_displayed", False):
-            self.snapshot_html()  # the output keeps the last charts, drawn statically
+            self.snapshot()  # the output keeps the last charts, drawn statically

@@ -28,7 +28,7 @@ def test_snapshot_carries_what_was_written(tmp_path: Path, boards: list[tbnb.Boa
     write_scalars(tmp_path, "exp2", "Loss/train", range(50), lambda s: 2.0 * s)
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
-    snap = board.get_state()["snapshot"]
+    snap = board.get_state()["data_snapshot"]
     message = snap["message"]
     assert message["full"] is True
     assert message["runs"] == ["exp1", "exp2"]
@@ -49,7 +49,7 @@ def test_delta_bytes_grow_with_new_points_not_history(
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
     rec = Recorder(board)
-    history = sum(b.nbytes for b in board.get_state()["snapshot"]["buffers"])
+    history = sum(b.nbytes for b in board.get_state()["data_snapshot"]["buffers"])
     write_scalars(tmp_path, "run", "acc", range(20_000, 20_010), lambda s: 5.0)
     board.refresh()
     (message, buffers) = rec.messages[-1]
@@ -59,7 +59,7 @@ def test_delta_bytes_grow_with_new_points_not_history(
     assert 5.0 in delta["value"]  # the new extreme is shown
     assert rec.nbytes() < 1_000
     assert rec.nbytes() < history / 20
-    assert message["seq"] == board.get_state()["snapshot"]["message"]["seq"]
+    assert message["seq"] == board.get_state()["data_snapshot"]["message"]["seq"]
 
 
 def test_purge_resends_from_the_purged_step(tmp_path: Path, boards: list[tbnb.Board]) -> None:
@@ -75,7 +75,7 @@ def test_purge_resends_from_the_purged_step(tmp_path: Path, boards: list[tbnb.Bo
     assert delta["start"] == 50
     assert delta["total"] == 60
     np.testing.assert_array_equal(delta["step"], np.arange(50, 60))
-    snap = board.get_state()["snapshot"]
+    snap = board.get_state()["data_snapshot"]
     whole = _series(snap["message"], snap["buffers"], "run", "loss")
     np.testing.assert_array_equal(whole["step"], np.arange(60))
 
@@ -130,7 +130,7 @@ def test_logdir_spec_prefixes_runs(tmp_path: Path, boards: list[tbnb.Board]) -> 
     write_scalars(tmp_path / "b", ".", "loss", range(7))
     board = tbnb.Board(logdir_spec=f"lr1:{tmp_path / 'a'},lr2:{tmp_path / 'b'}", reload_interval=0)
     boards.append(board)
-    message = board.get_state()["snapshot"]["message"]
+    message = board.get_state()["data_snapshot"]["message"]
     assert message["runs"] == ["lr1/exp", "lr2"]
     assert {d["run"]: d["total"] for d in message["scalars"]} == {"lr1/exp": 5, "lr2": 7}
 

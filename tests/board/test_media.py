@@ -54,7 +54,7 @@ def test_histograms_rebinned_with_bands(tmp_path: Path, boards: list[tbnb.Board]
     w.close()
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
-    snap = board.get_state()["snapshot"]
+    snap = board.get_state()["data_snapshot"]
     h = one(snap["message"]["histograms"], "exp", "weights/fc1")
     bufs = snap["buffers"]
     edges = decode(h["edges"], bufs)
@@ -104,7 +104,7 @@ def test_many_histograms_are_sampled(tmp_path: Path, boards: list[tbnb.Board]) -
     w.close()
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
-    snap = board.get_state()["snapshot"]
+    snap = board.get_state()["data_snapshot"]
     h = one(snap["message"]["histograms"], "exp", "h")
     steps = decode(h["step"], snap["buffers"])
     assert len(steps) <= MAX_HISTOGRAMS and steps[0] == 0 and steps[-1] == 1199
@@ -121,7 +121,7 @@ def test_images_index_and_newest_bytes(tmp_path: Path, boards: list[tbnb.Board])
     w.close()
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
-    snap = board.get_state()["snapshot"]
+    snap = board.get_state()["data_snapshot"]
     msg, bufs = snap["message"], snap["buffers"]
     idx = one(msg["images"], "exp", "samples/grid")
     assert decode(idx["height"], bufs).tolist() == [8, 9, 10, 11, 12]
@@ -190,7 +190,7 @@ def test_texts(tmp_path: Path, boards: list[tbnb.Board]) -> None:
     w.close()
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
-    snap = board.get_state()["snapshot"]
+    snap = board.get_state()["data_snapshot"]
     t = one(snap["message"]["texts"], "exp", "notes/text_summary")  # as TensorBoard names it
     assert decode(t["step"], snap["buffers"]).tolist() == [0, 1]
     assert [e["text"] for e in t["texts"]] == [
@@ -228,7 +228,7 @@ def test_text_tables(tmp_path: Path, boards: list[tbnb.Board]) -> None:
     rw.close()
     board = tbnb.Board(tmp_path, reload_interval=0)
     boards.append(board)
-    t = one(board.get_state()["snapshot"]["message"]["texts"], "run", "t")
+    t = one(board.get_state()["data_snapshot"]["message"]["texts"], "run", "t")
     table, single = t["texts"]
     assert table == {"text": "a\nb\nc\nd", "shape": [2, 2], "cells": ["a", "b", "c", "d"]}
     assert single == {"text": "x", "shape": [], "cells": []}
