@@ -1,7 +1,8 @@
 // The data a board's browsers hold: one Store per widget model, shared by all of
 // its views, kept current by the kernel's UpdateMessages (protocol.ts). Besides the
-// series of every kind it keeps the encoded bytes of every image received, as Blobs
-// behind object URLs, so an image slider moving back over seen steps needs no kernel.
+// series of every kind it keeps the encoded bytes of the images received, as Blobs
+// behind object URLs, so an image slider moving back over seen steps needs no kernel
+// (up to IMAGE_CACHE_BYTES, the least recently shown forgotten first).
 import {
   decodeArray,
   type ImageData,
@@ -125,6 +126,9 @@ function sniffMime(b: Uint8Array): string {
 
 const SAFE_MIME = /^image\/(png|jpeg|gif|webp|bmp)$/;
 
+/** Encoded image bytes a board keeps in the browser at most. */
+export const IMAGE_CACHE_BYTES = 256 * 1024 * 1024;
+
 export class Store {
   runs: string[] = [];
   series = new Map<string, Series>();
@@ -134,6 +138,9 @@ export class Store {
   seq = -1;
   /** image bytes received, per series key and index */
   private imageCache = new Map<string, Map<number, CachedImage>>();
+  /** the same, least recently shown first, and their bytes (kept <= IMAGE_CACHE_BYTES) */
+  private lru = new Map<string, [string, number]>();
+  private cachedBytes = 0;
   /** images asked of the kernel and not answered yet, per series key */
   private pending = new Map<string, Set<number>>();
   private queued: ImageRequest["items"] = [];
@@ -332,13 +339,11 @@ export class Store {
   private forgetImages(key: string, start: number, change: Change): void {
     const cache = this.imageCache.get(key);
     if (cache) {
-      for (const [index, c] of cache) {
+      for (const index of [...cache.keys()]) {
         if (index < start) continue;
-        if (c.url) URL.revokeObjectURL(c.url);
-        cache.delete(index);
+        this.dropImage(key, index);
         change.imageData.add(key);
       }
-      if (cache.size === 0) this.imageCache.delete(key);
     }
     const pending = this.pending.get(key);
     if (pending) for (const index of [...pending]) if (index >= start) pending.delete(index);
@@ -369,16 +374,35 @@ export class Store {
       } else if (!error) {
         error = "the image could not be read";
       }
+      this.dropImage(k, item.index);
       let cache = this.imageCache.get(k);
       if (!cache) {
         cache = new Map();
         this.imageCache.set(k, cache);
       }
-      const old = cache.get(item.index);
-      if (old?.url) URL.revokeObjectURL(old.url);
       cache.set(item.index, { step: s.step[item.index], url, error, bytes });
+      this.lru.set(`${k}\u0000${item.index}`, [k, item.index]);
+      this.cachedBytes += bytes;
       change.imageData.add(k);
     }
+    // a long live run must not keep every image it showed: the least recently
+    // shown go first (asked of the kernel again if wanted)
+    for (const [k, index] of this.lru.values()) {
+      if (this.cachedBytes <= IMAGE_CACHE_BYTES) break;
+      this.dropImage(k, index);
+      change.imageData.add(k);
+    }
+  }
+
+  private dropImage(key: string, index: number): void {
+    const cache = this.imageCache.get(key);
+    const c = cache?.get(index);
+    if (!cache || !c) return;
+    if (c.url) URL.revokeObjectURL(c.url);
+    this.cachedBytes -= c.bytes;
+    cache.delete(index);
+    this.lru.delete(`${key}\u0000${index}`);
+    if (cache.size === 0) this.imageCache.delete(key);
   }
 
   /** Applies an ImageDataMessage (the kernel's answer to an ImageRequest). */
@@ -388,8 +412,15 @@ export class Store {
     if (change.imageData.size) this.notify(change);
   }
 
+  /** The bytes received of an image, if held (which counts as showing it, for the LRU). */
   cachedImage(key: string, index: number): CachedImage | undefined {
-    return this.imageCache.get(key)?.get(index);
+    const c = this.imageCache.get(key)?.get(index);
+    if (c) {
+      const id = `${key}\u0000${index}`;
+      this.lru.delete(id);
+      this.lru.set(id, [key, index]);
+    }
+    return c;
   }
 
   isPending(key: string, index: number): boolean {
