@@ -358,6 +358,16 @@ def test_images_tab(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
     assert card(b.eval(IMAGES_JS), "torch", "gray")["imgs"][0]["cw"] > 30  # fit the card
     b.root.locator(".tbnb-img-actual").check()
     assert card(b.eval(IMAGES_JS), "torch", "gray")["imgs"][0]["cw"] == 30
+    # bytes the kernel cannot read any more: its error shows in the card
+    for f in (tmp_path / "tbx").iterdir():
+        f.unlink()
+    grid_card.scroll_into_view_if_needed()
+    page.evaluate(SLIDE_JS, [grid_el, 1])  # step 10: never shown, so not held
+    shown = b.until(IMAGES_JS, lambda it: card(it, "tbx", "grid/make_grid")["messages"] != [])
+    shown = b.until(
+        IMAGES_JS, lambda it: "error" in card(it, "tbx", "grid/make_grid")["messages"][0]
+    )
+    assert "could not read the image" in card(shown, "tbx", "grid/make_grid")["messages"][0]
     # the tag filter and the runs selector apply here as on the scalars tab
     b.root.locator(".tbnb-tag-filter").fill("^gr")
     b.root.locator(".tbnb-run[data-run='torch'] input").uncheck()
