@@ -8,6 +8,7 @@ import type { Dashboard } from "./dashboard";
 import { DistributionsDashboard } from "./distributions";
 import { HistogramsDashboard } from "./histograms";
 import { ImagesDashboard } from "./images";
+import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
 import { compile, setSetting, type Model } from "./settings";
@@ -16,13 +17,13 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text";
+export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "projector";
 
 interface TabSpec {
   id: TabId;
   label: string;
   empty: string;
-  has: (store: Store) => boolean;
+  has: (store: Store, model: Model) => boolean;
   make: (model: Model, store: Store) => Dashboard;
 }
 
@@ -32,7 +33,14 @@ const TABS: TabSpec[] = [
   { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
   { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
   { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.texts.size > 0, make: (m, s) => new TextDashboard(m, s) },
+  { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
+
+/** The projector as a tab: its controls are its own, the sidebar part stays empty. */
+function projectorDashboard(model: Model): Dashboard {
+  const view = new ProjectorView(model);
+  return { el: view.el, settings: h("div"), destroy: () => view.destroy() };
+}
 
 interface Tab {
   spec: TabSpec;
@@ -90,6 +98,12 @@ export class BoardView {
       this.status.el,
     );
     const update = () => this.update();
+    const onEmbeddings = () => {
+      this.syncTabs();
+      this.update();
+    };
+    model.on("change:embeddings", onEmbeddings);
+    this.cleanups.push(() => model.off("change:embeddings", onEmbeddings));
     for (const key of ["status", "logdir", "height"]) {
       model.on(`change:${key}`, update);
       this.cleanups.push(() => model.off(`change:${key}`, update));
@@ -124,10 +138,10 @@ export class BoardView {
   /** Shows the tabs that have data; until the person picks one, opens the first with data. */
   private syncTabs(): void {
     for (const tab of this.tabs.values()) {
-      tab.button.hidden = !(tab.spec.id === "scalars" || tab.spec.has(this.store) || tab.spec.id === this.active);
+      tab.button.hidden = !(tab.spec.id === "scalars" || tab.spec.has(this.store, this.model) || tab.spec.id === this.active);
     }
-    if (!this.chosen && !this.tabs.get(this.active)!.spec.has(this.store)) {
-      const first = TABS.find((t) => t.has(this.store));
+    if (!this.chosen && !this.tabs.get(this.active)!.spec.has(this.store, this.model)) {
+      const first = TABS.find((t) => t.has(this.store, this.model));
       if (first && first.id !== this.active) this.activate(first.id);
     }
   }
@@ -158,7 +172,7 @@ export class BoardView {
     this.el.style.height = height > 0 ? `${height}px` : "";
     this.el.classList.toggle("tbnb-fixed-height", height > 0);
     const spec = this.tabs.get(this.active)!.spec;
-    const has = spec.has(this.store);
+    const has = spec.has(this.store, this.model);
     let text = "";
     let kind = "info";
     if (status.state === "error") {

@@ -2,6 +2,7 @@
 // data lives in a Store made once per model in initialize(), so every view of the
 // model (a second view, a view made later) starts with everything received.
 import { BoardView } from "./board";
+import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
 import type { ImageDataMessage, Snapshot, UpdateMessage } from "./protocol";
 import { Store } from "./store";
@@ -48,7 +49,8 @@ export default {
   },
   render({ model, el }: { model: Model; el: HTMLElement }) {
     ensureStyle();
-    const view = new BoardView(model, storeOf(model));
+    // tbnb.Projector: the projector alone
+    const view = asProjectorModel(model).get("view") === "projector" ? new ProjectorView(model, { standalone: true }) : new BoardView(model, storeOf(model));
     el.appendChild(view.el);
     return () => view.destroy();
   },
