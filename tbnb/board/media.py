@@ -44,11 +44,14 @@ def sample_indices(n: int, cap: int = MAX_HISTOGRAMS) -> I64:
     if n <= cap:
         return np.arange(n, dtype=np.int64)
     stride = 1
-    while -(-n // stride) > cap - 1:
+    while -(-n // stride) > cap:
         stride *= 2
     idx = np.arange(0, n, stride, dtype=np.int64)
     if idx[-1] != n - 1:
-        idx = np.append(idx, n - 1)
+        if len(idx) == cap:
+            idx[-1] = n - 1  # the newest replaces the last sample: still at most cap
+        else:
+            idx = np.append(idx, n - 1)
     return idx
 
 

@@ -40,6 +40,7 @@ def test_sample_indices_keep_newest_and_prefix() -> None:
     assert sample_indices(10, 500).tolist() == list(range(10))
     a = sample_indices(1234, 500)
     assert len(a) <= 500 and a[0] == 0 and a[-1] == 1233
+    assert len(sample_indices(1000, 500)) == 500  # as many as may be held
     b = sample_indices(1300, 500)
     # same stride: the sample of the longer series extends the shorter one's
     assert b[: len(a) - 1].tolist() == a[:-1].tolist()
