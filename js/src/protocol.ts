@@ -74,7 +74,7 @@ export interface UpdateMessage {
   histograms: HistogramDelta[];
   images: ImageDelta[];
   texts: TextDelta[];
-  /** encoded bytes of images the kernel pushes: the newest of every (run, tag) that changed */
+  /** encoded bytes the kernel pushes: the images at the newest step of every (run, tag) that changed */
   image_data: ImageData[];
 }
 
@@ -124,7 +124,7 @@ export interface ImageData {
   run: string;
   tag: string;
   index: number; // into the (run, tag) image index
-  step: number;
+  step: number; // -1 when the kernel holds no entry at index
   mime: string; // "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"; "" if unknown
   data: ArrayRef | null; // uint8[bytes]; null when it could not be read (see error)
   error: string; // "" or why the bytes could not be read

@@ -204,7 +204,8 @@ class ImageView:
     def deltas(
         self, changed: list[tuple[str, str, Sequence[ImagePoint], int]], buffers: Buffers | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """ImageDeltas, and ImageData of the newest image of each series that changed."""
+        """ImageDeltas, and ImageData of the images at the newest step of each series that
+        changed."""
         out: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
         for run, tag, points, dirty_from in changed:
@@ -213,8 +214,8 @@ class ImageView:
                 continue
             start = min(max(dirty_from, 0), len(points))
             out.append(_image_delta(run, tag, points, start, buffers))
-            if len(points) > start:
-                data.append(self._data(run, tag, len(points) - 1, buffers))
+            for i in _newest_step(points, start):
+                data.append(self._data(run, tag, i, buffers))
         return out, data
 
     def snapshot_deltas(
@@ -224,9 +225,11 @@ class ImageView:
         budget = SNAPSHOT_IMAGE_BYTES
         for (run, tag), points in self._points.items():
             out.append(_image_delta(run, tag, points, 0, buffers))
-            if points and budget > 0:
+            for i in _newest_step(points, 0):
+                if budget <= 0:
+                    break
                 before = buffers.nbytes
-                data.append(self._data(run, tag, len(points) - 1, buffers))
+                data.append(self._data(run, tag, i, buffers))
                 budget -= buffers.nbytes - before
         return out, data
 
@@ -250,7 +253,7 @@ class ImageView:
             "run": run,
             "tag": tag,
             "index": index,
-            "step": 0,
+            "step": -1,  # no such entry
             "mime": "",
             "data": None,
             "error": "",
@@ -268,6 +271,18 @@ class ImageView:
         item["mime"] = sniff_mime(raw)
         item["data"] = buffers.add(np.frombuffer(raw, dtype=np.uint8))
         return item
+
+
+def _newest_step(points: Sequence[ImagePoint], start: int) -> range:
+    """Indexes of the images at the newest step (a TF2 summary of several images has
+    one entry each), from ``start`` on."""
+    n = len(points)
+    if n <= start:
+        return range(0)
+    first = n - 1
+    while first > start and points[first - 1].step == points[n - 1].step:
+        first -= 1
+    return range(first, n)
 
 
 def _image_delta(

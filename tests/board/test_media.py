@@ -160,7 +160,7 @@ def test_image_request_reads_bytes_on_demand(tmp_path: Path, boards: list[tbnb.B
     first, missing, other = message["items"]
     assert first["error"] == "" and first["step"] == 0
     assert png_size(bytes(decode(first["data"], bufs))) == (4, 4)
-    assert missing["data"] is None and "no longer" in missing["error"]
+    assert missing["data"] is None and "no longer" in missing["error"] and missing["step"] == -1
     assert other["data"] is None
     board._on_browser_message(board, {"type": "image", "items": "nonsense"}, [])
     assert rec.messages[-1][0]["items"] == []
@@ -233,3 +233,32 @@ def test_text_tables(tmp_path: Path, boards: list[tbnb.Board]) -> None:
     table, single = t["texts"]
     assert table == {"text": "a\nb\nc\nd", "shape": [2, 2], "cells": ["a", "b", "c", "d"]}
     assert single == {"text": "x", "shape": [], "cells": []}
+
+
+def test_all_images_of_the_newest_step_are_pushed(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    from tensorboard.compat.proto import event_pb2
+    from tensorboardX.record_writer import RecordWriter
+
+    from tbnb.compute.sprite import encode_png, to_rgba
+
+    def tf2_images(step: int, count: int) -> bytes:
+        """A TF2 image summary: a string tensor [width, height, png, png, ...]."""
+        ev = event_pb2.Event(wall_time=1.0e9 + step, step=step)
+        v = ev.summary.value.add(tag="samples")
+        v.metadata.plugin_data.plugin_name = "images"
+        v.tensor.dtype = 7
+        v.tensor.tensor_shape.dim.add(size=2 + count)
+        pngs = [encode_png(to_rgba(np.full((1, 3, 4 + i), 0.5))[0]) for i in range(count)]
+        v.tensor.string_val.extend([b"4", b"3", *pngs])
+        return ev.SerializeToString()
+
+    (tmp_path / "run").mkdir()
+    rw = RecordWriter(str(tmp_path / "run" / "events.out.tfevents.1"))
+    rw.write(tf2_images(0, 2))
+    rw.write(tf2_images(1, 3))
+    rw.close()
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    message = board.get_state()["data_snapshot"]["message"]
+    assert [d["index"] for d in message["image_data"]] == [2, 3, 4]
+    assert {d["step"] for d in message["image_data"]} == {1}
