@@ -31,6 +31,11 @@ W, H = 360, 220
 PAD_L, PAD_R, PAD_T, PAD_B = 56, 10, 10, 28
 BUCKETS = 150
 MAX_CHARTS = 60
+# points of all scalar lines together: a board of many runs and tags stays a few
+# hundred KB (each line gets fewer buckets, and no faint raw line behind the smoothed)
+POINT_BUDGET = 40_000
+MIN_BUCKETS = 8
+RAW_LINES_UP_TO = 200
 MAX_IMAGE_BYTES = 1 << 20
 MAX_TEXT_CHARS = 2_000
 STYLE = (
@@ -189,6 +194,10 @@ def render(
     for tag in by_tag:
         sections.setdefault(tag.split("/", 1)[0] if "/" in tag else tag, []).append(tag)
     charts = 0
+    nlines = sum(len(by_tag[t]) for t in list(by_tag)[:MAX_CHARTS])
+    raw_too = view.smoothing > 0 and nlines <= RAW_LINES_UP_TO
+    per_line = POINT_BUDGET // max(1, nlines * (2 if raw_too else 1))
+    buckets = max(MIN_BUCKETS, min(BUCKETS, per_line // 2))  # min-max: 2 points a bucket
     for section, tags in sections.items():
         det = ET.SubElement(root, "details", {"open": "open"})
         ET.SubElement(det, "summary").text = section
@@ -200,12 +209,13 @@ def render(
             lines = []
             for run, series in by_tag[tag]:
                 n = len(series.value)
-                idx, _ = bucket_picks(series.value, bucket_width(n, BUCKETS))
+                idx, _ = bucket_picks(series.value, bucket_width(n, buckets))
                 x = series.step[idx].astype(np.float64)
                 col = colour(order[run])
                 if view.smoothing > 0:
                     sm = smooth(series.value, view.smoothing)[idx]
-                    lines.append((col, x, series.value[idx], 0.25))
+                    if raw_too:
+                        lines.append((col, x, series.value[idx], 0.25))
                     lines.append((col, x, sm, 1.0))
                 else:
                     lines.append((col, x, series.value[idx], 1.0))

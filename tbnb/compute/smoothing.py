@@ -25,7 +25,7 @@ def _ema(f: F64, w: float) -> F64:
     if w <= 0:
         out[:] = f
         return out
-    block = 512 if w >= 0.5 else max(1, min(512, int(150 / -math.log10(w))))
+    block = max(1, min(4096, int(200 / -math.log10(w))))  # w^-block <= 1e200
     j = np.arange(block, dtype=np.float64)
     up = w ** (-j)  # w^-i
     down = w**j  # w^j
@@ -50,6 +50,9 @@ def smooth(values: npt.ArrayLike, weight: float) -> F64:
     if weight >= 1:
         out[finite] = 0.0  # TensorBoard's formula at weight 1: the average stays at 0
         return out
-    count = np.arange(1, len(f) + 1, dtype=np.float64)
-    out[finite] = _ema(f, weight) / (1 - weight**count)
+    # the debias factor 1 - w^k is 1.0 in float64 once w^k < 1e-17: compute only those
+    k = len(f) if weight > 0.999999 else min(len(f), int(-17 / math.log10(weight)) + 1)
+    debias = np.ones(len(f), dtype=np.float64)
+    debias[:k] = 1 - weight ** np.arange(1, k + 1, dtype=np.float64)
+    out[finite] = _ema(f, weight) / debias
     return out

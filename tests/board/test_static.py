@@ -85,3 +85,24 @@ def test_figure_is_what_the_chart_shows(board: tbnb.Board) -> None:
     assert [t.name for t in fig.data] == ["a"] and fig.layout.yaxis.type == "log"
     with pytest.raises(KeyError):
         board.figure("nope")
+
+
+def test_static_snapshot_of_many_series_stays_small(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    from tbnb.board.static import POINT_BUDGET, RAW_LINES_UP_TO
+
+    runs, tags = 30, 8
+    for r in range(runs):
+        w = SummaryWriter(str(tmp_path / f"run{r:02d}"))
+        for s in range(100):
+            for t in range(tags):
+                w.add_scalar(f"g/t{t}", float((s * (t + 1) + r) % 17), s)
+        w.close()
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    el = parse(board.static_html())
+    lines = [a for t, a in el.tags if t == "polyline"]
+    assert runs * tags > RAW_LINES_UP_TO and len(lines) == runs * tags  # smoothed only
+    points = sum(len((a["points"] or "").split()) for a in lines)
+    assert points <= POINT_BUDGET * 1.1
