@@ -46,6 +46,11 @@ export class Chart {
   private plot: HTMLElement;
   private drawn = false;
   dirty = true;
+
+  /** whether the chart has been drawn at least once */
+  get everDrawn(): boolean {
+    return this.drawn;
+  }
   onScreen = false;
 
   constructor(readonly tag: string) {

@@ -27,6 +27,7 @@ export class ScalarsDashboard implements Dashboard {
   };
   private observer: IntersectionObserver;
   private frame = 0;
+  private idle = 0;
   private cleanups: (() => void)[] = [];
 
   constructor(
@@ -75,10 +76,17 @@ export class ScalarsDashboard implements Dashboard {
       this.applyFilters();
       this.invalidateAll();
     };
-    for (const key of ["smoothing", "x_axis", "log_y", "ignore_outliers", "tag_filter", "run_filter", "hidden_runs"]) {
+    for (const key of ["smoothing", "x_axis", "log_y", "ignore_outliers", "run_filter", "hidden_runs"]) {
       model.on(`change:${key}`, onSettings);
       this.cleanups.push(() => model.off(`change:${key}`, onSettings));
     }
+    // the tag filter changes which charts show, not what they draw
+    const onTagFilter = () => {
+      this.applyFilters();
+      this.schedule();
+    };
+    model.on("change:tag_filter", onTagFilter);
+    this.cleanups.push(() => model.off("change:tag_filter", onTagFilter));
     this.cleanups.push(
       store.subscribe((change) => {
         if (change.scalars.size === 0 && !change.runs) return;
@@ -177,11 +185,30 @@ export class ScalarsDashboard implements Dashboard {
       for (const chart of this.charts.values()) {
         if (chart.dirty && chart.onScreen && !chart.el.hidden) chart.draw(this.store.seriesOf(chart.tag), view);
       }
+      this.scheduleIdle();
     });
+  }
+
+  /**
+   * Charts off screen that were never drawn are drawn one at a time while the browser
+   * is idle, so that a filter or a scroll that brings one into view shows it at once.
+   * (Later changes to charts off screen wait until they come into view.)
+   */
+  private scheduleIdle(): void {
+    if (this.idle) return;
+    const next = [...this.charts.values()].find((c) => !c.everDrawn && !c.onScreen && !c.el.hidden);
+    if (!next) return;
+    const run = () => {
+      this.idle = 0;
+      if (!next.everDrawn && !next.onScreen && !next.el.hidden) next.draw(this.store.seriesOf(next.tag), this.view());
+      this.scheduleIdle();
+    };
+    this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);
   }
 
   destroy(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.idle) (typeof cancelIdleCallback === "function" ? cancelIdleCallback : clearTimeout)(this.idle);
     this.observer.disconnect();
     for (const fn of this.cleanups) fn();
     for (const c of this.charts.values()) c.destroy();
