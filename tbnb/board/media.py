@@ -4,8 +4,8 @@ current (HistogramDelta, ImageDelta, ImageData and TextDelta in js/src/protocol.
 Histograms: at most ``MAX_HISTOGRAMS`` of a series are held in the browser, evenly
 spread over the run with the newest always included, re-binned onto the chart's grid
 (tbnb.compute.histograms). Images: the browser holds the index (step, wall time, size);
-the encoded bytes are read from the event file when they are to be shown: the newest
-image of a series is pushed when it changes, older ones are sent when asked for.
+the encoded bytes are read from the event file when they are to be shown: images new in
+a live read are pushed with it (within a byte budget), others are sent when asked for.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ GRID_KEEP = 0.8
 MAX_TEXT = 200_000
 # Bytes of newest images sent with a snapshot; beyond it the browser asks for them.
 SNAPSHOT_IMAGE_BYTES = 4 << 20
+# Images new in a live read are pushed with it, newest first, up to this many bytes (the
+# newest step of each series always): while a training cell runs the kernel cannot answer
+# the browser's requests, so what was pushed is what the slider can show until it ends.
+LIVE_IMAGE_BYTES = 8 << 20
 # Images answered per request (the browser asks for what its cards show).
 MAX_IMAGES_PER_REQUEST = 64
 
@@ -204,18 +208,30 @@ class ImageView:
     def deltas(
         self, changed: list[tuple[str, str, Sequence[ImagePoint], int]], buffers: Buffers | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """ImageDeltas, and ImageData of the images at the newest step of each series that
-        changed."""
+        """ImageDeltas, and ImageData of the images new in this read: every image at the
+        newest step of each series that changed, then older new ones, newest first, within
+        LIVE_IMAGE_BYTES."""
         out: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
+        older: list[tuple[str, str, int]] = []
         for run, tag, points, dirty_from in changed:
             self._points[(run, tag)] = points
             if buffers is None:
                 continue
             start = min(max(dirty_from, 0), len(points))
             out.append(_image_delta(run, tag, points, start, buffers))
-            for i in _newest_step(points, start):
+            newest = _newest_step(points, start)
+            for i in newest:
                 data.append(self._data(run, tag, i, buffers))
+            older.extend((run, tag, i) for i in range(start, newest.start))
+        if buffers is not None and older:
+            budget = LIVE_IMAGE_BYTES - sum(_size(d) for d in data)
+            for run, tag, i in sorted(older, key=lambda o: -o[2]):
+                item = self._data_within(run, tag, i, buffers, budget)
+                if item is None:
+                    break
+                budget -= _size(item)
+                data.append(item)
         return out, data
 
     def snapshot_deltas(
@@ -248,6 +264,14 @@ class ImageView:
         return out
 
     def _data(self, run: str, tag: str, index: int, buffers: Buffers) -> dict[str, Any]:
+        item = self._data_within(run, tag, index, buffers, None)
+        assert item is not None
+        return item
+
+    def _data_within(
+        self, run: str, tag: str, index: int, buffers: Buffers, max_bytes: int | None
+    ) -> dict[str, Any] | None:
+        """ImageData of one image; None if its bytes are more than ``max_bytes``."""
         points = self._points.get((run, tag), ())
         item: dict[str, Any] = {
             "run": run,
@@ -268,9 +292,16 @@ class ImageView:
         except Exception as err:  # a file gone, a remote read failing: shown in the card
             item["error"] = f"could not read the image: {err}"
             return item
+        if max_bytes is not None and len(raw) > max_bytes:
+            return None
         item["mime"] = sniff_mime(raw)
         item["data"] = buffers.add(np.frombuffer(raw, dtype=np.uint8))
         return item
+
+
+def _size(item: dict[str, Any]) -> int:
+    """Bytes of an ImageData's image."""
+    return int(item["data"]["shape"][0]) if item["data"] is not None else 0
 
 
 def _newest_step(points: Sequence[ImagePoint], start: int) -> range:

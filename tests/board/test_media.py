@@ -184,6 +184,38 @@ def test_new_image_pushes_its_bytes(tmp_path: Path, boards: list[tbnb.Board]) ->
     assert data["index"] == 1 and png_size(bytes(decode(data["data"], bufs))) == (6, 5)
 
 
+def test_every_image_new_in_a_live_read_is_pushed_within_a_budget(
+    tmp_path: Path, boards: list[tbnb.Board], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # while a training cell runs the kernel cannot answer image requests: what a read
+    # found is pushed with it, newest first, until the byte budget is spent
+    w = writer(tmp_path, "exp")
+    w.add_image("img", np.zeros((3, 4, 4)), 0)
+    w.close()
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    rec = Recorder(board)
+    noise = np.random.default_rng(0)
+    w = writer(tmp_path, "exp")
+    for s in range(1, 4):
+        w.add_image("img", noise.random((3, 16, 16)), s)
+    w.close()
+    board.refresh()
+    message, bufs = rec.messages[-1]
+    assert [d["index"] for d in message["image_data"]] == [3, 2, 1]
+    assert [d["step"] for d in message["image_data"]] == [3, 2, 1]
+    one_image = len(bytes(decode(message["image_data"][0]["data"], bufs)))
+    monkeypatch.setattr("tbnb.board.media.LIVE_IMAGE_BYTES", int(2.5 * one_image))
+    w = writer(tmp_path, "exp")
+    for s in range(4, 8):
+        w.add_image("img", noise.random((3, 16, 16)), s)
+    w.close()
+    board.refresh()
+    message, _ = rec.messages[-1]
+    # the newest, then older ones while the images pushed fit in the budget
+    assert [d["index"] for d in message["image_data"]] == [7, 6]
+
+
 def test_texts(tmp_path: Path, boards: list[tbnb.Board]) -> None:
     w = writer(tmp_path, "exp")
     w.add_text("notes", "| a | b |\n|---|---|\n| 1 | 2 |", 0)
