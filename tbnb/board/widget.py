@@ -323,6 +323,7 @@ class Board(anywidget.AnyWidget):
         (what GitHub, nbviewer and hosts without widgets show) becomes the current
         charts. Called by itself when the board stops being live.
         """
+        self.refresh()
         html = self.static_html()
         if self._displayed:
             from IPython.display import update_display
@@ -345,6 +346,7 @@ class Board(anywidget.AnyWidget):
         from tbnb.board.static import View, colour
         from tbnb.compute.smoothing import smooth
 
+        self.refresh()  # what a cell just wrote is in the figure
         view = View(self.smoothing, "", self.run_filter, tuple(self.hidden_runs))
         fig = go.Figure()
         with self._lock:
