@@ -9,6 +9,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outfile = join(here, "..", "tbnb", "static", "widget.js");
 const BUDGET = 2.5 * 1024 * 1024;
 
+// plotly's registry bundles maplibre's stylesheet (81 KB) for its map traces, which
+// tbnb never registers: resolved to an empty string instead.
+const noMapStyles = {
+  name: "no-map-styles",
+  setup(b) {
+    b.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.css$/ }, () => ({ path: "maplibre-gl.css", namespace: "empty" }));
+    b.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "", loader: "text" }));
+  },
+};
+
 await build({
   entryPoints: [join(here, "src", "index.ts")],
   outfile,
@@ -22,6 +32,9 @@ await build({
   // (classic Notebook, some VS Code renderers) would capture plotly otherwise.
   loader: { ".css": "text" },
   define: { "define.amd": "false", global: "globalThis" },
+  plugins: [noMapStyles],
+  // one regl: plotly's own build points regl's users (gl-text, regl-line2d) at its fork
+  alias: { regl: "@plotly/regl" },
 });
 
 const size = statSync(outfile).size;
