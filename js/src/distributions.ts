@@ -7,21 +7,32 @@
 // run, tag, lo, hi} (lo, hi in basis points); its x is the steps then the steps
 // reversed, its y the values at `hi` then the values at `lo` reversed (a closed
 // outline). The median is a trace with meta {kind: "median", run, tag}, x the steps.
+// The horizontal axis follows the board's x_axis setting (step, relative, wall), as the
+// scalars do: x is then hours since the series' first histogram, or dates.
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { Card, CardDashboard, type SeriesRef } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
-import { alpha, plotlyText, runColor, type Model, type RunView } from "./settings";
+import { alpha, plotlyText, runColor, setSetting, type Model, type RunView, type XAxis } from "./settings";
 import { BAND_BASIS_POINTS, Store, type Change, type HistogramSeries } from "./store";
 
 // [lo column, hi column] of HistogramDelta.bands, outermost first
 const BANDS: [number, number][] = [[0, 8], [1, 7], [2, 6], [3, 5]];
 const MEDIAN = 4;
 
-export function distributionTraces(s: HistogramSeries, color: string): Record<string, unknown>[] {
+const AXIS_TITLE: Record<XAxis, string> = { step: "step", relative: "relative (hours)", wall: "" };
+
+function xOf(s: HistogramSeries, order: number[], mode: XAxis): (number | Date)[] {
+  if (mode === "step") return order.map((i) => s.step[i]);
+  if (mode === "wall") return order.map((i) => new Date(s.wall[i] * 1000));
+  const t0 = order.length ? Math.min(...order.map((i) => s.wall[i])) : 0;
+  return order.map((i) => (s.wall[i] - t0) / 3600);
+}
+
+export function distributionTraces(s: HistogramSeries, color: string, mode: XAxis = "step"): Record<string, unknown>[] {
   const order = Array.from({ length: s.n }, (_, i) => i);
   order.sort((a, b) => s.step[a] - s.step[b]);
-  const steps = order.map((i) => s.step[i]);
+  const steps = xOf(s, order, mode);
   const col = (c: number) => order.map((i) => s.bands[i * 9 + c]);
   const run = plotlyText(s.run);
   const single = s.n === 1;
@@ -55,7 +66,8 @@ export function distributionTraces(s: HistogramSeries, color: string): Record<st
     line: { color, width: 1.5 },
     marker: { size: 5, color },
     hovertemplate:
-      "step %{x}<br>max %{customdata[8]:.4~g}<br>93% %{customdata[7]:.4~g}<br>84% %{customdata[6]:.4~g}<br>" +
+      (mode === "step" ? "step %{x}" : mode === "wall" ? "%{x}" : "%{x:.3f} h") +
+      "<br>max %{customdata[8]:.4~g}<br>93% %{customdata[7]:.4~g}<br>84% %{customdata[6]:.4~g}<br>" +
       "69% %{customdata[5]:.4~g}<br>median %{customdata[4]:.4~g}<br>31% %{customdata[3]:.4~g}<br>" +
       "16% %{customdata[2]:.4~g}<br>7% %{customdata[1]:.4~g}<br>min %{customdata[0]:.4~g}<extra></extra>",
     showlegend: false,
@@ -73,6 +85,7 @@ export class DistributionCard extends Card {
     run: string,
     tag: string,
     private store: Store,
+    private model: Model,
   ) {
     super(key, run, tag, "distribution");
     this.plot = h("div", { class: "tbnb-plot tbnb-card-plot" });
@@ -82,11 +95,12 @@ export class DistributionCard extends Card {
   draw(view: RunView): void {
     const s = this.store.histograms.get(this.key);
     if (!s) return;
-    const traces = distributionTraces(s, runColor(view.runIndex(this.run)));
+    const mode = this.model.get("x_axis");
+    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode);
     const layout = plotLayout(this.el, {
       hovermode: "x",
-      uirevision: "distribution",
-      xaxis: { title: { text: "step", font: { size: 11 } }, automargin: true },
+      uirevision: `distribution|${mode}`,
+      xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: AXIS_TITLE[mode], font: { size: 11 } }, automargin: true },
       yaxis: { automargin: true, zeroline: false },
     });
     void Plotly.react(this.plot, traces as never, layout as never, plotConfig(`${this.tag}_${this.run}`) as never);
@@ -101,6 +115,21 @@ export class DistributionCard extends Card {
 export class DistributionsDashboard extends CardDashboard<DistributionCard> {
   constructor(model: Model, store: Store) {
     super(model, store, "distributions");
+    // the horizontal axis, shared with the scalars (the board's x_axis setting)
+    const xAxis = h("select", { class: "tbnb-xaxis", "aria-label": "horizontal axis" });
+    for (const [value, text] of [["step", "Step"], ["relative", "Relative"], ["wall", "Wall"]]) {
+      xAxis.appendChild(h("option", { value }, text));
+    }
+    xAxis.value = model.get("x_axis");
+    xAxis.addEventListener("change", () => setSetting(model, "x_axis", xAxis.value as XAxis));
+    this.settings.appendChild(h("label", { class: "tbnb-control" }, "Horizontal axis", xAxis));
+    const onAxis = () => {
+      xAxis.value = model.get("x_axis");
+      this.invalidateAll();
+      this.schedule();
+    };
+    model.on("change:x_axis", onAxis);
+    this.cleanups.push(() => model.off("change:x_axis", onAxis));
     this.start();
   }
 
@@ -109,7 +138,7 @@ export class DistributionsDashboard extends CardDashboard<DistributionCard> {
   }
 
   protected makeCard(key: string, run: string, tag: string): DistributionCard {
-    return new DistributionCard(key, run, tag, this.store);
+    return new DistributionCard(key, run, tag, this.store, this.model);
   }
 
   protected changed(change: Change): Iterable<string> {
