@@ -452,47 +452,52 @@ def bench_scale(
 ) -> dict[str, Any]:
     """First paint of a wide logdir, then how fast the tag and run filters redraw."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(EXECUTE_SENT_JS)
     name = jupyter.write_notebook(
         f"bench_scale_{time.time_ns()}.ipynb",
         ["%load_ext tbnb", f"%tbnb --logdir {logdir} --reload_interval 0 --smoothing 0.6"],
     )
     nb = Notebook(page, jupyter, name).open()
     nb.run_cell(0)
+    page.evaluate("window.__tbnbArmed = true")
     t0 = time.perf_counter()
     nb.run_cell(1, wait=False)
-    page.wait_for_function(
-        """n => [...document.querySelectorAll('.tbnb-chart .js-plotly-plot')].some(p => p.data
-               && p.data.filter(t => t.meta.kind === 'raw' && t.x.length).length >= n)""",
-        arg=runs,
-        polling="raf",
-        timeout=120_000,
-    )
-    first = time.perf_counter() - t0
+    drawn_at = page.wait_for_function(
+        LINES_DRAWN_JS, arg=runs, polling="raf", timeout=120_000
+    ).json_value()
+    harness = time.perf_counter() - t0
+    first = (drawn_at - page.evaluate("window.__tbnbSent")) / 1000
     root = nb.output(1).locator(".tbnb-root").first
-    timings = {}
-    # tag filter: a chart further down, alone on screen, drawn with every run
+    timings = {"first_paint_harness_s": harness}
+    # tag filter: a chart further down, alone on screen, drawn with every run; timed on
+    # the page's clock from the input event to the chart's data drawn
     for label, selector, value, check in [
         (
             "tag_filter_s",
             ".tbnb-tag-filter",
             "tag19$",
             "n => { const c = document.querySelector(TAG19);"
-            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length >= n; }",
+            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length >= n"
+            " && performance.now(); }",
         ),
         (
             "run_filter_s",
             ".tbnb-run-filter",
             "run00[0-4]$",
             "n => { const c = document.querySelector(TAG19);"
-            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length === 5; }",
+            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length === 5"
+            " && performance.now(); }",
         ),
     ]:
-        t0 = time.perf_counter()
-        root.locator(selector).fill(value)
-        page.wait_for_function(
-            check.replace("TAG19", TAG19), arg=runs, polling="raf", timeout=30_000
+        started = root.locator(selector).evaluate(
+            "(el, v) => { const t = performance.now(); el.value = v;"
+            " el.dispatchEvent(new Event('input', {bubbles: true})); return t; }",
+            value,
         )
-        timings[label] = time.perf_counter() - t0
+        done = page.wait_for_function(
+            check.replace("TAG19", TAG19), arg=runs, polling="raf", timeout=30_000
+        ).json_value()
+        timings[label] = (done - started) / 1000
     page.close()
     return {"first_paint_s": first, **timings}
 
@@ -577,6 +582,7 @@ def report(
                 "",
             )
         )
+        rows.append(("  timed by the harness", f"{sc['first_paint_harness_s']:.2f} s", "", ""))
         rows.append(("  tag filter redraw", f"{sc['tag_filter_s'] * 1000:.0f} ms", "", ""))
         rows.append(("  run filter redraw", f"{sc['run_filter_s'] * 1000:.0f} ms", "", ""))
         rows.append(("  kernel memory per point held", f"{mem['bytes_per_point']:.1f} B", "", ""))
