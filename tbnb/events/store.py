@@ -57,7 +57,10 @@ class ScalarColumn:
         if need <= cap:
             return
         # Doubling keeps appends amortized O(1); pages not yet written stay unresident.
-        new = max(2 * need, 2 * cap, 16)
+        # A batch at least as long as what is held gets exactly the room it needs (the
+        # copy is still paid for by the batch): a series read in a few big batches has
+        # no slack for trim() to copy away after a large read.
+        new = need if extra >= self.n else max(2 * need, 2 * cap, 16)
         for name in ("_step", "_wall", "_value"):
             old = getattr(self, name)
             arr = np.empty(new, dtype=old.dtype)
