@@ -49,7 +49,7 @@ function rowOf(data: unknown): number {
   return typeof i === "number" ? i : -1;
 }
 
-const CAMERA = { eye: { x: 1.35, y: 1.35, z: 1.0 }, up: { x: 0, y: 0, z: 1 }, center: { x: 0, y: 0, z: 0 } };
+const CAMERA = { eye: { x: 1.5, y: 1.5, z: 1.1 }, up: { x: 0, y: 0, z: 1 }, center: { x: 0, y: 0, z: 0 } };
 
 /** Point size (px) for n points: smaller as they crowd. */
 export function pointSize(n: number, dims: 2 | 3): number {
@@ -60,12 +60,14 @@ export function pointSize(n: number, dims: 2 | 3): number {
 /**
  * scatter3d draws each marker as the triangles of a glyph, twice a frame (the picture,
  * then the buffer that finds the point under the mouse): a circle is dozens of
- * triangles, a square two. Many small points look the same either way.
+ * triangles, a square two. Above SQUARE_ABOVE points (3 px or less, where both look
+ * the same) squares: rotating 10,000 points took 433 ms a frame as circles, 117 ms as
+ * squares with WebGL in software (benchmarks/bench_projector.py).
  */
 export function markerSymbol(n: number, dims: 2 | 3): string {
   return dims === 3 && n > SQUARE_ABOVE ? "square" : "circle";
 }
-export const SQUARE_ABOVE = 10_000;
+export const SQUARE_ABOVE = 2_000;
 
 function axis3d(title: string, color: string): Record<string, unknown> {
   return {

@@ -511,9 +511,11 @@ export class ProjectorView {
   private runPca(): void {
     const cached = this.pcaCache.get(`${this.embeddingId}|${this.sphereize.checked}`);
     if (cached) {
+      this.stopRunning();
       this.pending.project = -1;
       this.showError("");
       this.projection = cached;
+      this.fillComponents(cached);
       this.redraw(true);
       return;
     }
@@ -537,6 +539,13 @@ export class ProjectorView {
     const nn = Number(this.neighborsUmap.value);
     const md = Number(this.minDist.value);
     this.project("umap", { n_neighbors: Number.isFinite(nn) && nn >= 2 ? Math.round(nn) : 15, min_dist: Number.isFinite(md) && md >= 0 ? md : 0.1 });
+  }
+
+  /** Stops a t-SNE run whose frames this view no longer wants (the kernel keeps one). */
+  private stopRunning(): void {
+    if (this.pending.project >= 0 && this.requestedMethod === "tsne") {
+      this.send({ type: "project_control", request: this.pending.project, action: "stop" });
+    }
   }
 
   private control(action: "pause" | "resume" | "stop"): void {
@@ -1141,6 +1150,11 @@ export class ProjectorView {
   }
 
   destroy(): void {
+    try {
+      this.stopRunning();
+    } catch {
+      // the widget's comm may be closed already
+    }
     for (const fn of this.cleanups) fn();
     this.cleanups = [];
     clearTimeout(this.searchTimer);

@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page
 from tensorboardX import SummaryWriter as TbxWriter
 from torch.utils.tensorboard import SummaryWriter as TorchWriter
 
+from tbnb.compute.projections import sample
 from tests.browser.jupyter import JupyterServer, Notebook
 
 CLASSES = ["airplane", "bird", "cat"]
@@ -480,6 +481,56 @@ def test_tsne_streams_pauses_stops_and_draws_2d(page: Page, jupyter: JupyterServ
     np.fill_diagonal(d, np.inf)
     nearest = np.argsort(d, axis=1)[:, :5]
     assert (lab[nearest] == lab[:, None]).mean() > 0.95
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+SAMPLED = """
+import numpy as np
+rng = np.random.default_rng(5)
+big_lab = rng.integers(0, 3, 10_050)
+big = (rng.normal(0, 6, (3, 8))[big_lab] + rng.normal(0, 1, (10_050, 8))).astype(np.float32)
+big_labels = [f"c{v}" for v in big_lab]
+"""
+
+
+def test_sample_beyond_the_limit_maps_rows_to_points(page: Page, jupyter: JupyterServer) -> None:
+    """t-SNE runs on 10,000 points at most: the rows drawn are a sample, and colours,
+    labels and hover follow the points they are."""
+    nb = open_notebook(
+        page,
+        jupyter,
+        "projector_sample.ipynb",
+        [SAMPLED + "import tbnb\ntbnb.Projector(big, metadata=big_labels)"],
+    )
+    here: dict[str, Any] = {}
+    exec(SAMPLED, here)
+    labels: list[str] = here["big_labels"]
+    pj = Projector(page, nb.output(0).locator(".tbnb-projector").first)
+    pca = pj.drawn(10_050)
+    colour_of = {labels[i]: pca["color"][i] for i in range(10_050)}
+    pj.click(".tbnb-pj-method [data-value=tsne]")
+    pj.click(".tbnb-pj-params[data-method=tsne] .tbnb-pj-run")
+    pj.until(STATE_JS, lambda s: s.get("state") == "streaming", timeout=60)
+    pj.click(".tbnb-pj-stop")
+    t = pj.drawn(10_000, method="tsne", timeout=60)
+    s = pj.state()
+    note = pj.root.locator(".tbnb-pj-note")
+    assert note.is_visible()
+    assert note.text_content() == (
+        "t-SNE of a random sample of 10,000 of 10,050 points (the limit for this method)"
+    )
+    rows = sample(10_050, 10_000)
+    assert rows is not None and len(t["x"]) == 10_000
+    assert t["color"] == [colour_of[labels[i]] for i in rows]
+    for r in (0, 1234, 9999):
+        pj.eval(emit("plotly_hover", r, (300, 300)))
+        card = pj.eval(CARD_JS)
+        assert card["index"] == str(rows[r]) and card["title"] == labels[rows[r]]
+    # search counts the points drawn, and says how many of all match
+    pj.root.locator(".tbnb-pj-search").fill("c1")
+    drawn = sum(labels[i] == "c1" for i in rows)
+    s = pj.until(STATE_JS, lambda s: s.get("matches") == str(drawn))
+    assert s["search"] == f"{drawn:,} matches ({labels.count('c1'):,} of all points)"
     assert page.js_errors == []  # type: ignore[attr-defined]
 
 
