@@ -322,6 +322,8 @@ export class ProjectorView {
     this.varianceText = h("span", { class: "tbnb-pj-variance" });
     this.noteEl = h("div", { class: "tbnb-pj-note" });
     this.errorEl = h("div", { class: "tbnb-pj-error", role: "alert" });
+    this.noteEl.hidden = true;
+    this.errorEl.hidden = true;
     this.placeholder = h("div", { class: "tbnb-pj-placeholder" });
     this.cardCanvas = h("canvas", { class: "tbnb-pj-thumb" });
     this.cardTitle = h("div", { class: "tbnb-pj-card-title" });
