@@ -13,7 +13,7 @@ import Plotly from "./plotly";
 import { h } from "./dom";
 import { Card, CardDashboard, type SeriesRef } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
-import { alpha, plotlyText, runColor, setSetting, type Model, type RunView, type XAxis } from "./settings";
+import { alpha, plotlyText, runColor, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
 import { BAND_BASIS_POINTS, Store, type Change, type HistogramSeries } from "./store";
 
 // [lo column, hi column] of HistogramDelta.bands, outermost first
@@ -116,12 +116,7 @@ export class DistributionsDashboard extends CardDashboard<DistributionCard> {
   constructor(model: Model, store: Store) {
     super(model, store, "distributions");
     // the horizontal axis, shared with the scalars (the board's x_axis setting)
-    const xAxis = h("select", { class: "tbnb-xaxis", "aria-label": "horizontal axis" });
-    for (const [value, text] of [["step", "Step"], ["relative", "Relative"], ["wall", "Wall"]]) {
-      xAxis.appendChild(h("option", { value }, text));
-    }
-    xAxis.value = model.get("x_axis");
-    xAxis.addEventListener("change", () => setSetting(model, "x_axis", xAxis.value as XAxis));
+    const xAxis = xAxisSelect(model);
     this.settings.appendChild(h("label", { class: "tbnb-control" }, "Horizontal axis", xAxis));
     const onAxis = () => {
       xAxis.value = model.get("x_axis");

@@ -15,3 +15,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   }
   return node;
 }
+
+/** Adds a stylesheet to the page once (by id): every view of a kind shares it. */
+export function ensureStyle(id: string, css: string): void {
+  if (document.getElementById(id)) return;
+  const style = document.createElement("style");
+  style.id = id;
+  style.textContent = css;
+  document.head.appendChild(style);
+}

@@ -2,6 +2,7 @@
 // data lives in a Store made once per model in initialize(), so every view of the
 // model (a second view, a view made later) starts with everything received.
 import { BoardView } from "./board";
+import { ensureStyle } from "./dom";
 import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
 import type { ImageDataMessage, Snapshot, UpdateMessage } from "./protocol";
@@ -12,14 +13,6 @@ const STYLE_ID = "tbnb-style";
 // Keyed by the board's id, not by the model object: anywidget hands initialize() and
 // each render() its own wrapper of the model, and every view must find the one store.
 const stores = new Map<string, Store>();
-
-function ensureStyle(): void {
-  if (document.getElementById(STYLE_ID)) return;
-  const style = document.createElement("style");
-  style.id = STYLE_ID;
-  style.textContent = css;
-  document.head.appendChild(style);
-}
 
 function storeOf(model: Model): Store {
   const id = model.get("board_id");
@@ -48,7 +41,7 @@ export default {
     storeOf(model);
   },
   render({ model, el }: { model: Model; el: HTMLElement }) {
-    ensureStyle();
+    ensureStyle(STYLE_ID, css);
     // tbnb.Projector: the projector alone
     const view = asProjectorModel(model).get("view") === "projector" ? new ProjectorView(model, { standalone: true }) : new BoardView(model, storeOf(model));
     el.appendChild(view.el);

@@ -20,7 +20,7 @@
 // The plot: see projector-plot.ts. Legend items .tbnb-pj-legend-item[data-category],
 // neighbour entries .tbnb-pj-neighbor[data-index], the hover card .tbnb-pj-card.
 import type { AnyModel } from "@anywidget/types";
-import { h } from "./dom";
+import { ensureStyle, h } from "./dom";
 import {
   analyzeColumn,
   coloring,
@@ -76,13 +76,6 @@ const WAIT_NOTE = "(the kernel answers once a running cell finishes)";
 // request numbers: unique across the views of a page (random start: other pages too)
 let nextRequest = Math.floor(Math.random() * 1e6) * 1000;
 
-function ensureStyle(): void {
-  if (document.getElementById(STYLE_ID)) return;
-  const style = document.createElement("style");
-  style.id = STYLE_ID;
-  style.textContent = css;
-  document.head.appendChild(style);
-}
 
 /** What the browser holds of the embedding shown. */
 interface Embedding {
@@ -242,7 +235,7 @@ export class ProjectorView {
   private requestedIterations = 0;
 
   constructor(model: object, options: { standalone?: boolean } = {}) {
-    ensureStyle();
+    ensureStyle(STYLE_ID, css);
     this.model = asProjectorModel(model);
     this.standalone = options.standalone ?? false;
 

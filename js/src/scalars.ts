@@ -3,7 +3,7 @@
 import { h } from "./dom";
 import { Chart, type View } from "./chart";
 import { prefix, type Dashboard } from "./dashboard";
-import { compile, runView, setSetting, type Model, type XAxis } from "./settings";
+import { compile, runView, setSetting, xAxisSelect, type Model } from "./settings";
 import type { Store } from "./store";
 
 interface Section {
@@ -36,10 +36,7 @@ export class ScalarsDashboard implements Dashboard {
   ) {
     const smoothing = h("input", { type: "range", min: "0", max: "0.999", step: "0.001", class: "tbnb-smoothing", "aria-label": "smoothing" });
     const smoothingValue = h("span", { class: "tbnb-smoothing-value" });
-    const xAxis = h("select", { class: "tbnb-xaxis", "aria-label": "horizontal axis" });
-    for (const [value, text] of [["step", "Step"], ["relative", "Relative"], ["wall", "Wall"]]) {
-      xAxis.appendChild(h("option", { value }, text));
-    }
+    const xAxis = xAxisSelect(model);
     const logY = h("input", { type: "checkbox", class: "tbnb-logy" });
     const outliers = h("input", { type: "checkbox", class: "tbnb-outliers" });
     this.controls = { smoothing, smoothingValue, xAxis, logY, outliers };
@@ -67,7 +64,6 @@ export class ScalarsDashboard implements Dashboard {
       smoothingValue.textContent = Number(smoothing.value).toFixed(3);
       setSetting(model, "smoothing", Number(smoothing.value));
     });
-    xAxis.addEventListener("change", () => setSetting(model, "x_axis", xAxis.value as XAxis));
     logY.addEventListener("change", () => setSetting(model, "log_y", logY.checked));
     outliers.addEventListener("change", () => setSetting(model, "ignore_outliers", outliers.checked));
 

@@ -1,5 +1,6 @@
 // The view settings: synced traits the browser applies by itself (DESIGN.md, principle 1).
 import type { AnyModel } from "@anywidget/types";
+import { h } from "./dom";
 
 export type XAxis = "step" | "relative" | "wall";
 
@@ -87,4 +88,15 @@ export function tint(color: string, f: number): string {
 export function alpha(color: string, a: number): string {
   const n = parseInt(color.slice(1), 16);
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
+}
+
+/** The horizontal axis menu (scalars, distributions): sets the board's x_axis. */
+export function xAxisSelect(model: Model): HTMLSelectElement {
+  const select = h("select", { class: "tbnb-xaxis", "aria-label": "horizontal axis" });
+  for (const [value, text] of [["step", "Step"], ["relative", "Relative"], ["wall", "Wall"]]) {
+    select.appendChild(h("option", { value }, text));
+  }
+  select.value = model.get("x_axis");
+  select.addEventListener("change", () => setSetting(model, "x_axis", select.value as XAxis));
+  return select;
 }
