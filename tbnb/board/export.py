@@ -18,13 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from tbnb.board.media import sniff_mime
-from tbnb.board.state import BoardState
+from tbnb.board.engine import BoardEngine
+from tbnb.board.settings import ViewSettings
 from tbnb.board.widget import BUNDLE, _check_bundle
-from tbnb.events import Logdir
 
-# Image bytes embedded beyond the newest of each series, at most (the page answers
-# a step it does not hold with a note).
+# Bytes the feeds' answers may hold (image bytes, newest first; the page answers a
+# request it holds no answer for with a note).
 MAX_EMBEDDED_IMAGE_BYTES = 32 << 20
 
 # Runs the bundle with an in-page model (no kernel). Static text: no data in it.
@@ -34,7 +33,7 @@ const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const view = (bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const traits = read("tbnb-traits");
 const snap = read("tbnb-snapshot");
-const images = read("tbnb-images");
+const offline = read("tbnb-offline");
 traits.data_snapshot = { message: snap.message, buffers: snap.buffers.map((s) => view(b64(s))) };
 const listeners = new Map();
 const emit = (name, ...args) => (listeners.get(name) || []).slice().forEach((fn) => fn(...args));
@@ -51,21 +50,26 @@ const model = {
     if (l.indexOf(fn) >= 0) l.splice(l.indexOf(fn), 1);
   },
   send: (msg) => {
-    if (!msg || msg.type !== "image") return;
+    // a request a feed serves, answered from what the export holds (tbnb/board/feeds)
+    const table = msg && offline[msg.type];
+    if (!table) return;
     const items = [], buffers = [];
     for (const it of msg.items || []) {
-      const got = images[JSON.stringify([it.run, it.tag, it.index])];
-      const item = { run: it.run, tag: it.tag, index: it.index, step: got ? got.step : 0,
-                     mime: got ? got.mime : "", data: null,
-                     error: got ? "" : "this image is not included in the export" };
+      const got = table.replies[JSON.stringify(it)];
       if (got) {
-        const bytes = b64(got.data);
-        item.data = { buffer: buffers.length, dtype: "uint8", shape: [bytes.length] };
-        buffers.push(view(bytes));
+        const item = Object.assign({}, got);
+        if (got.data) {
+          const bytes = b64(table.blobs[got.data.buffer]);
+          item.data = { buffer: buffers.length, dtype: "uint8", shape: [bytes.length] };
+          buffers.push(view(bytes));
+        }
+        items.push(item);
+      } else {
+        items.push(Object.assign({ step: -1, mime: "", data: null }, it,
+          { error: "this is not included in the export" }));
       }
-      items.push(item);
     }
-    setTimeout(() => emit("msg:custom", { type: "image_data", items }, buffers), 0);
+    setTimeout(() => emit("msg:custom", { type: table.reply, items }, buffers), 0);
   },
 };
 const packed = document.getElementById("tbnb-bundle").textContent.trim();
@@ -88,14 +92,12 @@ def _b64(b: bytes | memoryview) -> str:
     return base64.b64encode(bytes(b)).decode("ascii")
 
 
-def read_logdir(path: str, progress: Callable[[str], None]) -> tuple[Logdir, BoardState]:
-    """Read everything under ``path`` into a board state, reporting progress."""
-    from tbnb.board.sources import Source
-
-    source = Source.open(None, path)
-    if source.error:
-        raise SystemExit(f"tbnb export: {source.error}")
-    assert source.logdir is not None
+def read_logdir(path: str, progress: Callable[[str], None]) -> BoardEngine:
+    """Read everything under ``path`` into a board engine, reporting progress."""
+    engine = BoardEngine(path, live=False)
+    errors = [ld.error for ld in engine.logdirs if ld.error]
+    if errors:
+        raise SystemExit(f"tbnb export: {errors[0]}")
     done = threading.Event()
     start = time.monotonic()
 
@@ -106,66 +108,45 @@ def read_logdir(path: str, progress: Callable[[str], None]) -> tuple[Logdir, Boa
     ticker = threading.Thread(target=tick, daemon=True)
     ticker.start()
     try:
-        changes, runs = source.reload()
+        engine.read(message=False)
     finally:
         done.set()
-    state = BoardState()
-    state.update(changes, runs)
-    n = state.scalars.points
+    status = engine.status()
     progress(
-        f"read {len(state.runs)} runs, {n:,} scalar points, {state.histograms.count:,} "
-        f"histograms, {state.images.count:,} images, {state.texts.count:,} texts "
-        f"in {time.monotonic() - start:.1f} s"
+        f"read {status['runs']} runs, {status['points']:,} scalar points, "
+        f"{status['histograms']:,} histograms, {status['images']:,} images, "
+        f"{status['texts']:,} texts in {time.monotonic() - start:.1f} s"
     )
-    for p in source.problems[:20]:
-        progress(f"problem: {p.path}: {p.message}")
-    return source.logdir, state
+    for p in status["problems"][:20]:
+        progress(f"problem: {p['path']}: {p['message']}")
+    return engine
 
 
 def export_html(path: str, out: Path, progress: Callable[[str], None]) -> int:
     """Write the standalone dashboard of ``path`` to ``out``; returns its size."""
     _check_bundle()
-    _, state = read_logdir(path, progress)
-    message, buffers = state.snapshot()
-    images: dict[str, dict[str, Any]] = {}
+    engine = read_logdir(path, progress)
+    message, buffers = engine.snapshot()
+    offline: dict[str, Any] = {}
     budget = MAX_EMBEDDED_IMAGE_BYTES
-    for (run, tag), points in state.images._points.items():
-        for index in range(len(points) - 1, -1, -1):  # newest first
-            try:
-                raw = points[index].data
-            except Exception:
-                continue
-            if budget - len(raw) < 0:
-                break
-            budget -= len(raw)
-            images[json.dumps([run, tag, index], separators=(",", ":"))] = {
-                "step": points[index].step,
-                "mime": sniff_mime(raw),
-                "data": _b64(raw),
-            }
+    for feed in engine.feeds.values():
+        answers = feed.offline(budget)
+        if answers is None:
+            continue
+        budget -= sum(len(b) for b in answers.blobs)
+        offline[answers.request] = {
+            "reply": answers.reply,
+            "replies": answers.replies,
+            "blobs": [_b64(b) for b in answers.blobs],
+        }
+    status = dict(engine.status())
+    status.update(state="stopped", message="exported")
     traits = {
         "board_id": "export",
         "view": "board",
         "logdir": path,
-        "status": {
-            "state": "stopped",
-            "message": "exported",
-            "last_read": time.time(),
-            "runs": len(state.runs),
-            "points": state.scalars.points,
-            "histograms": state.histograms.count,
-            "images": state.images.count,
-            "texts": state.texts.count,
-            "problems": [],
-            "problem_count": 0,
-        },
-        "smoothing": 0.6,
-        "x_axis": "step",
-        "log_y": False,
-        "ignore_outliers": False,
-        "tag_filter": "",
-        "run_filter": "",
-        "hidden_runs": [],
+        "status": status,
+        **ViewSettings().traits(),
         "height": 0,
         "embeddings": [],
     }
@@ -176,7 +157,7 @@ def export_html(path: str, out: Path, progress: Callable[[str], None]) -> int:
         '<div id="tbnb-board"></div>',
         _json_script("tbnb-traits", traits),
         _json_script("tbnb-snapshot", {"message": message, "buffers": [_b64(b) for b in buffers]}),
-        _json_script("tbnb-images", images),
+        _json_script("tbnb-offline", offline),
         f'<script type="text/plain" id="tbnb-bundle">{bundle}</script>',
         f'<script type="module">{_LOADER}</script>',
         "</body></html>",
@@ -190,20 +171,18 @@ def export_html(path: str, out: Path, progress: Callable[[str], None]) -> int:
 
 def export_csv(path: str, out: Path | TextIO, progress: Callable[[str], None]) -> int:
     """Every scalar point of ``path`` as CSV (run, tag, step, wall_time, value)."""
-    ld, _ = read_logdir(path, progress)
+    engine = read_logdir(path, progress)
     rows = 0
     f = out.open("w", newline="", encoding="utf-8") if isinstance(out, Path) else out
     try:
         w = csv.writer(f)
         w.writerow(["run", "tag", "step", "wall_time", "value"])
-        for run in ld.runs():
-            for tag in ld.tags(run)["scalars"]:
-                s = ld.scalars(run, tag)
-                for st, wt, v in zip(
-                    s.step.tolist(), s.wall_time.tolist(), s.value.tolist(), strict=True
-                ):
-                    w.writerow([run, tag, st, repr(wt), repr(v)])
-                rows += len(s)
+        for (run, tag), s in sorted(engine.scalar_series().items()):
+            for st, wt, v in zip(
+                s.step.tolist(), s.wall_time.tolist(), s.value.tolist(), strict=True
+            ):
+                w.writerow([run, tag, st, repr(wt), repr(v)])
+            rows += len(s.value)
     finally:
         if isinstance(out, Path):
             f.close()

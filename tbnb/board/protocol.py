@@ -1,16 +1,31 @@
-"""What the kernel sends the browser: numpy arrays as binary buffers.
+"""What the kernel and the browser say to each other: one typed definition per message.
 
-The browser side is js/src/protocol.ts; the two change together. An array in a
-message is ``{"buffer": i, "dtype": ..., "shape": [...]}`` naming the message's
-i-th buffer (never a JSON list of numbers).
+The browser side is js/src/protocol.ts; the two change together, and
+tests/board/test_protocol.py keeps them equal (the field names of every message and
+the message type names). mypy --strict checks every message built here against these
+types. Arrays travel as binary buffers, never JSON lists of numbers: an array in a
+message is an `ArrayRef` ``{"buffer": i, "dtype": ..., "shape": [...]}`` naming the
+message's i-th buffer.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 import numpy.typing as npt
+
+# ---- message type names (the `type` field) --------------------------------------
+UPDATE: Literal["update"] = "update"
+IMAGE_DATA: Literal["image_data"] = "image_data"
+IMAGE_REQUEST: Literal["image"] = "image"
+RESYNC: Literal["resync"] = "resync"
+EMBEDDING: Literal["embedding"] = "embedding"
+PROJECT: Literal["project"] = "project"
+PROJECT_CONTROL: Literal["project_control"] = "project_control"
+NEIGHBORS: Literal["neighbors"] = "neighbors"
+PROJECTION: Literal["projection"] = "projection"
+PROJECTOR_ERROR: Literal["projector_error"] = "projector_error"
 
 # the one codec table of the kernel side (browser: decodeArray in protocol.ts)
 DTYPES = {
@@ -23,13 +38,19 @@ DTYPES = {
 }
 
 
+class ArrayRef(TypedDict):
+    buffer: int
+    dtype: str
+    shape: list[int]
+
+
 class Buffers:
     """Collects the buffers of one message while its JSON part is built."""
 
     def __init__(self) -> None:
         self.items: list[memoryview] = []
 
-    def add(self, array: npt.ArrayLike) -> dict[str, Any]:
+    def add(self, array: npt.ArrayLike) -> ArrayRef:
         arr = np.asarray(array)
         # little-endian, as every browser is
         arr = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<"))
@@ -44,9 +65,208 @@ class Buffers:
         return sum(b.nbytes for b in self.items)
 
 
-def decode(ref: dict[str, Any], buffers: list[Any]) -> npt.NDArray[Any]:
+def decode(ref: ArrayRef | dict[str, Any], buffers: list[Any]) -> npt.NDArray[Any]:
     """The inverse of `Buffers.add` (for tests and snapshots read back in Python)."""
     dtype = np.dtype(ref["dtype"]).newbyteorder("<")
     flat: npt.NDArray[Any] = np.frombuffer(bytes(buffers[ref["buffer"]]), dtype=dtype)
     shaped: npt.NDArray[Any] = flat.reshape(ref["shape"])
     return shaped
+
+
+# ---- the deltas of the board's feeds (one kind each) ------------------------------
+
+
+class DeltaHeader(TypedDict):
+    """What every delta starts with: the series, and from which of its entries the
+    browser replaces what it holds (``start``: an index into what the browser holds,
+    not a row of the reader's column). ``total``: entries the kernel holds."""
+
+    run: str
+    tag: str
+    start: int
+    total: int
+
+
+def delta_header(run: str, tag: str, start: int, total: int) -> DeltaHeader:
+    return {"run": run, "tag": tag, "start": start, "total": total}
+
+
+class ScalarDelta(DeltaHeader):
+    step: ArrayRef
+    wall_time: ArrayRef
+    value: ArrayRef
+
+
+class HistogramDelta(DeltaHeader):
+    edges: ArrayRef
+    step: ArrayRef
+    wall_time: ArrayRef
+    counts: ArrayRef
+    bands: ArrayRef
+
+
+class ImageDelta(DeltaHeader):
+    step: ArrayRef
+    wall_time: ArrayRef
+    width: ArrayRef
+    height: ArrayRef
+
+
+class ImageData(TypedDict):
+    run: str
+    tag: str
+    index: int
+    step: int
+    mime: str
+    data: ArrayRef | None
+    error: str
+
+
+class TextEntry(TypedDict):
+    text: str
+    shape: list[int]
+    cells: list[str]
+
+
+class TextDelta(DeltaHeader):
+    step: ArrayRef
+    wall_time: ArrayRef
+    texts: list[TextEntry]
+
+
+# ---- kernel -> browser ------------------------------------------------------------
+
+
+class UpdateMessage(TypedDict):
+    type: Literal["update"]
+    seq: int
+    full: bool
+    runs: list[str]
+    scalars: list[ScalarDelta]
+    histograms: list[HistogramDelta]
+    images: list[ImageDelta]
+    texts: list[TextDelta]
+    image_data: list[ImageData]
+
+
+class ImageDataMessage(TypedDict):
+    type: Literal["image_data"]
+    items: list[ImageData]
+
+
+class Snapshot(TypedDict):
+    message: UpdateMessage | None
+    buffers: list[memoryview]
+
+
+class Problem(TypedDict):
+    path: str
+    offset: int | None
+    message: str
+
+
+class Status(TypedDict):
+    state: Literal["waiting", "live", "stopped", "error"]
+    message: str
+    last_read: float | None
+    runs: int
+    points: int
+    histograms: int
+    images: int
+    texts: int
+    problems: list[Problem]
+    problem_count: int
+
+
+# ---- browser -> kernel ------------------------------------------------------------
+
+
+class ImageRequestItem(TypedDict):
+    run: str
+    tag: str
+    index: int
+
+
+class ImageRequest(TypedDict):
+    type: Literal["image"]
+    items: list[ImageRequestItem]
+
+
+class ResyncMessage(TypedDict):
+    type: Literal["resync"]
+
+
+# ---- the embedding projector (tbnb/board/projector.py) ----------------------------
+
+
+class EmbeddingEntry(TypedDict):
+    id: str
+    run: str
+    tag: str
+    step: int
+    shape: list[int]
+
+
+class ProjectionLimits(TypedDict):
+    pca: int
+    tsne: int
+    umap: int
+
+
+class EmbeddingMessage(TypedDict):
+    type: Literal["embedding"]
+    request: int | None
+    id: str
+    n: int
+    dim: int
+    header: list[str]
+    columns: list[list[str]]
+    sprite: ArrayRef | None
+    sprite_size: list[int] | None
+    limits: ProjectionLimits
+
+
+class _ProjectionRequired(TypedDict):
+    type: Literal["projection"]
+    request: int
+    id: str
+    method: str
+    done: bool
+    error: str
+
+
+class ProjectionMessage(_ProjectionRequired, total=False):
+    iteration: int
+    missing: str
+    positions: ArrayRef
+    indices: ArrayRef | None
+    note: str
+    variance: list[float]
+    stopped: bool
+
+
+class NeighborsMessage(TypedDict):
+    type: Literal["neighbors"]
+    request: int | None
+    id: str
+    index: int
+    metric: str
+    neighbors: ArrayRef
+    distances: ArrayRef
+
+
+class ProjectorErrorMessage(TypedDict):
+    type: Literal["projector_error"]
+    request: int | None
+    error: str
+
+
+KernelMessage = (
+    UpdateMessage
+    | ImageDataMessage
+    | EmbeddingMessage
+    | ProjectionMessage
+    | NeighborsMessage
+    | ProjectorErrorMessage
+)
+Message = tuple[KernelMessage, list[memoryview]]

@@ -8,25 +8,23 @@ and texts from the event files are escaped by the serializer, never pasted into 
 from __future__ import annotations
 
 import base64
-import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from tbnb.board.feeds.images import sniff_mime
+from tbnb.board.settings import ViewSettings, colour
 from tbnb.compute.downsample import bucket_picks, bucket_width
 from tbnb.compute.smoothing import smooth
+from tbnb.compute.timeaxis import chart_unit, relative
 
-# the palette of js/src/settings.ts: a run keeps its colour
-PALETTE = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
-    "#3182bd", "#e6550d", "#31a354", "#756bb1",
-]  # fmt: skip
+if TYPE_CHECKING:
+    from tbnb.board.engine import BoardEngine
+
 W, H = 360, 220
 PAD_L, PAD_R, PAD_T, PAD_B = 56, 10, 10, 28
 BUCKETS = 150
@@ -47,35 +45,6 @@ STYLE = (
     ".tbnb-static pre{white-space:pre-wrap;max-width:760px;background:#f6f6f6;padding:6px}"
     ".tbnb-static .note{color:#666}"
 )
-
-
-def colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
-
-
-@dataclass(frozen=True)
-class View:
-    """The board settings a snapshot applies."""
-
-    smoothing: float = 0.6
-    tag_filter: str = ""
-    run_filter: str = ""
-    hidden_runs: tuple[str, ...] = ()
-
-    def run_shown(self, run: str) -> bool:
-        return run not in self.hidden_runs and _search(self.run_filter, run)
-
-    def tag_shown(self, tag: str) -> bool:
-        return _search(self.tag_filter, tag)
-
-
-def _search(pattern: str, text: str) -> bool:
-    if not pattern:
-        return True
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return True
 
 
 def _fmt(v: float) -> str:
@@ -161,15 +130,19 @@ def _legend(parent: ET.Element, runs: list[str], order: dict[str, int]) -> None:
         mark.tail = run
 
 
-def render(
-    state: Any,
-    *,
-    title: str,
-    view: View,
-    status: str = "",
-) -> str:
-    """HTML of the board's current data (a `tbnb.board.state.BoardState`)."""
-    order = {run: i for i, run in enumerate(state.runs)}
+def render(engine: BoardEngine, view: ViewSettings) -> str:
+    """HTML of the board's current data, as ``view`` shows it."""
+    with engine.lock:
+        return _render(engine, view)
+
+
+def _render(engine: BoardEngine, view: ViewSettings) -> str:
+    status = engine.status()
+    title = engine.title
+    summary = f"{status['runs']} runs, {status['points']:,} scalar points"
+    if status["problem_count"]:
+        summary += f", {status['problem_count']:,} problems reading the logdir"
+    order = {run: i for i, run in enumerate(engine.runs)}
     root = ET.Element("div", {"class": "tbnb-static"})
     ET.SubElement(root, "style").text = STYLE
     head = ET.SubElement(root, "div")
@@ -178,12 +151,11 @@ def render(
     note = ET.SubElement(head, "span", {"class": "note"})
     note.text = (
         f"static snapshot, {time.strftime('%Y-%m-%d %H:%M:%S')}"
-        + (f" ({status})" if status else "")
+        + f" ({summary})"
         + ": run the notebook with tbnb for the live board"
     )
-    scalars = state.scalars
     by_tag: dict[str, list[tuple[str, Any]]] = {}
-    for (run, tag), series in sorted(scalars._series.items(), key=lambda kv: kv[0][1]):
+    for (run, tag), series in sorted(engine.scalar_series().items(), key=lambda kv: kv[0][1]):
         if view.run_shown(run) and view.tag_shown(tag):
             by_tag.setdefault(tag, []).append((run, series))
     shown = {r for pairs in by_tag.values() for r, _ in pairs}
@@ -224,17 +196,17 @@ def render(
         ET.SubElement(
             root, "p", {"class": "note"}
         ).text = f"the first {MAX_CHARTS} scalar charts are shown here"
-    _images(root, state, view)
-    _distributions(root, state, view, order)
-    _texts(root, state, view)
+    _images(root, engine, view)
+    _distributions(root, engine, view, order)
+    _texts(root, engine, view)
     return ET.tostring(root, encoding="unicode", method="html")
 
 
-def _images(root: ET.Element, state: Any, view: View) -> None:
+def _images(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     budget = MAX_IMAGE_BYTES
     items = [
         (r, t, p)
-        for (r, t), p in state.images._points.items()
+        for (r, t), p in engine.images.points().items()
         if p and view.run_shown(r) and view.tag_shown(t)
     ]
     if not items:
@@ -242,8 +214,6 @@ def _images(root: ET.Element, state: Any, view: View) -> None:
     det = ET.SubElement(root, "details", {"open": "open"})
     ET.SubElement(det, "summary").text = "Images (newest step)"
     box = ET.SubElement(det, "div", {"class": "charts"})
-    from tbnb.board.media import sniff_mime
-
     for run, tag, points in items:
         point = points[-1]
         fig = ET.SubElement(box, "figure")
@@ -264,31 +234,38 @@ def _images(root: ET.Element, state: Any, view: View) -> None:
         )
 
 
-def _distributions(root: ET.Element, state: Any, view: View, order: dict[str, int]) -> None:
-    hv = state.histograms
-    keys = [k for k in hv._held if view.run_shown(k[0]) and view.tag_shown(k[1])]
-    if not keys:
+def _distributions(
+    root: ET.Element, engine: BoardEngine, view: ViewSettings, order: dict[str, int]
+) -> None:
+    held = engine.histograms.bands().items()
+    bands = {k: v for k, v in held if view.run_shown(k[0]) and view.tag_shown(k[1])}
+    if not bands:
         return
     det = ET.SubElement(root, "details", {"open": "open"})
-    ET.SubElement(det, "summary").text = "Distributions (min, median, max)"
+    axis = {"step": "step", "relative": "relative time", "wall": "wall time"}[view.x_axis]
+    ET.SubElement(det, "summary").text = f"Distributions (min, median, max over {axis})"
     box = ET.SubElement(det, "div", {"class": "charts"})
-    for run, tag in keys[:MAX_CHARTS]:
-        held = hv._held[(run, tag)]
-        points = hv._points[(run, tag)]
-        idx = [i for i in held.idx.tolist() if i in held.bands and i < len(points)]
-        if not idx:
-            continue
-        steps = np.array([points[i].step for i in idx], dtype=np.float64)
-        bands = np.array([held.bands[i] for i in idx])
+    for (run, tag), (steps, walls, b) in list(bands.items())[:MAX_CHARTS]:
+        x = _x(view, steps, walls)
         col = colour(order.get(run, 0))
-        lines = [(col, steps, bands[:, j], op) for j, op in ((0, 0.3), (4, 1.0), (8, 0.3))]
+        lines = [(col, x, b[:, j], op) for j, op in ((0, 0.3), (4, 1.0), (8, 0.3))]
         _chart(box, f"{tag} · {run}", lines)
 
 
-def _texts(root: ET.Element, state: Any, view: View) -> None:
+def _x(view: ViewSettings, steps: npt.NDArray[Any], walls: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The horizontal axis of a chart's series, by the board's setting."""
+    if view.x_axis == "step":
+        return steps
+    if view.x_axis == "relative":
+        scale, _ = chart_unit([walls])
+        return relative(walls, scale)
+    return walls
+
+
+def _texts(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     items = [
         (r, t, p)
-        for (r, t), p in state.texts._points.items()
+        for (r, t), p in engine.texts.points().items()
         if p and view.run_shown(r) and view.tag_shown(t)
     ]
     if not items:

@@ -1,18 +1,15 @@
-"""`Board`: one anywidget model per board (DESIGN.md, principle 4).
+"""`Board`: one anywidget model per board (DESIGN.md, principle 4), thin over its engine.
 
-The kernel pushes: a `Poller` thread reloads the logdirs every ``reload_interval``
-seconds and sends what changed as binary deltas (tbnb/board/scalars.py). Every view
+The board's data, status and snapshot are its `BoardEngine` (tbnb/board/engine.py). This
+class is the widget: synced traits, message routing, the `Poller` thread that reads and
+pushes deltas every ``reload_interval`` seconds, display and life cycle. Every view
 setting (smoothing, axes, filters) is a synced trait the browser applies by itself.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
-import threading
-import time
 import uuid
 import weakref
 from pathlib import Path
@@ -21,14 +18,15 @@ from typing import Any
 import anywidget
 import traitlets
 
+from tbnb.board.engine import BoardEngine
+from tbnb.board.filters import check_filter
 from tbnb.board.poller import Poller
-from tbnb.board.projector import EmbeddingData, ProjectorService
-from tbnb.board.sources import Change, Source, parse_logdir_spec
-from tbnb.board.state import BoardState
+from tbnb.board.projector import ProjectorService
+from tbnb.board.protocol import RESYNC
+from tbnb.board.settings import DEFAULT_SMOOTHING, X_AXES, ViewSettings
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE = STATIC / "widget.js"
-MAX_PROBLEMS_SHOWN = 100
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
 LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
@@ -52,14 +50,6 @@ def in_colab() -> bool:
     return "google.colab" in sys.modules
 
 
-def _check_regex(name: str, pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as err:
-        raise ValueError(f"{name}={pattern!r} is not a valid regular expression: {err}") from None
-    return pattern
-
-
 class Board(anywidget.AnyWidget):
     """A live TensorBoard-like dashboard of the event files under ``logdir``.
 
@@ -80,8 +70,8 @@ class Board(anywidget.AnyWidget):
     status = traitlets.Dict().tag(sync=True)
     # computed in get_state() for a browser that creates the model; never sent as a change
     data_snapshot = traitlets.Dict().tag(sync=True)
-    smoothing = traitlets.Float(0.6).tag(sync=True)
-    x_axis = traitlets.Enum(["step", "relative", "wall"], "step").tag(sync=True)
+    smoothing = traitlets.Float(DEFAULT_SMOOTHING).tag(sync=True)
+    x_axis = traitlets.Enum(list(X_AXES), "step").tag(sync=True)
     log_y = traitlets.Bool(False).tag(sync=True)
     ignore_outliers = traitlets.Bool(False).tag(sync=True)
     tag_filter = traitlets.Unicode("").tag(sync=True)
@@ -100,10 +90,11 @@ class Board(anywidget.AnyWidget):
         reload_interval: float = 1.0,
         tags: str = "",
         runs: str = "",
-        smoothing: float = 0.6,
+        smoothing: float = DEFAULT_SMOOTHING,
         height: int = 0,
         **kwargs: Any,
     ) -> None:
+        _check_kwargs(kwargs)
         _check_bundle()
         if isinstance(type(self)._esm, Path):
             # The bundle was built after this module was imported: send its text.
@@ -114,33 +105,24 @@ class Board(anywidget.AnyWidget):
             raise ValueError(f"reload_interval must be >= 0 seconds, not {reload_interval}")
         if height < 0:
             raise ValueError(f"height must be >= 0 pixels, not {height}")
-        if logdir_spec:
-            spec = parse_logdir_spec(logdir_spec)
-            self._sources = [Source.open(name, path) for name, path in spec]
-            shown = logdir_spec
-        else:
-            path = os.fspath(logdir if logdir is not None else "runs")
-            self._sources = [Source.open(None, path)]
-            shown = path
+        check_filter("tags", tags)
+        check_filter("runs", runs)
         self.reload_interval = reload_interval
-        self._lock = threading.RLock()
-        self._state = BoardState()
-        self._closed = False
+        self.engine = BoardEngine(logdir, logdir_spec=logdir_spec, live=reload_interval > 0)
         self._poller: Poller | None = None
         self._display_id = uuid.uuid4().hex
         self._displayed = False
-        self._projector = ProjectorService(self._embedding_data, self._send_locked)
-        self._embedding_list: list[dict[str, Any]] = []
+        self._projector = ProjectorService(self.engine.embedding, self._send_locked)
         # The first read happens before the widget opens: the snapshot sent with the
         # model carries it, so the first paint needs no further message.
-        self._read(message=False)
+        self.engine.read(message=False)
         super().__init__(
             board_id=uuid.uuid4().hex,
-            logdir=shown,
-            status=self._status(),
-            embeddings=self._embedding_list,
-            tag_filter=_check_regex("tags", tags),
-            run_filter=_check_regex("runs", runs),
+            logdir=self.engine.title,
+            status=dict(self.engine.status()),
+            embeddings=[dict(e) for e in self.engine.embeddings()],
+            tag_filter=tags,
+            run_filter=runs,
             smoothing=smoothing,
             height=height,
             **kwargs,
@@ -156,121 +138,52 @@ class Board(anywidget.AnyWidget):
         if self.comm is not None:
             self.comm.on_close(lambda _msg: self._stop())
 
-    # -- reading -------------------------------------------------------------
+    # -- messages --------------------------------------------------------------
 
-    def _read(self, *, message: bool = True) -> tuple[dict[str, Any], list[memoryview]] | None:
-        """Reload every source; the delta message for what changed, if anything did."""
-        changed: list[Change] = []
-        new_runs: list[str] = []
-        for source in self._sources:
-            source_changed, source_runs = source.reload()
-            changed.extend(source_changed)
-            new_runs.extend(source_runs)
-        self._embedding_list = self._list_embeddings()
-        return self._state.update(changed, new_runs, message=message)
-
-    def _list_embeddings(self) -> list[dict[str, Any]]:
-        out = []
-        for i, source in enumerate(self._sources):
-            ld = source.logdir
-            if ld is None:
-                continue
-            for run in ld.runs():
-                for j, info in enumerate(ld.embedding_infos(run)):
-                    out.append(
-                        {
-                            "id": json.dumps([i, run, j]),
-                            "run": source.run_name(run),
-                            "tag": info.tag,
-                            "step": info.step,
-                            "shape": list(info.tensor_shape),
-                        }
-                    )
-        return out
-
-    def _embedding_data(self, eid: str) -> EmbeddingData | None:
-        try:
-            i, run, j = json.loads(eid)
-            ld = self._sources[int(i)].logdir
-            info = ld.embedding_infos(run)[int(j)] if ld is not None else None
-        except (ValueError, TypeError, IndexError):
-            return None
-        if ld is None or info is None:
-            return None
-        for emb in ld.embeddings(run):
-            if emb.tag == info.tag and emb.step == info.step:
-                return EmbeddingData(
-                    emb.vectors, emb.metadata_header, emb.metadata, emb.sprite, emb.sprite_size
-                )
-        return None
-
-    def _send_locked(self, content: dict[str, Any], buffers: list[memoryview]) -> None:
-        with self._lock:
-            if not self._closed:
+    def _send_locked(self, content: Any, buffers: list[memoryview]) -> None:
+        with self.engine.lock:
+            if not self.engine.closed:
                 self.send(content, buffers)
 
     def refresh(self) -> None:
         """Read what is new in the logdir(s) now and send it to the browser."""
-        with self._lock:
-            if self._closed:
+        with self.engine.lock:
+            if self.engine.closed:
                 return
-            update = self._read()
+            update = self.engine.read()
             if update is not None:
                 self.send(*update)
-            self.status = self._status()
-            if self.embeddings != self._embedding_list:
-                self.embeddings = self._embedding_list
+            self.status = dict(self.engine.status())
+            embeddings = [dict(e) for e in self.engine.embeddings()]
+            if self.embeddings != embeddings:
+                self.embeddings = embeddings
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
             return
-        kind = content.get("type")
-        if kind == "resync":
-            with self._lock:
-                self.send(*self._state.snapshot())
-        elif kind == "image":
-            with self._lock:
-                self.send(*self._state.image_reply(content.get("items")))
-        else:
-            self._projector.handle(content)
-
-    def _status(self) -> dict[str, Any]:
-        problems = [p for s in self._sources for p in s.problems]
-        errors = [s.error for s in self._sources if s.error]
-        nruns = len(self._state.runs)
-        if errors:
-            state, message = "error", "; ".join(errors)
-        elif nruns == 0:
-            where = ", ".join(s.path for s in self._sources)
-            state, message = "waiting", f"waiting for event files in {where}"
-        elif self._closed or self.reload_interval == 0:
-            state, message = "stopped", "not reloading" if not self._closed else "closed"
-        else:
-            state, message = "live", ""
-        return {
-            "state": state,
-            "message": message,
-            "last_read": time.time(),
-            "runs": nruns,
-            "points": self._state.scalars.points,
-            "histograms": self._state.histograms.count,
-            "images": self._state.images.count,
-            "texts": self._state.texts.count,
-            "problems": [
-                {"path": p.path, "offset": p.offset, "message": p.message}
-                for p in problems[-MAX_PROBLEMS_SHOWN:]
-            ],
-            "problem_count": len(problems),
-        }
+        if content.get("type") == RESYNC:
+            with self.engine.lock:
+                self.send(*self.engine.snapshot())
+            return
+        with self.engine.lock:
+            reply = self.engine.answer(content)
+            if reply is not None:
+                self.send(*reply)
+                return
+        self._projector.handle(content)
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         """Trait state for the browser; ``data_snapshot`` is the whole current data."""
         state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
         if "data_snapshot" in state:
-            with self._lock:
-                message, buffers = self._state.snapshot()
+            message, buffers = self.engine.snapshot()
             state["data_snapshot"] = {"message": message, "buffers": buffers}
         return state
+
+    @property
+    def settings(self) -> ViewSettings:
+        """The view settings as the browser last set them."""
+        return ViewSettings.of(self)
 
     # -- display -------------------------------------------------------------
 
@@ -303,18 +216,9 @@ class Board(anywidget.AnyWidget):
 
     def static_html(self) -> str:
         """A self-contained HTML snapshot of the board's charts (inline SVG, no script)."""
-        from tbnb.board.static import View, render
+        from tbnb.board.static import render
 
-        view = View(
-            smoothing=self.smoothing,
-            tag_filter=self.tag_filter,
-            run_filter=self.run_filter,
-            hidden_runs=tuple(self.hidden_runs),
-        )
-        with self._lock:
-            status = self._status()
-            text = f"{status['runs']} runs, {status['points']:,} scalar points"
-            return render(self._state, title=self.logdir, view=view, status=text)
+        return render(self.engine, self.settings)
 
     def snapshot(self) -> str:
         """Refresh the static snapshot saved with the notebook; returns its HTML.
@@ -341,49 +245,11 @@ class Board(anywidget.AnyWidget):
     def figure(self, tag: str) -> Any:
         """A plotly Figure of the chart of ``tag`` as the board shows it (smoothing,
         x axis, log scale, run filters), ready for ``write_image`` / ``write_html``."""
-        import plotly.graph_objects as go
-
-        from tbnb.board.static import View, colour
-        from tbnb.compute.smoothing import smooth
+        from tbnb.board.figure import figure
 
         self.refresh()  # what a cell just wrote is in the figure
-        view = View(self.smoothing, "", self.run_filter, tuple(self.hidden_runs))
-        fig = go.Figure()
-        with self._lock:
-            order = {run: i for i, run in enumerate(self._state.runs)}
-            series = {run: s for (run, t), s in self._state.scalars._series.items() if t == tag}
-        if not series:
-            raise KeyError(f"no scalar tag {tag!r} on this board")
-        for run in sorted(series, key=lambda r: order.get(r, 0)):
-            if not view.run_shown(run):
-                continue
-            s = series[run]
-            if self.x_axis == "step":
-                x: Any = s.step
-            elif self.x_axis == "relative":
-                x = (s.wall_time - s.wall_time[0]) / 3600.0 if len(s.wall_time) else s.wall_time
-            else:
-                x = s.wall_time.astype("datetime64[s]")
-            col = colour(order[run])
-            if self.smoothing > 0:
-                fig.add_scatter(
-                    x=x, y=s.value, name=run, mode="lines", line={"color": col},
-                    opacity=0.25, showlegend=False, hoverinfo="skip",
-                )  # fmt: skip
-                fig.add_scatter(
-                    x=x, y=smooth(s.value, self.smoothing), name=run, mode="lines",
-                    line={"color": col},
-                )  # fmt: skip
-            else:
-                fig.add_scatter(x=x, y=s.value, name=run, mode="lines", line={"color": col})
-        xtitle = {"step": "step", "relative": "relative time (hours)", "wall": "wall time"}
-        fig.update_layout(
-            title={"text": tag},
-            xaxis_title=xtitle[self.x_axis],
-            yaxis_type="log" if self.log_y else "linear",
-            template="plotly_white",
-        )
-        return fig
+        view = self.settings
+        return figure(self.engine, tag, ViewSettings(**{**view.traits(), "tag_filter": ""}))
 
     # -- life cycle ----------------------------------------------------------
 
@@ -404,11 +270,27 @@ class Board(anywidget.AnyWidget):
         """Stop reloading and close the widget (its output keeps a static snapshot)."""
         was_open = getattr(self, "comm", None) is not None
         self._stop()
-        if hasattr(self, "_lock"):  # else __init__ failed before anything was opened
-            with self._lock:
-                self._closed = True
+        engine = getattr(self, "engine", None)
+        if engine is not None:  # else __init__ failed before anything was opened
+            with engine.lock:
+                engine.closed = True
                 if self.comm is not None:
-                    self.status = self._status()
+                    self.status = dict(engine.status())
         super().close()
         if was_open and getattr(self, "_displayed", False):
             self.snapshot()  # the output keeps the last charts, drawn statically
+
+
+# keyword arguments Board(...) passes on to the widget (traits it does not take by name)
+_WIDGET_KWARGS = {"x_axis", "log_y", "ignore_outliers", "hidden_runs", "layout"}
+_BOARD_KWARGS = {"logdir", "logdir_spec", "reload_interval", "tags", "runs", "smoothing"}
+
+
+def _check_kwargs(kwargs: dict[str, Any]) -> None:
+    unknown = sorted(set(kwargs) - _WIDGET_KWARGS)
+    if unknown:
+        valid = ", ".join(sorted(_BOARD_KWARGS | {"height"} | _WIDGET_KWARGS - {"layout"}))
+        raise TypeError(
+            f"Board() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
+            f"valid: {valid}"
+        )

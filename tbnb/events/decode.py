@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from google.protobuf.message import DecodeError
 
+from tbnb.events.kinds import Kind
 from tbnb.events.proto import events_pb2
 
 Event = Any  # events_pb2.Event (generated, untyped for mypy)
@@ -38,13 +39,14 @@ DT_STRING = 7
 # Largest tensor materialized (a short record can declare any shape).
 MAX_TENSOR_ELEMENTS = 1 << 26
 
-SCALARS = "scalars"
-IMAGES = "images"
-HISTOGRAMS = "histograms"
-TEXT = "text"
-AUDIO = "audio"
-PR_CURVES = "pr_curves"
-HPARAMS = "hparams"
+# the kinds, as the rest of the reader names them here (one home: tbnb/events/kinds.py)
+SCALARS = Kind.SCALARS
+IMAGES = Kind.IMAGES
+HISTOGRAMS = Kind.HISTOGRAMS
+TEXT = Kind.TEXT
+AUDIO = Kind.AUDIO
+PR_CURVES = Kind.PR_CURVES
+HPARAMS = Kind.HPARAMS
 
 
 def parse_event(data: bytes) -> Event | None:

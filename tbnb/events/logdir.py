@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tbnb.events import decode, projector
+from tbnb.events.kinds import EMBEDDINGS
 from tbnb.events.memory import release_free_memory
 from tbnb.events.points import (
     AudioPoint,
@@ -23,7 +24,6 @@ from tbnb.events.run import FileState, Run
 from tbnb.events.source import Source, open_source
 from tbnb.events.store import ScalarSeries
 
-EMBEDDINGS = "embeddings"
 CHUNK = 64 << 20
 # Read runs in parallel threads when at least this many new bytes are waiting.
 PARALLEL_BYTES = 16 << 20
@@ -31,10 +31,15 @@ PARALLEL_BYTES = 16 << 20
 
 @dataclass(frozen=True)
 class SeriesChange:
-    """Points ``[start:start+count]`` of the series are new; those before are unchanged."""
+    """Rows ``[first_row:first_row+rows]`` of a series are new; those before are unchanged.
 
-    start: int
-    count: int
+    ``series`` is the whole series after the change (a `ScalarSeries`, or the list of
+    points of the other kinds), so the caller needs no second lookup by its key.
+    """
+
+    first_row: int
+    rows: int
+    series: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Changes:
 
     new_runs: list[str] = field(default_factory=list)
     new_tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # run->kind->tags
+    # (run, kind, tag) -> the change
     series: dict[tuple[str, str, str], SeriesChange] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -79,6 +85,7 @@ class Logdir:
         self._projectors: dict[str, _Projector] = {}
         self._problems: list[Problem] = []
         self._reported: set[tuple[str, str]] = set()
+        self._conditions: set[tuple[str, str]] = set()
         self._chunk = max(int(chunk_bytes), 1 << 12)
         self._workers = workers if workers is not None else min(4, os.cpu_count() or 1)
         self._lock = threading.RLock()
@@ -94,6 +101,17 @@ class Logdir:
         if (path, message) not in self._reported:
             self._reported.add((path, message))
             self._problem(path, None, message)
+
+    def _listing_conditions(self, now: set[tuple[str, str]]) -> None:
+        """Problems of the listing (a missing logdir, a folder that cannot be listed) are
+        conditions: reported when they appear, no longer listed once they clear."""
+        for key in sorted(now - self._conditions):
+            self._problem_once(*key)
+        cleared = self._conditions - now
+        if cleared:
+            self._problems = [p for p in self._problems if (p.path, p.message) not in cleared]
+            self._reported -= cleared
+        self._conditions = now
 
     @property
     def problems(self) -> list[Problem]:
@@ -124,8 +142,7 @@ class Logdir:
 
     def _reload(self) -> None:
         listing = self._source.scan()
-        for path, msg in listing.errors:
-            self._problem_once(path, msg)
+        self._listing_conditions({(path, msg) for path, msg in listing.errors})
         names = sorted(set(listing.event_files) | set(listing.projector))
         work: list[tuple[Run, list[tuple[FileState, int]]]] = []
         new_bytes = 0
@@ -244,7 +261,8 @@ class Logdir:
                 if series is None:
                     continue
                 start = series.dirty_from
-                changes.series[(name, kind, tag)] = SeriesChange(start, series.n - start)
+                data = series.series() if kind == decode.SCALARS else list(series.items)
+                changes.series[(name, kind, tag)] = SeriesChange(start, series.n - start, data)
                 series.dirty_from = series.n
             run.touched.clear()
 

@@ -342,6 +342,6 @@ class Run:
         for kind in (decode.AUDIO, decode.PR_CURVES):
             if self.lists[kind]:
                 out[kind] = sorted(self.lists[kind])
-        for kind, tags in self.other.items():
-            out[kind] = sorted(tags)
+        for other, tags in self.other.items():
+            out[other] = sorted(tags)
         return out

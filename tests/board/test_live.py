@@ -157,16 +157,17 @@ def test_unreadable_url_is_an_error_state(boards: list[tbnb.Board]) -> None:
 
 
 def test_many_series_share_a_point_budget() -> None:
+    from tbnb.board.feeds import FeedChange
+    from tbnb.board.feeds.scalars import MIN_BUCKETS, ScalarFeed
     from tbnb.board.protocol import Buffers
-    from tbnb.board.scalars import MIN_BUCKETS, ScalarView
     from tbnb.events import ScalarSeries
 
     steps = np.arange(10_000)
     series = ScalarSeries(steps, steps.astype(float), np.sin(steps / 10.0))
-    few, few_buffers = ScalarView(), Buffers()
-    few.deltas([("r", "t", series, 0)], few_buffers)
-    many, many_buffers = ScalarView(budget=64 * 100), Buffers()
-    many.deltas([(f"r{i}", "t", series, 0) for i in range(100)], many_buffers)
+    few, few_buffers = ScalarFeed(), Buffers()
+    few.deltas([FeedChange("r", "t", series, 0)], few_buffers)
+    many, many_buffers = ScalarFeed(budget=64 * 100), Buffers()
+    many.deltas([FeedChange(f"r{i}", "t", series, 0) for i in range(100)], many_buffers)
     per_series_few = few_buffers.nbytes
     per_series_many = many_buffers.nbytes / 100
     assert per_series_many <= 3 * 8 * 2 * MIN_BUCKETS

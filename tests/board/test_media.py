@@ -13,7 +13,8 @@ import pytest
 from tensorboardX import SummaryWriter
 
 import tbnb
-from tbnb.board.media import MAX_HISTOGRAMS, sample_indices, sniff_mime
+from tbnb.board.feeds.histograms import MAX_HISTOGRAMS, sample_indices
+from tbnb.board.feeds.images import sniff_mime
 from tbnb.board.protocol import decode
 from tbnb.compute.histograms import percentiles
 from tests.board.conftest import Recorder
@@ -205,7 +206,7 @@ def test_every_image_new_in_a_live_read_is_pushed_within_a_budget(
     assert [d["index"] for d in message["image_data"]] == [3, 2, 1]
     assert [d["step"] for d in message["image_data"]] == [3, 2, 1]
     one_image = len(bytes(decode(message["image_data"][0]["data"], bufs)))
-    monkeypatch.setattr("tbnb.board.media.LIVE_IMAGE_BYTES", int(2.5 * one_image))
+    monkeypatch.setattr("tbnb.board.feeds.images.LIVE_IMAGE_BYTES", int(2.5 * one_image))
     w = writer(tmp_path, "exp")
     for s in range(4, 8):
         w.add_image("img", noise.random((3, 16, 16)), s)

@@ -1,37 +1,14 @@
-"""The logdirs a board reads: one `Logdir` each, run names prefixed for --logdir_spec."""
+"""The logdirs a board reads: one `NamedLogdir` each (a reader `Logdir` and the name
+that prefixes its runs for --logdir_spec)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from tbnb.board.feeds import FeedChange
 from tbnb.events import Logdir, Problem
-
-SCALARS = "scalars"
-HISTOGRAMS = "histograms"
-IMAGES = "images"
-TEXT = "text"
-
-_GETTERS: dict[str, Callable[[Logdir, str, str], Any]] = {
-    SCALARS: Logdir.scalars,
-    HISTOGRAMS: Logdir.histograms,
-    IMAGES: Logdir.images,
-    TEXT: Logdir.text,
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    """Points of one series from ``start`` on are new (``data``: all its points)."""
-
-    run: str
-    kind: str
-    tag: str
-    data: Any
-    start: int
-
+from tbnb.events.kinds import Kind
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -64,8 +41,8 @@ def parse_logdir_spec(spec: str) -> list[tuple[str | None, str]]:
 
 
 @dataclass
-class Source:
-    """One logdir, or the error that keeps it from being read."""
+class NamedLogdir:
+    """One logdir of a board, or the error that keeps it from being read."""
 
     name: str | None
     path: str
@@ -74,7 +51,7 @@ class Source:
     _runs: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, name: str | None, path: str) -> Source:
+    def open(cls, name: str | None, path: str) -> NamedLogdir:
         try:
             return cls(name, path, Logdir(path))
         except ImportError as err:  # a missing fsspec backend: say what to install
@@ -94,18 +71,16 @@ class Source:
             return run
         return self.name if run == "." else f"{self.name}/{run}"
 
-    def reload(self) -> tuple[list[Change], list[str]]:
-        """Read what is new: the series that changed, and new runs."""
+    def reload(self) -> tuple[dict[Kind, list[FeedChange]], list[str]]:
+        """Read what is new: the series that changed by kind, and the new runs."""
         if self.logdir is None:
-            return [], []
-        ld = self.logdir
-        changes = ld.reload()
-        changed = []
+            return {}, []
+        changes = self.logdir.reload()
+        changed: dict[Kind, list[FeedChange]] = {}
         for (run, kind, tag), change in changes.series.items():
-            get = _GETTERS.get(kind)
-            if get is not None:
-                data = get(ld, run, tag)
-                changed.append(Change(self.run_name(run), kind, tag, data, change.start))
+            changed.setdefault(Kind(kind), []).append(
+                FeedChange(self.run_name(run), tag, change.series, change.first_row)
+            )
         new = sorted(
             self.run_name(r) for r in changes.new_runs if self.run_name(r) not in self._runs
         )

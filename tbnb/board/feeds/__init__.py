@@ -1,0 +1,38 @@
+"""The board's feeds: for each kind of data, what the browser holds of it and the deltas
+that keep it current. One feed per kind, registered in `FEEDS` (the front end's table of
+holders is js/src/store/; its views are the TABS of js/src/board.ts).
+
+A feed takes the reader's changes (`FeedChange`: one series, from which of its rows it
+changed) and answers with the message fields it fills: its deltas under its own field of
+the UpdateMessage (js/src/protocol.ts), and any pushed data (images: ``image_data``).
+See CONTRIBUTING.md, "How to add a dashboard".
+"""
+
+from __future__ import annotations
+
+from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
+from tbnb.board.feeds.histograms import HistogramFeed
+from tbnb.board.feeds.images import ImageFeed
+from tbnb.board.feeds.scalars import ScalarFeed
+from tbnb.board.feeds.texts import TextFeed
+from tbnb.events.kinds import Kind
+
+# kind of data -> the feed that carries it to the browser
+FEEDS: dict[Kind, type[Feed]] = {
+    Kind.SCALARS: ScalarFeed,
+    Kind.HISTOGRAMS: HistogramFeed,
+    Kind.IMAGES: ImageFeed,
+    Kind.TEXT: TextFeed,
+}
+
+__all__ = [
+    "FEEDS",
+    "Feed",
+    "FeedChange",
+    "Fields",
+    "HistogramFeed",
+    "ImageFeed",
+    "Offline",
+    "ScalarFeed",
+    "TextFeed",
+]
