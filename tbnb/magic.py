@@ -1,4 +1,4 @@
-"""``%tbnb`` (and ``%tensorboard``): argument parsing -> Board. Thin (DESIGN.md, layers)."""
+"""``%tbnb`` (and ``%tensorboard``): argument parsing -> Board. Thin (CONTRIBUTING.md, layers)."""
 
 from __future__ import annotations
 

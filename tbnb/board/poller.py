@@ -1,4 +1,4 @@
-"""`Poller`: the one background thread of a board (DESIGN.md, principle 2)."""
+"""`Poller`: the one background thread of a board (CONTRIBUTING.md, principle 2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`Board`: one anywidget model per board (DESIGN.md, principle 4), thin over its engine.
+"""`Board`: one anywidget model per board (CONTRIBUTING.md, principle 4), thin over its engine.
 
 The board's data, status and snapshot are its `BoardEngine` (tbnb/board/engine.py). This
 class is the widget: synced traits, message routing, the `Poller` thread that reads and

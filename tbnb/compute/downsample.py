@@ -8,7 +8,7 @@ every NaN of the full series. Series of at most ``max_buckets`` points are kept 
 
 Because the buckets are fixed by ``width``, points appended to a series change only
 its last bucket and add new ones: the output before that bucket stays as it was,
-so a live board resends only the tail (DESIGN.md, principle 2). ``width`` doubles
+so a live board resends only the tail (CONTRIBUTING.md, principle 2). ``width`` doubles
 when the series outgrows ``max_buckets`` buckets, which rewrites the output once
 per doubling.
 """
