@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tbnb.events import crc
+from tbnb.events.framing import HEADER
 from tbnb.events.proto import events_pb2
 
 I64 = npt.NDArray[np.int64]
@@ -265,7 +266,7 @@ class Decoded:
 def decode(cols: Columns, t: Template) -> Decoded:
     """Check and decode the rows of ``cols`` (record starts) against template ``t``."""
     n = cols.count
-    d = 12  # data begins after the 12-byte header
+    d = HEADER  # data begins after the record's header
     var = t.variable_columns()
     var_set = set(var)
     match = np.ones(n, dtype=np.bool_)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tbnb.events import decode, projector
+from tbnb.events.framing import OVERHEAD
 from tbnb.events.kinds import EMBEDDINGS
 from tbnb.events.memory import release_free_memory
 from tbnb.events.points import (
@@ -202,7 +203,7 @@ class Logdir:
         run_name, fname = run.name, fs.name
 
         def reader(offset: int, length: int) -> bytes:
-            return source.read(run_name, fname, offset, offset + length + 16)
+            return source.read(run_name, fname, offset, offset + length + OVERHEAD)
 
         want = self._chunk
         while fs.offset < size:

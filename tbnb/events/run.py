@@ -19,7 +19,7 @@ from tbnb.events import crc, decode
 from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
-from tbnb.events.framing import Loose, frame_bytes
+from tbnb.events.framing import FOOTER, HEADER, Loose, frame_bytes
 from tbnb.events.groups import (
     MAX_FAST_LENGTH,
     Group,
@@ -87,8 +87,9 @@ class Run:
         return fr.end
 
     def _checked_event(self, raw: bytes, start: int, length: int, path: str, base: int) -> Any:
-        data = raw[start + 12 : start + 12 + length]
-        stored = int.from_bytes(raw[start + 12 + length : start + 16 + length], "little")
+        data = raw[start + HEADER : start + HEADER + length]
+        at = start + HEADER + length
+        stored = int.from_bytes(raw[at : at + FOOTER], "little")
         if crc.masked_crc32c(data) != stored:
             self._problem(path, base + start, "bad data CRC: record skipped")
             return None
@@ -130,7 +131,7 @@ class Run:
             cols = g.cols
             for _ in range(MAX_TEMPLATES):
                 s0 = int(g.starts[rows[0]])
-                t = make_template(raw[s0 + 12 : s0 + 12 + g.length])
+                t = make_template(raw[s0 + HEADER : s0 + HEADER + g.length])
                 if t is None or not self._fast_ok(t):
                     break
                 dec = decode_block(cols, t)
