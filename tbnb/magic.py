@@ -7,6 +7,7 @@ import shlex
 from typing import Any, NoReturn
 
 from tbnb.board import Board
+from tbnb.board.settings import DEFAULT_SMOOTHING
 from tbnb.board.widget import LIVE, in_colab
 
 # TensorBoard flags that mean nothing without a server: accepted, with a note.
@@ -35,7 +36,9 @@ def build_parser(prog: str = "%tbnb") -> argparse.ArgumentParser:
     p.add_argument("--reload_interval", type=float, default=1.0, help="seconds; 0 reads once")
     p.add_argument("--tags", default="", help="regex: tags shown")
     p.add_argument("--runs", default="", help="regex: runs shown")
-    p.add_argument("--smoothing", type=float, default=0.6, help="EMA weight in [0, 1)")
+    p.add_argument(
+        "--smoothing", type=float, default=DEFAULT_SMOOTHING, help="EMA weight in [0, 1)"
+    )
     p.add_argument("--height", type=int, default=0, help="board height in pixels")
     for flag in IGNORED:
         if flag == "--bind_all":
