@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -13,7 +12,7 @@ import numpy.typing as npt
 import traitlets
 
 from tbnb.board.projector import EmbeddingData, ProjectorService
-from tbnb.board.widget import BUNDLE, _check_bundle
+from tbnb.board.widget import BUNDLE, _check_bundle, bundle_text
 from tbnb.compute.sprite import make_sprite
 
 
@@ -61,8 +60,7 @@ class Projector(anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         _check_bundle()
-        if isinstance(type(self)._esm, Path):
-            self._esm = BUNDLE.read_text(encoding="utf-8")
+        self._esm = bundle_text()  # not the class's file watcher, which would hold self
         v = np.asarray(vectors, dtype=np.float32)
         if v.ndim != 2 or len(v) == 0:
             raise ValueError(f"vectors must be a non-empty [n, d] array, got shape {v.shape}")

@@ -45,6 +45,24 @@ def _check_bundle() -> None:
         )
 
 
+# (mtime, size) of the bundle read -> its text
+_BUNDLE_TEXT: dict[tuple[float, int], str] = {}
+
+
+def bundle_text() -> str:
+    """The built front end's code, read once per build of it.
+
+    Every board sets it as its own ``_esm``: anywidget would otherwise connect each
+    instance to the class's file watcher, which holds every board ever made (a
+    closed board, and all the data it read, could never be collected)."""
+    st = BUNDLE.stat()
+    key = (st.st_mtime, st.st_size)
+    if key not in _BUNDLE_TEXT:
+        _BUNDLE_TEXT.clear()
+        _BUNDLE_TEXT[key] = BUNDLE.read_text(encoding="utf-8")
+    return _BUNDLE_TEXT[key]
+
+
 def in_colab() -> bool:
     """Colab does not show widget updates sent from threads (colabtools#3373)."""
     return "google.colab" in sys.modules
@@ -96,9 +114,7 @@ class Board(anywidget.AnyWidget):
     ) -> None:
         _check_kwargs(kwargs)
         _check_bundle()
-        if isinstance(type(self)._esm, Path):
-            # The bundle was built after this module was imported: send its text.
-            self._esm = BUNDLE.read_text(encoding="utf-8")
+        self._esm = bundle_text()
         if not 0 <= smoothing < 1:
             raise ValueError(f"smoothing must be in [0, 1), not {smoothing}")
         if reload_interval < 0:

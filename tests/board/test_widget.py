@@ -39,3 +39,35 @@ def test_unbuilt_front_end_gives_clear_error(
     monkeypatch.setattr(widget, "BUNDLE", tmp_path / "nowhere" / "widget.js")
     with pytest.raises(widget.FrontEndMissingError, match="npm --prefix js"):
         tbnb.Board(tmp_path)
+
+
+def test_a_closed_board_is_collected(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    from tests.board.conftest import write_scalars
+
+    write_scalars(tmp_path, "exp", "loss", range(100))
+    refs = []
+    for _ in range(3):  # as re-running a %tbnb cell does
+        board = tbnb.Board(tmp_path, reload_interval=0.05)
+        board.get_state()  # what a browser asks for when it shows the board
+        refs.append(weakref.ref(board))
+        board.close()
+        del board
+    gc.collect()
+    assert [r() for r in refs] == [None, None, None]
+
+
+def test_a_closed_projector_is_collected() -> None:
+    import gc
+    import weakref
+
+    import numpy as np
+
+    p = tbnb.Projector(np.eye(4, dtype=np.float32))
+    ref = weakref.ref(p)
+    p.close()
+    del p
+    gc.collect()
+    assert ref() is None
