@@ -26,6 +26,8 @@ from tbnb.events.source import Source, open_source
 from tbnb.events.store import ScalarSeries
 
 CHUNK = 64 << 20
+# A projector config is a few lines; a larger one is refused.
+MAX_CONFIG_BYTES = 16 << 20
 # Read runs in parallel threads when at least this many new bytes are waiting.
 PARALLEL_BYTES = 16 << 20
 
@@ -161,7 +163,12 @@ class Logdir:
             if todo:
                 work.append((run, todo))
             if name in listing.projector:
-                self._read_projector(name, listing.projector[name])
+                try:
+                    self._read_projector(name, listing.projector[name])
+                except Exception as e:  # one config must not stop the rest of the read
+                    rel = projector.PROJECTOR_PATH
+                    rel = rel if name == "." else f"{name}/{rel}"
+                    self._problem(rel, None, f"cannot read projector config: {e!r}")
 
         def read_run(item: tuple[Run, list[tuple[FileState, int]]]) -> None:
             run, todo = item
@@ -236,8 +243,8 @@ class Logdir:
         pj.size = size
         rel = projector.PROJECTOR_PATH if run == "." else f"{run}/{projector.PROJECTOR_PATH}"
         try:
-            text = self._source.read_rel(rel).decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
+            text = self._source.read_rel(rel, MAX_CONFIG_BYTES).decode("utf-8")
+        except (OSError, ValueError) as e:
             self._problem(rel, None, f"cannot read projector config: {e}")
             return
         infos, msgs = projector.parse_config(run, text)

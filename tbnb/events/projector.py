@@ -52,6 +52,8 @@ def parse_config(run: str, text: str) -> tuple[list[EmbeddingInfo], list[str]]:
         text_format.Parse(text, cfg, allow_unknown_field=True)
     except text_format.ParseError as e:
         return [], [f"malformed projector config: {e}"]
+    except RecursionError:
+        return [], ["malformed projector config: nested too deeply"]
     out: list[EmbeddingInfo] = []
     for i, emb in enumerate(cfg.embeddings):
         name = str(emb.tensor_name) or f"embedding_{i}"

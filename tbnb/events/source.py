@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +29,41 @@ def is_event_file(name: str) -> bool:
 
 
 PROJECTOR_CONFIG = "projector_config.pbtxt"
+# Largest file read whole (a projector config, its tensors, metadata or sprite) unless
+# the caller says less: a link to /dev/zero or a huge file must not exhaust memory.
+MAX_WHOLE_FILE = 2 << 30
+
+
+class NotRegularFileError(OSError):
+    """A FIFO, device or socket where a file was expected: never opened for reading."""
+
+
+def _open_regular(path: str) -> int:
+    """A descriptor of ``path`` opened without blocking (a FIFO would block open() until
+    a writer came), refused unless it is a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFileError(f"{path} is not a regular file (a FIFO or device?)")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_limited(path: str, start: int, length: int | None, max_bytes: int) -> bytes:
+    fd = _open_regular(path)
+    with os.fdopen(fd, "rb") as f:
+        if length is None:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise ValueError(f"file is {size:,} bytes, more than the {max_bytes:,} read")
+            data = f.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise ValueError(f"file is more than the {max_bytes:,} bytes read")
+            return data
+        f.seek(start)
+        return f.read(length)
 
 
 class Source(Protocol):
@@ -37,7 +73,7 @@ class Source(Protocol):
 
     def read(self, run: str, name: str, start: int, end: int) -> bytes: ...
 
-    def read_rel(self, rel: str) -> bytes: ...
+    def read_rel(self, rel: str, max_bytes: int = ...) -> bytes: ...
 
     def size(self, run: str, name: str) -> int: ...
 
@@ -91,6 +127,12 @@ class LocalSource:
                             seen.add(real)
                             child = name if rel == "." else f"{rel}/{name}"
                             stack.append((entry.path, child))
+                        elif (is_event_file(name) or name == PROJECTOR_CONFIG) and not (
+                            entry.is_file()
+                        ):
+                            out.errors.append(
+                                (entry.path, "not a regular file (a FIFO or device?): skipped")
+                            )
                         elif is_event_file(name):
                             size = entry.stat().st_size
                             out.event_files.setdefault(rel, {})[name] = size
@@ -101,15 +143,13 @@ class LocalSource:
         return out
 
     def read(self, run: str, name: str, start: int, end: int) -> bytes:
-        with self._path(run, name).open("rb") as f:
-            f.seek(start)
-            return f.read(end - start)
+        return _read_limited(str(self._path(run, name)), start, end - start, 0)
 
     def size(self, run: str, name: str) -> int:
         return self._path(run, name).stat().st_size
 
-    def read_rel(self, rel: str) -> bytes:
-        return self.path.joinpath(*rel.split("/")).read_bytes()
+    def read_rel(self, rel: str, max_bytes: int = MAX_WHOLE_FILE) -> bytes:
+        return _read_limited(str(self.path.joinpath(*rel.split("/"))), 0, None, max_bytes)
 
     def confined(self, rel: str) -> bool:
         real_root = self.path.resolve()
@@ -165,8 +205,12 @@ class FsspecSource:
     def size(self, run: str, name: str) -> int:
         return int(self.fs.size(self._path(run, name)))
 
-    def read_rel(self, rel: str) -> bytes:
-        return bytes(self.fs.cat_file(f"{self.root}/{rel}"))
+    def read_rel(self, rel: str, max_bytes: int = MAX_WHOLE_FILE) -> bytes:
+        path = f"{self.root}/{rel}"
+        size = int(self.fs.size(path))
+        if size > max_bytes:
+            raise ValueError(f"file is {size:,} bytes, more than the {max_bytes:,} read")
+        return bytes(self.fs.cat_file(path))
 
     def confined(self, rel: str) -> bool:
         return normalize_rel(rel) is not None
