@@ -93,11 +93,16 @@ def _b64(b: bytes | memoryview) -> str:
 
 
 def read_logdir(path: str, progress: Callable[[str], None]) -> BoardEngine:
-    """Read everything under ``path`` into a board engine, reporting progress."""
+    """Read everything under ``path`` into a board engine, reporting progress.
+
+    ExportError when there is nothing to export: the logdir cannot be read (missing, a
+    file, a store that refuses the listing) or holds no event files."""
+    from tbnb.cli import ExportError
+
     engine = BoardEngine(path, live=False)
     errors = [ld.error for ld in engine.logdirs if ld.error]
     if errors:
-        raise SystemExit(f"tbnb export: {errors[0]}")
+        raise ExportError(errors[0])
     done = threading.Event()
     start = time.monotonic()
 
@@ -119,13 +124,16 @@ def read_logdir(path: str, progress: Callable[[str], None]) -> BoardEngine:
     )
     for p in status["problems"][:20]:
         progress(f"problem: {p['path']}: {p['message']}")
+    if status["runs"] == 0:
+        why = status["problems"][0]["message"] if status["problems"] else "no event files"
+        raise ExportError(f"nothing to export from {path}: {why}")
     return engine
 
 
-def export_html(path: str, out: Path, progress: Callable[[str], None]) -> int:
-    """Write the standalone dashboard of ``path`` to ``out``; returns its size."""
+def export_html(engine: BoardEngine, out: Path, progress: Callable[[str], None]) -> int:
+    """Write the standalone dashboard of what ``engine`` read to ``out``; returns its size."""
     _check_bundle()
-    engine = read_logdir(path, progress)
+    path = engine.title
     message, buffers = engine.snapshot()
     offline: dict[str, Any] = {}
     budget = MAX_EMBEDDED_IMAGE_BYTES
@@ -169,9 +177,8 @@ def export_html(path: str, out: Path, progress: Callable[[str], None]) -> int:
     return size
 
 
-def export_csv(path: str, out: Path | TextIO, progress: Callable[[str], None]) -> int:
-    """Every scalar point of ``path`` as CSV (run, tag, step, wall_time, value)."""
-    engine = read_logdir(path, progress)
+def export_csv(engine: BoardEngine, out: Path | TextIO, progress: Callable[[str], None]) -> int:
+    """Every scalar point ``engine`` read as CSV (run, tag, step, wall_time, value)."""
     rows = 0
     f = out.open("w", newline="", encoding="utf-8") if isinstance(out, Path) else out
     try:

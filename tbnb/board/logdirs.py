@@ -47,8 +47,15 @@ class NamedLogdir:
     name: str | None
     path: str
     logdir: Logdir | None
-    error: str | None = None
+    open_error: str | None = None  # why no Logdir could be made (a bad URL, no backend)
     _runs: set[str] = field(default_factory=set)
+
+    @property
+    def error(self) -> str | None:
+        """What keeps this logdir from being read now (None: nothing)."""
+        if self.open_error:
+            return self.open_error
+        return self.logdir.unreachable if self.logdir is not None else None
 
     @classmethod
     def open(cls, name: str | None, path: str) -> NamedLogdir:

@@ -89,6 +89,8 @@ class Logdir:
         self._problems: list[Problem] = []
         self._reported: set[tuple[str, str]] = set()
         self._conditions: set[tuple[str, str]] = set()
+        # why the last listing of the logdir failed as a whole (None: it did not)
+        self.unreachable: str | None = None
         self._chunk = max(int(chunk_bytes), 1 << 12)
         self._workers = workers if workers is not None else min(4, os.cpu_count() or 1)
         self._lock = threading.RLock()
@@ -145,6 +147,7 @@ class Logdir:
 
     def _reload(self) -> None:
         listing = self._source.scan()
+        self.unreachable = listing.unreachable
         self._listing_conditions({(path, msg) for path, msg in listing.errors})
         names = sorted(set(listing.event_files) | set(listing.projector))
         work: list[tuple[Run, list[tuple[FileState, int]]]] = []

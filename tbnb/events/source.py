@@ -22,6 +22,16 @@ class Listing:
     projector: dict[str, int] = field(default_factory=dict)  # run -> config size
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     root_ok: bool = True
+    # why the root could not be listed at all (a store refusing, unreachable, no
+    # credentials); None when it was listed or simply does not exist (yet)
+    unreachable: str | None = None
+
+
+def describe(err: BaseException) -> str:
+    """An exception as a sentence for the board and the command line."""
+    name = type(err).__name__
+    text = str(err).strip() or name
+    return text if name in ("OSError", "ValueError") else f"{text} ({name})"
 
 
 def is_event_file(name: str) -> bool:
@@ -177,9 +187,13 @@ class FsspecSource:
         try:
             self.fs.invalidate_cache()
             found = self.fs.find(self.root, detail=True)
-        except (OSError, ValueError) as e:
+            missing = not found and not self.fs.exists(self.root)
+        except FileNotFoundError:
+            found, missing = {}, True
+        except Exception as e:  # each store has its own errors (botocore's, gcsfs'...)
             out.root_ok = False
-            out.errors.append((self.url, f"cannot list: {e}"))
+            out.unreachable = f"cannot list {self.url}: {describe(e)}"
+            out.errors.append((self.url, out.unreachable))
             return out
         prefix = self.root.rstrip("/") + "/"
         for path, info in found.items():
@@ -194,7 +208,7 @@ class FsspecSource:
                 out.event_files.setdefault(run, {})[name] = size
             elif name == PROJECTOR_CONFIG:
                 out.projector[run] = size
-        if not found and not self.fs.exists(self.root):
+        if missing:
             out.root_ok = False
             out.errors.append((self.url, "log directory does not exist"))
         return out

@@ -46,3 +46,24 @@ def test_view_settings_pass_through_by_name(tmp_path: Path) -> None:
         assert board.settings.x_axis == "wall" and board.settings.log_y
     finally:
         board.close()
+
+
+def test_an_unreachable_remote_logdir_is_an_error_saying_what_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("s3fs")
+    from tests.browser.jupyter import free_port
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # refused
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    board = tbnb.Board("s3://bucket/runs", reload_interval=0)
+    try:
+        status = board.status
+        assert status["state"] == "error", status
+        assert status["message"].startswith("cannot list s3://bucket/runs: ")
+        assert "EndpointConnectionError" in status["message"]
+        assert "internal error" not in status["message"]
+    finally:
+        board.close()
