@@ -52,7 +52,11 @@ class BoardEngine:
             self.title = path
         self.live = live  # False: read once (reload_interval=0) or closed
         self.closed = False
+        # `lock` guards the feeds and the status (held briefly: the browser's requests
+        # are answered while a long read goes on); `read_lock` makes reads one at a time,
+        # so deltas are made, and sent, in order
         self.lock = threading.RLock()
+        self.read_lock = threading.RLock()
         self.feeds: dict[Kind, Feed] = {kind: make() for kind, make in FEEDS.items()}
         self.runs: list[str] = []  # display order; colours follow it
         self.seq = 0  # of the last delta made (UpdateMessage.seq)
@@ -79,7 +83,7 @@ class BoardEngine:
     def read(self, *, message: bool = True) -> Message | None:
         """Read what is new in every logdir; the delta message for what changed (None if
         nothing did, or ``message`` is False: before any browser holds the state)."""
-        with self.lock:
+        with self.read_lock:
             changed: dict[Kind, list[FeedChange]] = {}
             new_runs: list[str] = []
             for ld in self.logdirs:
@@ -87,23 +91,34 @@ class BoardEngine:
                 for kind, items in ld_changed.items():
                     changed.setdefault(kind, []).extend(items)
                 new_runs.extend(ld_runs)
-            self._embeddings = self._list_embeddings()
-            added = [r for r in new_runs if r not in self.runs]
-            self.runs.extend(added)
-            taken = {k: v for k, v in changed.items() if k in self.feeds}
-            if not taken and not added:
-                return None
-            if not message:
-                for kind, changes in taken.items():
-                    self.feeds[kind].deltas(changes, None)
-                return None
-            buffers = Buffers()
-            fields: dict[str, list[Any]] = {}
-            for kind, feed in self.feeds.items():
-                fields.update(feed.deltas(taken.get(kind, []), buffers))
-            self.seq += 1
-            content = {"type": UPDATE, "seq": self.seq, "full": False, "runs": list(self.runs)}
-            return cast(UpdateMessage, {**content, **fields}), buffers.items
+            embeddings = self._list_embeddings()
+            with self.lock:
+                return self._take(changed, new_runs, embeddings, message)
+
+    def _take(
+        self,
+        changed: dict[Kind, list[FeedChange]],
+        new_runs: list[str],
+        embeddings: list[EmbeddingEntry],
+        message: bool,
+    ) -> Message | None:
+        self._embeddings = embeddings
+        added = [r for r in new_runs if r not in self.runs]
+        self.runs.extend(added)
+        taken = {k: v for k, v in changed.items() if k in self.feeds}
+        if not taken and not added:
+            return None
+        if not message:
+            for kind, changes in taken.items():
+                self.feeds[kind].deltas(changes, None)
+            return None
+        buffers = Buffers()
+        fields: dict[str, list[Any]] = {}
+        for kind, feed in self.feeds.items():
+            fields.update(feed.deltas(taken.get(kind, []), buffers))
+        self.seq += 1
+        content = {"type": UPDATE, "seq": self.seq, "full": False, "runs": list(self.runs)}
+        return cast(UpdateMessage, {**content, **fields}), buffers.items
 
     def snapshot(self) -> Message:
         """The whole state as a full update, for a browser that holds nothing."""

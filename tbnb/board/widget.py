@@ -163,16 +163,24 @@ class Board(anywidget.AnyWidget):
 
     def refresh(self) -> None:
         """Read what is new in the logdir(s) now and send it to the browser."""
-        with self.engine.lock:
-            if self.engine.closed:
+        engine = self.engine
+        if engine.closed:  # checked before waiting on a read that may still be going on
+            return
+        # one read at a time, and its delta sent before the next one is made; the
+        # browser's requests are answered meanwhile (they only take engine.lock)
+        with engine.read_lock:
+            if engine.closed:
                 return
-            update = self.engine.read()
-            if update is not None:
-                self.send(*update)
-            self.status = dict(self.engine.status())
-            embeddings = [dict(e) for e in self.engine.embeddings()]
-            if self.embeddings != embeddings:
-                self.embeddings = embeddings
+            update = engine.read()
+            with engine.lock:
+                if engine.closed:
+                    return
+                if update is not None:
+                    self.send(*update)
+                self.status = dict(engine.status())
+                embeddings = [dict(e) for e in engine.embeddings()]
+                if self.embeddings != embeddings:
+                    self.embeddings = embeddings
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):

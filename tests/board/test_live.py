@@ -180,3 +180,41 @@ def test_browser_closing_the_widget_stops_the_thread(tmp_path: Path) -> None:
     board.comm.handle_close({"content": {"data": {}}})  # as a comm_close from the browser
     assert not board.live
     assert not [t for t in threading.enumerate() if t.name.startswith("tbnb-poller")]
+
+
+def test_the_board_answers_and_closes_while_a_read_is_slow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long read (a huge file, a slow store) holds no lock the browser's requests or
+    close() need: a resync is answered and the board closes while the read goes on."""
+    write_scalars(tmp_path, "exp", "loss", range(10))
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    rec = Recorder(board)
+    release, entered = threading.Event(), threading.Event()
+    real = tbnb.Logdir.reload
+
+    def slow(self: tbnb.Logdir) -> Any:
+        entered.set()
+        assert release.wait(120), "the test never released the read"
+        return real(self)
+
+    monkeypatch.setattr(tbnb.Logdir, "reload", slow)
+    reader = threading.Thread(target=board.refresh, daemon=True)
+    reader.start()
+    try:
+        assert entered.wait(60)
+        answered = threading.Thread(
+            target=board._on_browser_message, args=(board, {"type": "resync"}, [])
+        )
+        answered.start()
+        answered.join(60)
+        assert not answered.is_alive(), "a resync waited for the read"
+        assert [m["full"] for m, _ in rec.messages if m.get("type") == "update"] == [True]
+        closer = threading.Thread(target=board.close)
+        closer.start()
+        closer.join(60)
+        assert not closer.is_alive(), "close() waited for the read"
+    finally:
+        release.set()
+        reader.join(60)
+    assert not reader.is_alive()
