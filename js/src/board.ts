@@ -28,11 +28,11 @@ interface TabSpec {
 }
 
 const TABS: TabSpec[] = [
-  { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
-  { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.images.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
-  { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
-  { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
-  { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.texts.size > 0, make: (m, s) => new TextDashboard(m, s) },
+  { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.kinds.scalars.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
+  { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.kinds.images.series.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
+  { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
+  { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
+  { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, make: (m, s) => new TextDashboard(m, s) },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 

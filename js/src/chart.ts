@@ -4,7 +4,7 @@ import Plotly from "./plotly";
 import { h } from "./dom";
 import { quantile, smooth } from "./smoothing";
 import { plotlyText, runColor, type XAxis } from "./settings";
-import type { Series } from "./store";
+import type { ScalarSeries } from "./store";
 
 export interface View {
   smoothing: number;
@@ -15,7 +15,7 @@ export interface View {
   runIndex: (run: string) => number;
 }
 
-function xValues(s: Series, mode: XAxis, scale: number): number[] | Date[] {
+function xValues(s: ScalarSeries, mode: XAxis, scale: number): number[] | Date[] {
   const n = s.n;
   if (mode === "step") return Array.from(s.step.subarray(0, n));
   if (mode === "wall") {
@@ -29,7 +29,7 @@ function xValues(s: Series, mode: XAxis, scale: number): number[] | Date[] {
   return out;
 }
 
-function relativeUnit(series: Series[]): [number, string] {
+function relativeUnit(series: ScalarSeries[]): [number, string] {
   let span = 0;
   for (const s of series) if (s.n) span = Math.max(span, s.wall[s.n - 1] - s.wall[0]);
   if (span > 2 * 3600) return [3600, "hours"];
@@ -59,7 +59,7 @@ export class Chart {
     this.el.dataset.tag = tag;
   }
 
-  draw(series: Series[], view: View): void {
+  draw(series: ScalarSeries[], view: View): void {
     this.dirty = false;
     const shown = series.filter((s) => view.visible(s.run) && s.n > 0);
     shown.sort((a, b) => view.runIndex(a.run) - view.runIndex(b.run));

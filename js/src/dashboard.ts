@@ -5,7 +5,8 @@
 // screen, and only when what they show changed.
 import { h } from "./dom";
 import { compile, runColor, runView, type Model, type RunView } from "./settings";
-import type { Change, Store } from "./store";
+import type { Change, ChangeName, SeriesRef, Store } from "./store";
+import type { DeltaField } from "./store/holder";
 
 /** One tab's content: `el` goes in the main area, `settings` in the sidebar. */
 export interface Dashboard {
@@ -73,15 +74,13 @@ interface Section {
   groups: Map<string, Group>; // by tag
 }
 
-/** The series a card tab shows: keys (Store.key) with their run and tag. */
 const FRAME_BUDGET = 40; // ms of drawing before the browser gets a frame
 const LIVE_THROTTLE = 4;
 
-export interface SeriesRef {
-  run: string;
-  tag: string;
-}
-
+/**
+ * A tab of cards, one per series of one kind of the store (`kind`, an UpdateMessage
+ * field): a subclass says how a card is made, and may add change sets to redraw on.
+ */
 export abstract class CardDashboard<C extends Card> implements Dashboard {
   readonly el: HTMLElement;
   readonly settings: HTMLElement;
@@ -96,9 +95,10 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
   constructor(
     protected model: Model,
     protected store: Store,
-    kind: string,
+    private kind: DeltaField,
+    cssName: string,
   ) {
-    this.el = h("div", { class: `tbnb-cards tbnb-${kind}` });
+    this.el = h("div", { class: `tbnb-cards tbnb-${cssName}` });
     this.settings = h("div", { class: "tbnb-tab-settings" });
     this.observer = new IntersectionObserver(
       (entries) => {
@@ -113,11 +113,22 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     );
   }
 
-  /** The series of the store this tab shows. */
-  protected abstract series(): Map<string, SeriesRef>;
   protected abstract makeCard(key: string, run: string, tag: string): C;
+
+  /** The series of the store this tab shows. */
+  protected series(): ReadonlyMap<string, SeriesRef> {
+    return this.store.kinds[this.kind].series;
+  }
+
+  /** The change sets this tab redraws on (its kind's; images add their bytes). */
+  protected changeNames(): ChangeName[] {
+    return [this.kind];
+  }
+
   /** The keys of the series an update changed, for this tab. */
-  protected abstract changed(change: Change): Iterable<string>;
+  private changed(change: Change): string[] {
+    return this.changeNames().flatMap((name) => [...change.of(name)]);
+  }
 
   /** Call at the end of the subclass's constructor. */
   protected start(): void {
@@ -131,7 +142,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     }
     this.cleanups.push(
       this.store.subscribe((change) => {
-        const keys = [...this.changed(change)];
+        const keys = this.changed(change);
         if (!keys.length && !change.runs && !change.full) return;
         if (change.full || change.runs || keys.some((k) => !this.cards.has(k))) this.syncCards();
         for (const k of keys) {

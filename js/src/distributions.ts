@@ -11,10 +11,10 @@
 // scalars do: x is then hours since the series' first histogram, or dates.
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { Card, CardDashboard, type SeriesRef } from "./dashboard";
+import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
 import { alpha, plotlyText, runColor, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
-import { BAND_BASIS_POINTS, Store, type Change, type HistogramSeries } from "./store";
+import { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries, type Store } from "./store";
 
 // [lo column, hi column] of HistogramDelta.bands, outermost first
 const BANDS: [number, number][] = [[0, 8], [1, 7], [2, 6], [3, 5]];
@@ -33,7 +33,7 @@ export function distributionTraces(s: HistogramSeries, color: string, mode: XAxi
   const order = Array.from({ length: s.n }, (_, i) => i);
   order.sort((a, b) => s.step[a] - s.step[b]);
   const steps = xOf(s, order, mode);
-  const col = (c: number) => order.map((i) => s.bands[i * 9 + c]);
+  const col = (c: number) => order.map((i) => s.bands[i * BAND_COLUMNS + c]);
   const run = plotlyText(s.run);
   const single = s.n === 1;
   const traces: Record<string, unknown>[] = [];
@@ -55,7 +55,7 @@ export function distributionTraces(s: HistogramSeries, color: string, mode: XAxi
     });
   }
   // the median's hover names every percentile at the step, as TensorBoard's tooltip
-  const custom = order.map((i) => Array.from(s.bands.subarray(i * 9, i * 9 + 9)));
+  const custom = order.map((i) => Array.from(s.bands.subarray(i * BAND_COLUMNS, (i + 1) * BAND_COLUMNS)));
   traces.push({
     type: "scatter",
     mode: single ? "lines+markers" : "lines",
@@ -93,7 +93,7 @@ export class DistributionCard extends Card {
   }
 
   draw(view: RunView): void {
-    const s = this.store.histograms.get(this.key);
+    const s = this.store.kinds.histograms.series.get(this.key);
     if (!s) return;
     const mode = this.model.get("x_axis");
     const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode);
@@ -114,7 +114,7 @@ export class DistributionCard extends Card {
 
 export class DistributionsDashboard extends CardDashboard<DistributionCard> {
   constructor(model: Model, store: Store) {
-    super(model, store, "distributions");
+    super(model, store, "histograms", "distributions");
     // the horizontal axis, shared with the scalars (the board's x_axis setting)
     const xAxis = xAxisSelect(model);
     this.settings.appendChild(h("label", { class: "tbnb-control" }, "Horizontal axis", xAxis));
@@ -128,15 +128,7 @@ export class DistributionsDashboard extends CardDashboard<DistributionCard> {
     this.start();
   }
 
-  protected series(): Map<string, SeriesRef> {
-    return this.store.histograms;
-  }
-
   protected makeCard(key: string, run: string, tag: string): DistributionCard {
     return new DistributionCard(key, run, tag, this.store, this.model);
-  }
-
-  protected changed(change: Change): Iterable<string> {
-    return change.histograms;
   }
 }

@@ -85,13 +85,15 @@ export class ScalarsDashboard implements Dashboard {
     this.cleanups.push(() => model.off("change:tag_filter", onTagFilter));
     this.cleanups.push(
       store.subscribe((change) => {
-        if (change.scalars.size === 0 && !change.runs) return;
+        const keys = change.of("scalars");
+        if (keys.size === 0 && !change.runs && !change.full) return;
         this.syncCharts();
-        for (const tag of change.scalars) {
-          const c = this.charts.get(tag);
+        for (const key of keys) {
+          const tag = store.kinds.scalars.series.get(key)?.tag;
+          const c = tag === undefined ? undefined : this.charts.get(tag);
           if (c) c.dirty = true;
         }
-        if (change.runs) this.invalidateAll();
+        if (change.runs || change.full) this.invalidateAll();
         this.schedule();
       }),
     );
@@ -128,7 +130,7 @@ export class ScalarsDashboard implements Dashboard {
   }
 
   private syncCharts(): void {
-    for (const tag of this.store.tags()) {
+    for (const tag of this.store.kinds.scalars.tags()) {
       if (this.charts.has(tag)) continue;
       const name = prefix(tag);
       let section = this.sections.get(name);
@@ -179,7 +181,7 @@ export class ScalarsDashboard implements Dashboard {
       this.frame = 0;
       const view = this.view();
       for (const chart of this.charts.values()) {
-        if (chart.dirty && chart.onScreen && !chart.el.hidden) chart.draw(this.store.seriesOf(chart.tag), view);
+        if (chart.dirty && chart.onScreen && !chart.el.hidden) chart.draw(this.store.kinds.scalars.seriesOf(chart.tag), view);
       }
       this.scheduleIdle();
     });
@@ -196,7 +198,7 @@ export class ScalarsDashboard implements Dashboard {
     if (!next) return;
     const run = () => {
       this.idle = 0;
-      if (!next.everDrawn && !next.onScreen && !next.el.hidden) next.draw(this.store.seriesOf(next.tag), this.view());
+      if (!next.everDrawn && !next.onScreen && !next.el.hidden) next.draw(this.store.kinds.scalars.seriesOf(next.tag), this.view());
       this.scheduleIdle();
     };
     this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);
