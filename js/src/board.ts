@@ -11,7 +11,8 @@ import { ImagesDashboard } from "./images";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
-import { compile, setSetting, type Model } from "./settings";
+import { FilterField } from "./filter-field";
+import { setSetting, type Model } from "./settings";
 import { StatusLine } from "./status";
 import type { Store } from "./store";
 import { TextDashboard } from "./text";
@@ -55,7 +56,7 @@ export class BoardView {
   private logdir: HTMLElement;
   private message: HTMLElement;
   private settingsHost: HTMLElement;
-  private tagFilter: HTMLInputElement;
+  private tagFilter: FilterField;
   private runs: RunSelector;
   private tabs = new Map<TabId, Tab>();
   private active: TabId = "scalars";
@@ -72,9 +73,10 @@ export class BoardView {
     const tabBar = h("div", { class: "tbnb-tabs", role: "tablist" });
     this.settingsHost = h("div", { class: "tbnb-settings" });
     this.runs = new RunSelector(model, store);
-    this.tagFilter = h("input", { type: "search", class: "tbnb-tag-filter", placeholder: "Filter tags (regex)", "aria-label": "filter tags" });
-    this.tagFilter.addEventListener("input", () => setSetting(model, "tag_filter", this.tagFilter.value));
-    const main = h("div", { class: "tbnb-main" }, this.tagFilter);
+    this.tagFilter = new FilterField({ class: "tbnb-tag-filter", placeholder: "Filter tags (regex)", "aria-label": "filter tags" }, (pattern) =>
+      setSetting(model, "tag_filter", pattern),
+    );
+    const main = h("div", { class: "tbnb-main" }, this.tagFilter.el);
     for (const spec of TABS) {
       const button = h("button", { type: "button", role: "tab", class: "tbnb-tab", "aria-selected": "false" }, spec.label);
       button.dataset.tab = spec.id;
@@ -130,9 +132,7 @@ export class BoardView {
   }
 
   private syncTagFilter(): void {
-    const pattern = this.model.get("tag_filter");
-    if (this.tagFilter.value !== pattern) this.tagFilter.value = pattern;
-    this.tagFilter.classList.toggle("tbnb-invalid", compile(pattern) === null);
+    this.tagFilter.show(this.model.get("tag_filter"));
   }
 
   /** Shows the tabs that have data; until the person picks one, opens the first with data. */

@@ -4,7 +4,8 @@
 // before the first '/'), as TensorBoard lays them out. Cards draw only while on
 // screen, and only when what they show changed.
 import { h } from "./dom";
-import { compile, runColor, runView, type Model, type RunView } from "./settings";
+import { compileFilter, passes } from "./filters";
+import { runColor, runView, type Model, type RunView } from "./settings";
 import type { Change, ChangeName, SeriesRef, Store } from "./store";
 import type { DeltaField } from "./store/holder";
 
@@ -240,13 +241,13 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
 
   /** The tag regex hides groups, the run selection hides cards; empty sections hide. */
   protected applyFilters(): void {
-    const tagRe = compile(this.model.get("tag_filter"));
+    const tags = compileFilter(this.model.get("tag_filter"));
     const runs = runView(this.model, this.store.runs);
     for (const section of this.sections.values()) {
       let shown = 0;
       for (const [tag, group] of section.groups) {
         let cards = 0;
-        if (tagRe === null || tagRe.test(tag)) {
+        if (passes(tags, tag)) {
           for (const card of group.cards.values()) {
             const ok = runs.visible(card.run);
             card.el.hidden = !ok;

@@ -3,7 +3,8 @@
 import { h } from "./dom";
 import { Chart, type View } from "./chart";
 import { prefix, type Dashboard } from "./dashboard";
-import { compile, runView, setSetting, xAxisSelect, type Model } from "./settings";
+import { compileFilter, passes } from "./filters";
+import { runView, setSetting, xAxisSelect, type Model } from "./settings";
 import type { Store } from "./store";
 
 interface Section {
@@ -157,11 +158,11 @@ export class ScalarsDashboard implements Dashboard {
   }
 
   private applyFilters(): void {
-    const tagRe = compile(this.model.get("tag_filter"));
+    const tags = compileFilter(this.model.get("tag_filter"));
     for (const section of this.sections.values()) {
       let shown = 0;
       for (const [tag, chart] of section.charts) {
-        const ok = tagRe === null || tagRe.test(tag);
+        const ok = passes(tags, tag);
         chart.el.hidden = !ok;
         if (ok) shown++;
       }

@@ -1,6 +1,7 @@
 // The view settings: synced traits the browser applies by itself (DESIGN.md, principle 1).
 import type { AnyModel } from "@anywidget/types";
 import { h } from "./dom";
+import { compileFilter, passes } from "./filters";
 
 export type XAxis = "step" | "relative" | "wall";
 
@@ -36,15 +37,6 @@ export function setSetting<K extends keyof BoardModel>(model: Model, key: K, val
   model.save_changes();
 }
 
-/** A regex from user input; null when it does not compile (the input shows an error). */
-export function compile(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return null;
-  }
-}
-
 // A palette of distinguishable colours; a run keeps its colour on every chart.
 const PALETTE = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -68,11 +60,11 @@ export interface RunView {
 }
 
 export function runView(model: Model, runs: readonly string[]): RunView {
-  const re = compile(model.get("run_filter"));
+  const filter = compileFilter(model.get("run_filter"));
   const hidden = new Set(model.get("hidden_runs"));
   const index = new Map(runs.map((r, i) => [r, i]));
   return {
-    visible: (run) => !hidden.has(run) && (re === null || re.test(run)),
+    visible: (run) => !hidden.has(run) && passes(filter, run),
     runIndex: (run) => index.get(run) ?? 0,
   };
 }
