@@ -8,9 +8,11 @@
 // reversed, its y the values at `hi` then the values at `lo` reversed (a closed
 // outline). The median is a trace with meta {kind: "median", run, tag}, x the steps.
 // The horizontal axis follows the board's x_axis setting (step, relative, wall), as the
-// scalars do: x is then hours since the series' first histogram, or dates.
+// scalars do: relative time is in the unit of axes.ts's one rule (from the series' span).
 import Plotly from "./plotly";
 import { h } from "./dom";
+import { relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes";
+import { xValues } from "./points";
 import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
 import { alpha, plotlyText, runColor, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
@@ -20,19 +22,19 @@ import { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries, type Store } fro
 const BANDS: [number, number][] = [[0, 8], [1, 7], [2, 6], [3, 5]];
 const MEDIAN = 4;
 
-const AXIS_TITLE: Record<XAxis, string> = { step: "step", relative: "relative (hours)", wall: "" };
-
-function xOf(s: HistogramSeries, order: number[], mode: XAxis): (number | Date)[] {
-  if (mode === "step") return order.map((i) => s.step[i]);
-  if (mode === "wall") return order.map((i) => new Date(s.wall[i] * 1000));
-  const t0 = order.length ? Math.min(...order.map((i) => s.wall[i])) : 0;
-  return order.map((i) => (s.wall[i] - t0) / 3600);
+function axisTitle(mode: XAxis, time: RelativeUnit): string {
+  return mode === "step" ? "step" : mode === "wall" ? "" : relativeTitle(time.unit);
 }
 
-export function distributionTraces(s: HistogramSeries, color: string, mode: XAxis = "step"): Record<string, unknown>[] {
+/** The unit of relative time of a series' chart. */
+export function seriesUnit(s: HistogramSeries): RelativeUnit {
+  return relativeUnit(wallSpan(s.wall, s.n));
+}
+
+export function distributionTraces(s: HistogramSeries, color: string, mode: XAxis = "step", time: RelativeUnit = seriesUnit(s)): Record<string, unknown>[] {
   const order = Array.from({ length: s.n }, (_, i) => i);
   order.sort((a, b) => s.step[a] - s.step[b]);
-  const steps = xOf(s, order, mode);
+  const steps = xValues(s, order, mode, time.scale);
   const col = (c: number) => order.map((i) => s.bands[i * BAND_COLUMNS + c]);
   const run = plotlyText(s.run);
   const single = s.n === 1;
@@ -66,7 +68,7 @@ export function distributionTraces(s: HistogramSeries, color: string, mode: XAxi
     line: { color, width: 1.5 },
     marker: { size: 5, color },
     hovertemplate:
-      (mode === "step" ? "step %{x}" : mode === "wall" ? "%{x}" : "%{x:.3f} h") +
+      (mode === "step" ? "step %{x}" : mode === "wall" ? "%{x}" : `%{x:.3f} ${time.unit}`) +
       "<br>max %{customdata[8]:.4~g}<br>93% %{customdata[7]:.4~g}<br>84% %{customdata[6]:.4~g}<br>" +
       "69% %{customdata[5]:.4~g}<br>median %{customdata[4]:.4~g}<br>31% %{customdata[3]:.4~g}<br>" +
       "16% %{customdata[2]:.4~g}<br>7% %{customdata[1]:.4~g}<br>min %{customdata[0]:.4~g}<extra></extra>",
@@ -96,11 +98,12 @@ export class DistributionCard extends Card {
     const s = this.store.kinds.histograms.series.get(this.key);
     if (!s) return;
     const mode = this.model.get("x_axis");
-    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode);
+    const time = seriesUnit(s);
+    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode, time);
     const layout = plotLayout(this.el, {
       hovermode: "x",
       uirevision: `distribution|${mode}`,
-      xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: AXIS_TITLE[mode], font: { size: 11 } }, automargin: true },
+      xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: axisTitle(mode, time), font: { size: 11 } }, automargin: true },
       yaxis: { automargin: true, zeroline: false },
     });
     void Plotly.react(this.plot, traces as never, layout as never, plotConfig(`${this.tag}_${this.run}`) as never);
