@@ -5,6 +5,7 @@
 // screen, and only when what they show changed.
 import { h } from "./dom";
 import { compileFilter, passes } from "./filters";
+import { CARD_TITLE_CHARS, shortNames } from "./names";
 import { runColor, runView, type Model, type RunView } from "./settings";
 import type { Change, ChangeName, SeriesRef, Store } from "./store";
 import type { DeltaField } from "./store/holder";
@@ -21,17 +22,19 @@ export function prefix(tag: string): string {
   return i < 0 ? tag : tag.slice(0, i);
 }
 
-/** A card's header: the run's colour and name (the tag is its group's title). */
-export function runHeader(run: string, runIndex: number): { el: HTMLElement; swatch: HTMLElement } {
+/** A card's header: the run's colour and name (the tag is its group's title; the full name on hover). */
+export function runHeader(run: string, runIndex: number): { el: HTMLElement; swatch: HTMLElement; name: HTMLElement } {
   const swatch = h("span", { class: "tbnb-swatch" });
   swatch.style.background = runColor(runIndex);
-  const el = h("div", { class: "tbnb-card-title", title: run }, swatch, h("span", { class: "tbnb-card-run" }, run));
-  return { el, swatch };
+  const name = h("span", { class: "tbnb-card-run" }, run);
+  const el = h("div", { class: "tbnb-card-title", title: run }, swatch, name);
+  return { el, swatch, name };
 }
 
 export abstract class Card {
   readonly el: HTMLElement;
   protected swatch: HTMLElement;
+  private runName: HTMLElement;
   dirty = true;
   /** redraw without the live throttle (a setting the person changed) */
   urgent = false;
@@ -48,6 +51,7 @@ export abstract class Card {
   ) {
     const header = runHeader(run, 0);
     this.swatch = header.swatch;
+    this.runName = header.name;
     this.el = h("div", { class: `tbnb-card tbnb-${kind}-card` }, header.el);
     this.el.dataset.run = run;
     this.el.dataset.tag = tag;
@@ -55,6 +59,11 @@ export abstract class Card {
 
   setColor(color: string): void {
     this.swatch.style.background = color;
+  }
+
+  /** The run's name as shown (shortened among its group's runs when they share a long start). */
+  setRunName(shown: string): void {
+    if (this.runName.textContent !== shown) this.runName.textContent = shown;
   }
 
   abstract draw(view: RunView): void;
@@ -182,8 +191,10 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
         const ordered = [...group.cards.values()].sort(
           (a, b) => runs.runIndex(a.run) - runs.runIndex(b.run) || (a.run < b.run ? -1 : a.run > b.run ? 1 : 0),
         );
+        const names = shortNames(ordered.map((c) => c.run), CARD_TITLE_CHARS);
         ordered.forEach((card, i) => {
           card.setColor(runColor(runs.runIndex(card.run)));
+          card.setRunName(names.get(card.run) ?? card.run);
           if (group.grid.children[i] !== card.el) group.grid.insertBefore(card.el, group.grid.children[i] ?? null);
         });
       }

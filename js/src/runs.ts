@@ -4,6 +4,7 @@
 import { h } from "./dom";
 import { FilterField } from "./filter-field";
 import { compileFilter, passes } from "./filters";
+import { RUN_ROW_CHARS, shortNames } from "./names";
 import { runColor, setSetting, type Model } from "./settings";
 import type { Store } from "./store";
 
@@ -11,7 +12,7 @@ export class RunSelector {
   readonly el: HTMLElement;
   private list: HTMLElement;
   private filter: FilterField;
-  private rows = new Map<string, { row: HTMLElement; box: HTMLInputElement; swatch: HTMLElement }>();
+  private rows = new Map<string, { row: HTMLElement; box: HTMLInputElement; swatch: HTMLElement; name: HTMLElement }>();
 
   constructor(
     private model: Model,
@@ -48,6 +49,8 @@ export class RunSelector {
 
   /** A row per run of the store, in its order (which gives the colours). */
   syncRuns(): void {
+    // names sharing a long start are shortened in the middle (the full name on hover)
+    const names = shortNames(this.store.runs, RUN_ROW_CHARS);
     this.store.runs.forEach((run, i) => {
       let row = this.rows.get(run);
       if (!row) {
@@ -60,12 +63,14 @@ export class RunSelector {
           setSetting(this.model, "hidden_runs", [...hidden]);
         });
         const swatch = h("span", { class: "tbnb-swatch" });
-        const r = h("label", { class: "tbnb-run", title: run }, box, swatch, h("span", { class: "tbnb-run-name" }, run));
+        const name = h("span", { class: "tbnb-run-name" });
+        const r = h("label", { class: "tbnb-run", title: run }, box, swatch, name);
         r.dataset.run = run;
-        row = { row: r, box, swatch };
+        row = { row: r, box, swatch, name };
         this.rows.set(run, row);
       }
       row.swatch.style.background = runColor(i);
+      row.name.textContent = names.get(run) ?? run;
       this.list.appendChild(row.row); // keeps the store's order
     });
     this.syncControls();
