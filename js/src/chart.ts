@@ -6,7 +6,8 @@ import { relativeTitle } from "./axes";
 import { RUN_ROW_CHARS, shortNames } from "./names";
 import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine } from "./points";
 import { quantile } from "./smoothing";
-import { plotlyText, runColor, type XAxis } from "./settings";
+import { runColor } from "./colors";
+import { plotlyText, type XAxis } from "./settings";
 import type { ScalarSeries } from "./store";
 
 export interface View {

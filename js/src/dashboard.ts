@@ -6,7 +6,8 @@
 import { h } from "./dom";
 import { compileFilter, passes } from "./filters";
 import { CARD_TITLE_CHARS, shortNames } from "./names";
-import { runColor, runView, type Model, type RunView } from "./settings";
+import { runColor } from "./colors";
+import { runView, type Model, type RunView } from "./settings";
 import type { Change, ChangeName, SeriesRef, Store } from "./store";
 import type { DeltaField } from "./store/holder";
 

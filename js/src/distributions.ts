@@ -15,7 +15,8 @@ import { relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes
 import { xValues } from "./points";
 import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
-import { alpha, plotlyText, runColor, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
+import { alpha, runColor } from "./colors";
+import { plotlyText, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
 import { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries, type Store } from "./store";
 
 // [lo column, hi column] of HistogramDelta.bands, outermost first

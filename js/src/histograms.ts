@@ -13,7 +13,8 @@
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
-import { alpha, plotlyText, runColor, tint, type Model, type RunView } from "./settings";
+import { alpha, runColor, tint } from "./colors";
+import { plotlyText, type Model, type RunView } from "./settings";
 import type { HistogramSeries, Store } from "./store";
 
 export type HistogramMode = "offset" | "overlay";

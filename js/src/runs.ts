@@ -5,7 +5,8 @@ import { h } from "./dom";
 import { FilterField } from "./filter-field";
 import { compileFilter, passes } from "./filters";
 import { RUN_ROW_CHARS, shortNames } from "./names";
-import { runColor, setSetting, type Model } from "./settings";
+import { runColor } from "./colors";
+import { setSetting, type Model } from "./settings";
 import type { Store } from "./store";
 
 export class RunSelector {
