@@ -2,6 +2,7 @@
 // collapsible sections by tag prefix. Everything here runs on data already in the browser.
 import { h } from "./dom";
 import { Chart, type View } from "./chart";
+import { DEFAULT_SMOOTHING } from "./smoothing";
 import { prefix, type Dashboard } from "./dashboard";
 import { compileFilter, passes } from "./filters";
 import { runView, setSetting, xAxisSelect, type Model } from "./settings";
@@ -111,7 +112,7 @@ export class ScalarsDashboard implements Dashboard {
   private view(): View {
     const runs = runView(this.model, this.store.runs);
     return {
-      smoothing: this.model.get("smoothing"),
+      smoothing: this.model.get("smoothing") ?? DEFAULT_SMOOTHING,
       xAxis: this.model.get("x_axis"),
       logY: this.model.get("log_y"),
       ignoreOutliers: this.model.get("ignore_outliers"),
@@ -123,8 +124,9 @@ export class ScalarsDashboard implements Dashboard {
   private syncControls(): void {
     const c = this.controls;
     const m = this.model;
-    c.smoothing.value = String(m.get("smoothing"));
-    c.smoothingValue.textContent = Number(m.get("smoothing")).toFixed(3);
+    const smoothing = m.get("smoothing") ?? DEFAULT_SMOOTHING;
+    c.smoothing.value = String(smoothing);
+    c.smoothingValue.textContent = Number(smoothing).toFixed(3);
     c.xAxis.value = m.get("x_axis");
     c.logY.checked = m.get("log_y");
     c.outliers.checked = m.get("ignore_outliers");
