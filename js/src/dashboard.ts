@@ -6,6 +6,7 @@
 import { h } from "./dom";
 import { compileFilter, passes } from "./filters";
 import { CARD_TITLE_CHARS, shortNames } from "./names";
+import { drawnNote } from "./points";
 import { runColor } from "./colors";
 import { runView, type Model, type RunView } from "./settings";
 import type { Change, ChangeName, SeriesRef, Store } from "./store";
@@ -36,6 +37,8 @@ export abstract class Card {
   readonly el: HTMLElement;
   protected swatch: HTMLElement;
   private runName: HTMLElement;
+  /** how many of the kernel's entries the card draws, when it holds more */
+  private note: HTMLElement;
   dirty = true;
   /** redraw without the live throttle (a setting the person changed) */
   urgent = false;
@@ -53,7 +56,9 @@ export abstract class Card {
     const header = runHeader(run, 0);
     this.swatch = header.swatch;
     this.runName = header.name;
-    this.el = h("div", { class: `tbnb-card tbnb-${kind}-card` }, header.el);
+    this.note = h("div", { class: "tbnb-card-note" });
+    this.note.hidden = true;
+    this.el = h("div", { class: `tbnb-card tbnb-${kind}-card` }, header.el, this.note);
     this.el.dataset.run = run;
     this.el.dataset.tag = tag;
   }
@@ -68,6 +73,13 @@ export abstract class Card {
   }
 
   abstract draw(view: RunView): void;
+
+  /** Says "500 of 2,000 histograms drawn" when the browser holds fewer than the kernel. */
+  protected showCounts(held: number, total: number, what: string): void {
+    const note = drawnNote(held, total, what);
+    if (this.note.textContent !== note) this.note.textContent = note;
+    this.note.hidden = note === "";
+  }
 
   destroy(): void {}
 }

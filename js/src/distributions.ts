@@ -98,6 +98,7 @@ export class DistributionCard extends Card {
   draw(view: RunView): void {
     const s = this.store.kinds.histograms.series.get(this.key);
     if (!s) return;
+    this.showCounts(s.n, s.total, "histograms");
     const mode = this.model.get("x_axis");
     const time = seriesUnit(s);
     const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode, time);

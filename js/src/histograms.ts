@@ -162,6 +162,7 @@ export class HistogramCard extends Card {
   draw(view: RunView): void {
     const s = this.store.kinds.histograms.series.get(this.key);
     if (!s) return;
+    this.showCounts(s.n, s.total, "histograms");
     const mode = this.mode();
     const traces = histogramTraces(s, mode, runColor(view.runIndex(this.run)));
     const layout = plotLayout(this.el, {
