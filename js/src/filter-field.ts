@@ -1,7 +1,7 @@
 // A filter's text box (tags, runs): the pattern typed, and, when it is not a valid
 // filter (filters.ts), the reason said where it was typed: the box is marked
 // invalid (aria-invalid, the tbnb-invalid class, the message as its title) and a
-// small line under it says the message (read out by screen readers, role=alert).
+// small line under it says the message (read out by screen readers, role=status).
 import { h } from "./dom";
 import { compileFilter, type CompiledFilter } from "./filters";
 
@@ -12,7 +12,7 @@ export class FilterField {
 
   constructor(attrs: Record<string, string>, onInput: (pattern: string) => void) {
     this.input = h("input", { type: "search", ...attrs });
-    this.message = h("div", { class: "tbnb-filter-error", role: "alert" });
+    this.message = h("div", { class: "tbnb-filter-error", role: "status" });
     this.message.hidden = true;
     this.el = h("div", { class: "tbnb-filter" }, this.input, this.message);
     this.input.addEventListener("input", () => {

@@ -20,7 +20,7 @@
 // The plot: see plot.ts. Legend items .tbnb-pj-legend-item[data-category],
 // neighbour entries .tbnb-pj-neighbor[data-index], the hover card .tbnb-pj-card.
 //
-// Longer than the other modules (about 550 lines) because it is the projector's one
+// Longer than the other modules (under 600 lines) because it is the projector's one
 // piece of state: which requests are pending, what is drawn, selected, searched,
 // and how each reply or control changes that. Whatever needs none of this state
 // lives in the modules named above.

@@ -14,8 +14,9 @@ export interface SeriesRef {
   tag: string;
 }
 
-/** The UpdateMessage fields that carry a delta list: one holder each (store/index.ts). */
-export type DeltaField = "scalars" | "histograms" | "images" | "texts";
+/** The UpdateMessage fields that carry a list of series deltas: one holder each (store/index.ts). */
+type ListField = { [K in keyof UpdateMessage]: UpdateMessage[K] extends readonly unknown[] ? K : never }[keyof UpdateMessage];
+export type DeltaField = Exclude<ListField, "runs" | "image_data">;
 
 /** Names of the change sets: a kind's series, or the image bytes received. */
 export type ChangeName = DeltaField | "image_data";

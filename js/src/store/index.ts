@@ -17,7 +17,7 @@ export { IMAGE_CACHE_BYTES, type CachedImage, type ImageSeries } from "./images"
 export type { ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
 
-/** One holder per UpdateMessage delta field. */
+/** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
   return {
     scalars: new ScalarHolder(),
