@@ -11,7 +11,8 @@ import { ImagesDashboard } from "./images";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
-import { compile, setSetting, type Model } from "./settings";
+import { FilterField } from "./filter-field";
+import { setSetting, type Model } from "./settings";
 import { StatusLine } from "./status";
 import type { Store } from "./store";
 import { TextDashboard } from "./text";
@@ -28,11 +29,11 @@ interface TabSpec {
 }
 
 const TABS: TabSpec[] = [
-  { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
-  { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.images.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
-  { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
-  { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.histograms.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
-  { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.texts.size > 0, make: (m, s) => new TextDashboard(m, s) },
+  { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.kinds.scalars.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
+  { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.kinds.images.series.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
+  { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
+  { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
+  { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, make: (m, s) => new TextDashboard(m, s) },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 
@@ -55,7 +56,7 @@ export class BoardView {
   private logdir: HTMLElement;
   private message: HTMLElement;
   private settingsHost: HTMLElement;
-  private tagFilter: HTMLInputElement;
+  private tagFilter: FilterField;
   private runs: RunSelector;
   private tabs = new Map<TabId, Tab>();
   private active: TabId = "scalars";
@@ -72,9 +73,10 @@ export class BoardView {
     const tabBar = h("div", { class: "tbnb-tabs", role: "tablist" });
     this.settingsHost = h("div", { class: "tbnb-settings" });
     this.runs = new RunSelector(model, store);
-    this.tagFilter = h("input", { type: "search", class: "tbnb-tag-filter", placeholder: "Filter tags (regex)", "aria-label": "filter tags" });
-    this.tagFilter.addEventListener("input", () => setSetting(model, "tag_filter", this.tagFilter.value));
-    const main = h("div", { class: "tbnb-main" }, this.tagFilter);
+    this.tagFilter = new FilterField({ class: "tbnb-tag-filter", placeholder: "Filter tags (regex)", "aria-label": "filter tags" }, (pattern) =>
+      setSetting(model, "tag_filter", pattern),
+    );
+    const main = h("div", { class: "tbnb-main" }, this.tagFilter.el);
     for (const spec of TABS) {
       const button = h("button", { type: "button", role: "tab", class: "tbnb-tab", "aria-selected": "false" }, spec.label);
       button.dataset.tab = spec.id;
@@ -130,9 +132,7 @@ export class BoardView {
   }
 
   private syncTagFilter(): void {
-    const pattern = this.model.get("tag_filter");
-    if (this.tagFilter.value !== pattern) this.tagFilter.value = pattern;
-    this.tagFilter.classList.toggle("tbnb-invalid", compile(pattern) === null);
+    this.tagFilter.show(this.model.get("tag_filter"));
   }
 
   /** Shows the tabs that have data; until the person picks one, opens the first with data. */

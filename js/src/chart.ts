@@ -2,9 +2,13 @@
 // non-finite values as markers. Drawn only while on screen.
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { quantile, smooth } from "./smoothing";
-import { plotlyText, runColor, type XAxis } from "./settings";
-import type { Series } from "./store";
+import { relativeTitle } from "./axes";
+import { RUN_ROW_CHARS, shortNames } from "./names";
+import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine } from "./points";
+import { quantile } from "./smoothing";
+import { runColor } from "./colors";
+import { plotlyText, type XAxis } from "./settings";
+import type { ScalarSeries } from "./store";
 
 export interface View {
   smoothing: number;
@@ -13,32 +17,6 @@ export interface View {
   ignoreOutliers: boolean;
   visible: (run: string) => boolean;
   runIndex: (run: string) => number;
-}
-
-function xValues(s: Series, mode: XAxis, scale: number): number[] | Date[] {
-  const n = s.n;
-  if (mode === "step") return Array.from(s.step.subarray(0, n));
-  if (mode === "wall") {
-    const out: Date[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = new Date(s.wall[i] * 1000);
-    return out;
-  }
-  const t0 = n ? s.wall[0] : 0;
-  const out: number[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = (s.wall[i] - t0) / scale;
-  return out;
-}
-
-function relativeUnit(series: Series[]): [number, string] {
-  let span = 0;
-  for (const s of series) if (s.n) span = Math.max(span, s.wall[s.n - 1] - s.wall[0]);
-  if (span > 2 * 3600) return [3600, "hours"];
-  if (span > 120) return [60, "minutes"];
-  return [1, "seconds"];
-}
-
-function label(v: number): string {
-  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
 }
 
 export class Chart {
@@ -53,26 +31,51 @@ export class Chart {
   }
   onScreen = false;
 
+  private title: HTMLElement;
+  /** how many of the kernel's points are drawn, when it sent fewer (downsampled) */
+  private note: HTMLElement;
+
   constructor(readonly tag: string) {
     this.plot = h("div", { class: "tbnb-plot" });
-    this.el = h("div", { class: "tbnb-chart" }, h("div", { class: "tbnb-chart-title", title: tag }, tag), this.plot);
+    this.title = h("div", { class: "tbnb-chart-title", title: tag }, tag);
+    this.note = h("div", { class: "tbnb-chart-note" });
+    this.note.hidden = true;
+    this.el = h("div", { class: "tbnb-chart" }, this.title, this.note, this.plot);
     this.el.dataset.tag = tag;
   }
 
-  draw(series: Series[], view: View): void {
+  /** The chart's note and title say how many points are drawn of how many the kernel holds. */
+  private showCounts(shown: readonly ScalarSeries[]): void {
+    let held = 0;
+    let total = 0;
+    const lines: string[] = [];
+    for (const s of shown) {
+      held += s.n;
+      total += Math.max(s.total, s.n);
+      const note = drawnNote(s.n, s.total);
+      if (note) lines.push(`${s.run}: ${note}`);
+    }
+    const note = drawnNote(held, total);
+    this.note.textContent = note;
+    this.note.hidden = note === "";
+    this.title.title = [this.tag, ...lines].join("\n");
+  }
+
+  draw(series: ScalarSeries[], view: View): void {
     this.dirty = false;
     const shown = series.filter((s) => view.visible(s.run) && s.n > 0);
     shown.sort((a, b) => view.runIndex(a.run) - view.runIndex(b.run));
-    const [scale, unit] = relativeUnit(shown);
+    this.showCounts(shown);
+    const { scale, unit } = chartUnit(shown);
+    const names = shortNames(shown.map((s) => s.run), RUN_ROW_CHARS);
     const traces: Record<string, unknown>[] = [];
     const finite: number[] = [];
     const smoothed = view.smoothing > 0;
     for (const s of shown) {
       const color = runColor(view.runIndex(s.run));
-      const name = plotlyText(s.run);
-      const x = xValues(s, view.xAxis, scale);
-      const raw = Array.from(s.value.subarray(0, s.n));
-      const sm = smoothed ? Array.from(smooth(s.value, s.n, view.smoothing)) : raw;
+      const name = plotlyText(names.get(s.run) ?? s.run);
+      const line = scalarLine(s, view.xAxis, scale, view.smoothing);
+      const { x, raw } = line;
       for (const v of raw) if (Number.isFinite(v)) finite.push(v);
       traces.push({
         type: "scatter",
@@ -84,6 +87,7 @@ export class Chart {
         opacity: smoothed ? 0.25 : 1,
         hoverinfo: smoothed ? "skip" : undefined,
         hovertemplate: smoothed ? undefined : "%{y:.5g}",
+        hoverlabel: { namelength: RUN_ROW_CHARS },
         showlegend: false,
         meta: { run: s.run, kind: "raw" },
       });
@@ -92,42 +96,29 @@ export class Chart {
           type: "scatter",
           mode: "lines",
           x,
-          y: sm,
+          y: line.smoothed,
           customdata: raw,
           name,
           line: { color, width: 1.5 },
           hovertemplate: "%{y:.5g} (raw %{customdata:.5g})",
+          hoverlabel: { namelength: RUN_ROW_CHARS },
           showlegend: false,
           meta: { run: s.run, kind: "smoothed" },
         });
       }
       // NaN and +-Inf: markers at the last finite value before them, named in the hover
-      const bx: (number | Date)[] = [];
-      const by: number[] = [];
-      const bt: string[] = [];
-      const sym: string[] = [];
-      let lastFinite = NaN;
-      for (let i = 0; i < s.n; i++) {
-        const v = raw[i];
-        if (Number.isFinite(v)) {
-          lastFinite = sm[i];
-          continue;
-        }
-        bx.push(x[i]);
-        by.push(Number.isFinite(lastFinite) ? lastFinite : 0);
-        bt.push(label(v));
-        sym.push(Number.isNaN(v) ? "x" : v > 0 ? "triangle-up" : "triangle-down");
-      }
-      if (bx.length) {
+      const bad = nonFiniteMarkers(line);
+      if (bad.x.length) {
         traces.push({
           type: "scatter",
           mode: "markers",
-          x: bx,
-          y: by,
-          text: bt,
+          x: bad.x,
+          y: bad.y,
+          text: bad.text,
           name,
-          marker: { color, symbol: sym, size: 9, line: { width: 1, color } },
+          marker: { color, symbol: bad.symbol, size: 9, line: { width: 1, color } },
           hovertemplate: "%{text}",
+          hoverlabel: { namelength: RUN_ROW_CHARS },
           showlegend: false,
           meta: { run: s.run, kind: "nonfinite" },
         });
@@ -155,7 +146,7 @@ export class Chart {
       showlegend: false,
       xaxis: {
         type: view.xAxis === "wall" ? "date" : "linear",
-        title: { text: view.xAxis === "step" ? "step" : view.xAxis === "wall" ? "" : `relative (${unit})`, font: { size: 11 } },
+        title: { text: view.xAxis === "step" ? "step" : view.xAxis === "wall" ? "" : relativeTitle(unit), font: { size: 11 } },
         automargin: true,
       },
       yaxis,

@@ -4,8 +4,13 @@
 // before the first '/'), as TensorBoard lays them out. Cards draw only while on
 // screen, and only when what they show changed.
 import { h } from "./dom";
-import { compile, runColor, runView, type Model, type RunView } from "./settings";
-import type { Change, Store } from "./store";
+import { compileFilter, passes } from "./filters";
+import { CARD_TITLE_CHARS, shortNames } from "./names";
+import { drawnNote } from "./points";
+import { runColor } from "./colors";
+import { runView, type Model, type RunView } from "./settings";
+import type { Change, ChangeName, SeriesRef, Store } from "./store";
+import type { DeltaField } from "./store/holder";
 
 /** One tab's content: `el` goes in the main area, `settings` in the sidebar. */
 export interface Dashboard {
@@ -19,17 +24,21 @@ export function prefix(tag: string): string {
   return i < 0 ? tag : tag.slice(0, i);
 }
 
-/** A card's header: the run's colour and name (the tag is its group's title). */
-export function runHeader(run: string, runIndex: number): { el: HTMLElement; swatch: HTMLElement } {
+/** A card's header: the run's colour and name (the tag is its group's title; the full name on hover). */
+export function runHeader(run: string, runIndex: number): { el: HTMLElement; swatch: HTMLElement; name: HTMLElement } {
   const swatch = h("span", { class: "tbnb-swatch" });
   swatch.style.background = runColor(runIndex);
-  const el = h("div", { class: "tbnb-card-title", title: run }, swatch, h("span", { class: "tbnb-card-run" }, run));
-  return { el, swatch };
+  const name = h("span", { class: "tbnb-card-run" }, run);
+  const el = h("div", { class: "tbnb-card-title", title: run }, swatch, name);
+  return { el, swatch, name };
 }
 
 export abstract class Card {
   readonly el: HTMLElement;
   protected swatch: HTMLElement;
+  private runName: HTMLElement;
+  /** how many of the kernel's entries the card draws, when it holds more */
+  private note: HTMLElement;
   dirty = true;
   /** redraw without the live throttle (a setting the person changed) */
   urgent = false;
@@ -46,7 +55,10 @@ export abstract class Card {
   ) {
     const header = runHeader(run, 0);
     this.swatch = header.swatch;
-    this.el = h("div", { class: `tbnb-card tbnb-${kind}-card` }, header.el);
+    this.runName = header.name;
+    this.note = h("div", { class: "tbnb-card-note" });
+    this.note.hidden = true;
+    this.el = h("div", { class: `tbnb-card tbnb-${kind}-card` }, header.el, this.note);
     this.el.dataset.run = run;
     this.el.dataset.tag = tag;
   }
@@ -55,7 +67,19 @@ export abstract class Card {
     this.swatch.style.background = color;
   }
 
+  /** The run's name as shown (shortened among its group's runs when they share a long start). */
+  setRunName(shown: string): void {
+    if (this.runName.textContent !== shown) this.runName.textContent = shown;
+  }
+
   abstract draw(view: RunView): void;
+
+  /** Says "500 of 2,000 histograms drawn" when the browser holds fewer than the kernel. */
+  protected showCounts(held: number, total: number, what: string): void {
+    const note = drawnNote(held, total, what);
+    if (this.note.textContent !== note) this.note.textContent = note;
+    this.note.hidden = note === "";
+  }
 
   destroy(): void {}
 }
@@ -73,15 +97,13 @@ interface Section {
   groups: Map<string, Group>; // by tag
 }
 
-/** The series a card tab shows: keys (Store.key) with their run and tag. */
 const FRAME_BUDGET = 40; // ms of drawing before the browser gets a frame
 const LIVE_THROTTLE = 4;
 
-export interface SeriesRef {
-  run: string;
-  tag: string;
-}
-
+/**
+ * A tab of cards, one per series of one kind of the store (`kind`, an UpdateMessage
+ * field): a subclass says how a card is made, and may add change sets to redraw on.
+ */
 export abstract class CardDashboard<C extends Card> implements Dashboard {
   readonly el: HTMLElement;
   readonly settings: HTMLElement;
@@ -96,9 +118,10 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
   constructor(
     protected model: Model,
     protected store: Store,
-    kind: string,
+    private kind: DeltaField,
+    cssName: string,
   ) {
-    this.el = h("div", { class: `tbnb-cards tbnb-${kind}` });
+    this.el = h("div", { class: `tbnb-cards tbnb-${cssName}` });
     this.settings = h("div", { class: "tbnb-tab-settings" });
     this.observer = new IntersectionObserver(
       (entries) => {
@@ -113,11 +136,22 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     );
   }
 
-  /** The series of the store this tab shows. */
-  protected abstract series(): Map<string, SeriesRef>;
   protected abstract makeCard(key: string, run: string, tag: string): C;
+
+  /** The series of the store this tab shows. */
+  protected series(): ReadonlyMap<string, SeriesRef> {
+    return this.store.kinds[this.kind].series;
+  }
+
+  /** The change sets this tab redraws on (its kind's; images add their bytes). */
+  protected changeNames(): ChangeName[] {
+    return [this.kind];
+  }
+
   /** The keys of the series an update changed, for this tab. */
-  protected abstract changed(change: Change): Iterable<string>;
+  private changed(change: Change): string[] {
+    return this.changeNames().flatMap((name) => [...change.of(name)]);
+  }
 
   /** Call at the end of the subclass's constructor. */
   protected start(): void {
@@ -131,7 +165,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     }
     this.cleanups.push(
       this.store.subscribe((change) => {
-        const keys = [...this.changed(change)];
+        const keys = this.changed(change);
         if (!keys.length && !change.runs && !change.full) return;
         if (change.full || change.runs || keys.some((k) => !this.cards.has(k))) this.syncCards();
         for (const k of keys) {
@@ -170,8 +204,10 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
         const ordered = [...group.cards.values()].sort(
           (a, b) => runs.runIndex(a.run) - runs.runIndex(b.run) || (a.run < b.run ? -1 : a.run > b.run ? 1 : 0),
         );
+        const names = shortNames(ordered.map((c) => c.run), CARD_TITLE_CHARS);
         ordered.forEach((card, i) => {
           card.setColor(runColor(runs.runIndex(card.run)));
+          card.setRunName(names.get(card.run) ?? card.run);
           if (group.grid.children[i] !== card.el) group.grid.insertBefore(card.el, group.grid.children[i] ?? null);
         });
       }
@@ -229,13 +265,13 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
 
   /** The tag regex hides groups, the run selection hides cards; empty sections hide. */
   protected applyFilters(): void {
-    const tagRe = compile(this.model.get("tag_filter"));
+    const tags = compileFilter(this.model.get("tag_filter"));
     const runs = runView(this.model, this.store.runs);
     for (const section of this.sections.values()) {
       let shown = 0;
       for (const [tag, group] of section.groups) {
         let cards = 0;
-        if (tagRe === null || tagRe.test(tag)) {
+        if (passes(tags, tag)) {
           for (const card of group.cards.values()) {
             const ok = runs.visible(card.run);
             card.el.hidden = !ok;

@@ -8,32 +8,35 @@
 // reversed, its y the values at `hi` then the values at `lo` reversed (a closed
 // outline). The median is a trace with meta {kind: "median", run, tag}, x the steps.
 // The horizontal axis follows the board's x_axis setting (step, relative, wall), as the
-// scalars do: x is then hours since the series' first histogram, or dates.
+// scalars do: relative time is in the unit of axes.ts's one rule (from the series' span).
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { Card, CardDashboard, type SeriesRef } from "./dashboard";
+import { relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes";
+import { xValues } from "./points";
+import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
-import { alpha, plotlyText, runColor, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
-import { BAND_BASIS_POINTS, Store, type Change, type HistogramSeries } from "./store";
+import { alpha, runColor } from "./colors";
+import { plotlyText, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
+import { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries, type Store } from "./store";
 
 // [lo column, hi column] of HistogramDelta.bands, outermost first
 const BANDS: [number, number][] = [[0, 8], [1, 7], [2, 6], [3, 5]];
 const MEDIAN = 4;
 
-const AXIS_TITLE: Record<XAxis, string> = { step: "step", relative: "relative (hours)", wall: "" };
-
-function xOf(s: HistogramSeries, order: number[], mode: XAxis): (number | Date)[] {
-  if (mode === "step") return order.map((i) => s.step[i]);
-  if (mode === "wall") return order.map((i) => new Date(s.wall[i] * 1000));
-  const t0 = order.length ? Math.min(...order.map((i) => s.wall[i])) : 0;
-  return order.map((i) => (s.wall[i] - t0) / 3600);
+function axisTitle(mode: XAxis, time: RelativeUnit): string {
+  return mode === "step" ? "step" : mode === "wall" ? "" : relativeTitle(time.unit);
 }
 
-export function distributionTraces(s: HistogramSeries, color: string, mode: XAxis = "step"): Record<string, unknown>[] {
+/** The unit of relative time of a series' chart. */
+export function seriesUnit(s: HistogramSeries): RelativeUnit {
+  return relativeUnit(wallSpan(s.wall, s.n));
+}
+
+export function distributionTraces(s: HistogramSeries, color: string, mode: XAxis = "step", time: RelativeUnit = seriesUnit(s)): Record<string, unknown>[] {
   const order = Array.from({ length: s.n }, (_, i) => i);
   order.sort((a, b) => s.step[a] - s.step[b]);
-  const steps = xOf(s, order, mode);
-  const col = (c: number) => order.map((i) => s.bands[i * 9 + c]);
+  const steps = xValues(s, order, mode, time.scale);
+  const col = (c: number) => order.map((i) => s.bands[i * BAND_COLUMNS + c]);
   const run = plotlyText(s.run);
   const single = s.n === 1;
   const traces: Record<string, unknown>[] = [];
@@ -55,7 +58,7 @@ export function distributionTraces(s: HistogramSeries, color: string, mode: XAxi
     });
   }
   // the median's hover names every percentile at the step, as TensorBoard's tooltip
-  const custom = order.map((i) => Array.from(s.bands.subarray(i * 9, i * 9 + 9)));
+  const custom = order.map((i) => Array.from(s.bands.subarray(i * BAND_COLUMNS, (i + 1) * BAND_COLUMNS)));
   traces.push({
     type: "scatter",
     mode: single ? "lines+markers" : "lines",
@@ -66,7 +69,7 @@ export function distributionTraces(s: HistogramSeries, color: string, mode: XAxi
     line: { color, width: 1.5 },
     marker: { size: 5, color },
     hovertemplate:
-      (mode === "step" ? "step %{x}" : mode === "wall" ? "%{x}" : "%{x:.3f} h") +
+      (mode === "step" ? "step %{x}" : mode === "wall" ? "%{x}" : `%{x:.3f} ${time.unit}`) +
       "<br>max %{customdata[8]:.4~g}<br>93% %{customdata[7]:.4~g}<br>84% %{customdata[6]:.4~g}<br>" +
       "69% %{customdata[5]:.4~g}<br>median %{customdata[4]:.4~g}<br>31% %{customdata[3]:.4~g}<br>" +
       "16% %{customdata[2]:.4~g}<br>7% %{customdata[1]:.4~g}<br>min %{customdata[0]:.4~g}<extra></extra>",
@@ -93,14 +96,16 @@ export class DistributionCard extends Card {
   }
 
   draw(view: RunView): void {
-    const s = this.store.histograms.get(this.key);
+    const s = this.store.kinds.histograms.series.get(this.key);
     if (!s) return;
+    this.showCounts(s.n, s.total, "histograms");
     const mode = this.model.get("x_axis");
-    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode);
+    const time = seriesUnit(s);
+    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode, time);
     const layout = plotLayout(this.el, {
       hovermode: "x",
       uirevision: `distribution|${mode}`,
-      xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: AXIS_TITLE[mode], font: { size: 11 } }, automargin: true },
+      xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: axisTitle(mode, time), font: { size: 11 } }, automargin: true },
       yaxis: { automargin: true, zeroline: false },
     });
     void Plotly.react(this.plot, traces as never, layout as never, plotConfig(`${this.tag}_${this.run}`) as never);
@@ -114,7 +119,7 @@ export class DistributionCard extends Card {
 
 export class DistributionsDashboard extends CardDashboard<DistributionCard> {
   constructor(model: Model, store: Store) {
-    super(model, store, "distributions");
+    super(model, store, "histograms", "distributions");
     // the horizontal axis, shared with the scalars (the board's x_axis setting)
     const xAxis = xAxisSelect(model);
     this.settings.appendChild(h("label", { class: "tbnb-control" }, "Horizontal axis", xAxis));
@@ -128,15 +133,7 @@ export class DistributionsDashboard extends CardDashboard<DistributionCard> {
     this.start();
   }
 
-  protected series(): Map<string, SeriesRef> {
-    return this.store.histograms;
-  }
-
   protected makeCard(key: string, run: string, tag: string): DistributionCard {
     return new DistributionCard(key, run, tag, this.store, this.model);
-  }
-
-  protected changed(change: Change): Iterable<string> {
-    return change.histograms;
   }
 }

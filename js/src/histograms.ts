@@ -12,9 +12,10 @@
 // while on screen, those in view first (CardDashboard).
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { Card, CardDashboard, type SeriesRef } from "./dashboard";
-import { alpha, plotlyText, runColor, tint, type Model, type RunView } from "./settings";
-import { Store, type Change, type HistogramSeries } from "./store";
+import { Card, CardDashboard } from "./dashboard";
+import { alpha, runColor, tint } from "./colors";
+import { plotlyText, type Model, type RunView } from "./settings";
+import type { HistogramSeries, Store } from "./store";
 
 export type HistogramMode = "offset" | "overlay";
 
@@ -159,8 +160,9 @@ export class HistogramCard extends Card {
   }
 
   draw(view: RunView): void {
-    const s = this.store.histograms.get(this.key);
+    const s = this.store.kinds.histograms.series.get(this.key);
     if (!s) return;
+    this.showCounts(s.n, s.total, "histograms");
     const mode = this.mode();
     const traces = histogramTraces(s, mode, runColor(view.runIndex(this.run)));
     const layout = plotLayout(this.el, {
@@ -186,7 +188,7 @@ export class HistogramsDashboard extends CardDashboard<HistogramCard> {
   private mode: HistogramMode = "offset";
 
   constructor(model: Model, store: Store) {
-    super(model, store, "histograms");
+    super(model, store, "histograms", "histograms");
     const select = h("select", { class: "tbnb-hist-mode", "aria-label": "histogram mode" });
     select.append(h("option", { value: "offset" }, "Offset"), h("option", { value: "overlay" }, "Overlay"));
     select.value = this.mode;
@@ -198,15 +200,7 @@ export class HistogramsDashboard extends CardDashboard<HistogramCard> {
     this.start();
   }
 
-  protected series(): Map<string, SeriesRef> {
-    return this.store.histograms;
-  }
-
   protected makeCard(key: string, run: string, tag: string): HistogramCard {
     return new HistogramCard(key, run, tag, this.store, () => this.mode);
-  }
-
-  protected changed(change: Change): Iterable<string> {
-    return change.histograms;
   }
 }

@@ -3,9 +3,9 @@
 // once (ImageRequest) and kept in the store, so sliding back over seen steps only
 // swaps img.src. Brightness, contrast and actual size are CSS, applied here.
 import { h } from "./dom";
-import { Card, CardDashboard, type SeriesRef } from "./dashboard";
+import { Card, CardDashboard } from "./dashboard";
 import type { Model, RunView } from "./settings";
-import { Store, type Change, type ImageSeries } from "./store";
+import type { ChangeName, ImageSeries, Store } from "./store";
 import { wallTime } from "./text";
 
 export const LOADING_TEXT = "loading… waiting for the kernel (it answers once a running cell finishes)";
@@ -68,7 +68,7 @@ export class ImageCard extends Card {
   }
 
   draw(_view?: RunView): void {
-    const s = this.store.images.get(this.key);
+    const s = this.store.kinds.images.series.get(this.key);
     if (!s) return;
     if (this.groupsVersion !== s.version) {
       this.groups = stepGroups(s);
@@ -84,7 +84,7 @@ export class ImageCard extends Card {
 
   /** The images of the slider's step: cached bytes shown at once, others asked for. */
   private show(fromSlider = false): void {
-    const s = this.store.images.get(this.key);
+    const s = this.store.kinds.images.series.get(this.key);
     const group = this.groups[this.pos];
     if (!s || !group) {
       this.stepEl.textContent = "";
@@ -106,7 +106,7 @@ export class ImageCard extends Card {
       slot.caption.textContent = b - a > 1 ? `sample ${i - a + 1} of ${b - a}` : "";
       slot.caption.hidden = b - a <= 1;
       slot.img.title = `${s.width[i]}×${s.height[i]}`;
-      const cached = this.store.cachedImage(this.key, i);
+      const cached = this.store.kinds.images.cached(this.key, i);
       if (cached?.url) {
         if (slot.img.getAttribute("src") !== cached.url) slot.img.src = cached.url;
         slot.img.dataset.step = String(cached.step);
@@ -131,12 +131,12 @@ export class ImageCard extends Card {
     this.requestTimer = 0;
     if (!need.length) return;
     if (!fromSlider) {
-      this.store.requestImages(this.run, this.tag, need);
+      this.store.kinds.images.request(this.run, this.tag, need);
       return;
     }
     this.requestTimer = window.setTimeout(() => {
       this.requestTimer = 0;
-      if (this.groups[this.pos]?.[0] === a) this.store.requestImages(this.run, this.tag, need);
+      if (this.groups[this.pos]?.[0] === a) this.store.kinds.images.request(this.run, this.tag, need);
     }, 150);
   }
 
@@ -165,7 +165,7 @@ export class ImageCard extends Card {
 
 export class ImagesDashboard extends CardDashboard<ImageCard> {
   constructor(model: Model, store: Store) {
-    super(model, store, "images");
+    super(model, store, "images", "images");
     const brightness = h("input", { type: "range", min: "0", max: "300", step: "1", value: "100", class: "tbnb-img-brightness", "aria-label": "brightness" });
     const contrast = h("input", { type: "range", min: "0", max: "500", step: "1", value: "100", class: "tbnb-img-contrast", "aria-label": "contrast" });
     const brightnessValue = h("span", { class: "tbnb-value" });
@@ -197,16 +197,11 @@ export class ImagesDashboard extends CardDashboard<ImageCard> {
     this.start();
   }
 
-  protected series(): Map<string, SeriesRef> {
-    return this.store.images;
-  }
-
   protected makeCard(key: string, run: string, tag: string): ImageCard {
     return new ImageCard(key, run, tag, this.store);
   }
 
-  protected *changed(change: Change): Iterable<string> {
-    yield* change.images;
-    yield* change.imageData;
+  protected changeNames(): ChangeName[] {
+    return ["images", "image_data"];
   }
 }

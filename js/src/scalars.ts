@@ -2,8 +2,10 @@
 // collapsible sections by tag prefix. Everything here runs on data already in the browser.
 import { h } from "./dom";
 import { Chart, type View } from "./chart";
+import { DEFAULT_SMOOTHING } from "./smoothing";
 import { prefix, type Dashboard } from "./dashboard";
-import { compile, runView, setSetting, xAxisSelect, type Model } from "./settings";
+import { compileFilter, passes } from "./filters";
+import { runView, setSetting, xAxisSelect, type Model } from "./settings";
 import type { Store } from "./store";
 
 interface Section {
@@ -85,13 +87,15 @@ export class ScalarsDashboard implements Dashboard {
     this.cleanups.push(() => model.off("change:tag_filter", onTagFilter));
     this.cleanups.push(
       store.subscribe((change) => {
-        if (change.scalars.size === 0 && !change.runs) return;
+        const keys = change.of("scalars");
+        if (keys.size === 0 && !change.runs && !change.full) return;
         this.syncCharts();
-        for (const tag of change.scalars) {
-          const c = this.charts.get(tag);
+        for (const key of keys) {
+          const tag = store.kinds.scalars.series.get(key)?.tag;
+          const c = tag === undefined ? undefined : this.charts.get(tag);
           if (c) c.dirty = true;
         }
-        if (change.runs) this.invalidateAll();
+        if (change.runs || change.full) this.invalidateAll();
         this.schedule();
       }),
     );
@@ -108,7 +112,7 @@ export class ScalarsDashboard implements Dashboard {
   private view(): View {
     const runs = runView(this.model, this.store.runs);
     return {
-      smoothing: this.model.get("smoothing"),
+      smoothing: this.model.get("smoothing") ?? DEFAULT_SMOOTHING,
       xAxis: this.model.get("x_axis"),
       logY: this.model.get("log_y"),
       ignoreOutliers: this.model.get("ignore_outliers"),
@@ -120,15 +124,16 @@ export class ScalarsDashboard implements Dashboard {
   private syncControls(): void {
     const c = this.controls;
     const m = this.model;
-    c.smoothing.value = String(m.get("smoothing"));
-    c.smoothingValue.textContent = Number(m.get("smoothing")).toFixed(3);
+    const smoothing = m.get("smoothing") ?? DEFAULT_SMOOTHING;
+    c.smoothing.value = String(smoothing);
+    c.smoothingValue.textContent = Number(smoothing).toFixed(3);
     c.xAxis.value = m.get("x_axis");
     c.logY.checked = m.get("log_y");
     c.outliers.checked = m.get("ignore_outliers");
   }
 
   private syncCharts(): void {
-    for (const tag of this.store.tags()) {
+    for (const tag of this.store.kinds.scalars.tags()) {
       if (this.charts.has(tag)) continue;
       const name = prefix(tag);
       let section = this.sections.get(name);
@@ -155,11 +160,11 @@ export class ScalarsDashboard implements Dashboard {
   }
 
   private applyFilters(): void {
-    const tagRe = compile(this.model.get("tag_filter"));
+    const tags = compileFilter(this.model.get("tag_filter"));
     for (const section of this.sections.values()) {
       let shown = 0;
       for (const [tag, chart] of section.charts) {
-        const ok = tagRe === null || tagRe.test(tag);
+        const ok = passes(tags, tag);
         chart.el.hidden = !ok;
         if (ok) shown++;
       }
@@ -179,7 +184,7 @@ export class ScalarsDashboard implements Dashboard {
       this.frame = 0;
       const view = this.view();
       for (const chart of this.charts.values()) {
-        if (chart.dirty && chart.onScreen && !chart.el.hidden) chart.draw(this.store.seriesOf(chart.tag), view);
+        if (chart.dirty && chart.onScreen && !chart.el.hidden) chart.draw(this.store.kinds.scalars.seriesOf(chart.tag), view);
       }
       this.scheduleIdle();
     });
@@ -196,7 +201,7 @@ export class ScalarsDashboard implements Dashboard {
     if (!next) return;
     const run = () => {
       this.idle = 0;
-      if (!next.everDrawn && !next.onScreen && !next.el.hidden) next.draw(this.store.seriesOf(next.tag), this.view());
+      if (!next.everDrawn && !next.onScreen && !next.el.hidden) next.draw(this.store.kinds.scalars.seriesOf(next.tag), this.view());
       this.scheduleIdle();
     };
     this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);

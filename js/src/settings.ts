@@ -1,6 +1,7 @@
 // The view settings: synced traits the browser applies by itself (DESIGN.md, principle 1).
 import type { AnyModel } from "@anywidget/types";
 import { h } from "./dom";
+import { compileFilter, passes } from "./filters";
 
 export type XAxis = "step" | "relative" | "wall";
 
@@ -36,26 +37,6 @@ export function setSetting<K extends keyof BoardModel>(model: Model, key: K, val
   model.save_changes();
 }
 
-/** A regex from user input; null when it does not compile (the input shows an error). */
-export function compile(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return null;
-  }
-}
-
-// A palette of distinguishable colours; a run keeps its colour on every chart.
-const PALETTE = [
-  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-  "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
-  "#3182bd", "#e6550d", "#31a354", "#756bb1",
-];
-
-export function runColor(index: number): string {
-  return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
-}
-
 /** Text for plotly, which reads a few HTML-like tags in labels: show them as text. */
 export function plotlyText(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -68,26 +49,13 @@ export interface RunView {
 }
 
 export function runView(model: Model, runs: readonly string[]): RunView {
-  const re = compile(model.get("run_filter"));
+  const filter = compileFilter(model.get("run_filter"));
   const hidden = new Set(model.get("hidden_runs"));
   const index = new Map(runs.map((r, i) => [r, i]));
   return {
-    visible: (run) => !hidden.has(run) && (re === null || re.test(run)),
+    visible: (run) => !hidden.has(run) && passes(filter, run),
     runIndex: (run) => index.get(run) ?? 0,
   };
-}
-
-/** `color` (#rrggbb) mixed with white: f = 0 the colour, 1 white. */
-export function tint(color: string, f: number): string {
-  const n = parseInt(color.slice(1), 16);
-  const mix = (c: number) => Math.round(c + (255 - c) * f);
-  return `rgb(${mix((n >> 16) & 255)},${mix((n >> 8) & 255)},${mix(n & 255)})`;
-}
-
-/** `color` (#rrggbb) with an alpha. */
-export function alpha(color: string, a: number): string {
-  const n = parseInt(color.slice(1), 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
 /** The horizontal axis menu (scalars, distributions): sets the board's x_axis. */

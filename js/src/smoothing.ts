@@ -1,5 +1,9 @@
 // TensorBoard's debiased exponential moving average: non-finite values pass through
 // and do not enter the average; a constant series is left as it is.
+
+/** The smoothing weight of a board nobody set one for (TensorBoard's). */
+export const DEFAULT_SMOOTHING = 0.6;
+
 export function smooth(values: ArrayLike<number>, n: number, weight: number): Float64Array {
   const out = new Float64Array(n);
   let constant = true;

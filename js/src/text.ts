@@ -2,11 +2,11 @@
 // shows them: a string is markdown (rendered sanitized, markdown.ts); a 1-D or 2-D
 // string tensor is a table built with DOM calls, each cell inline markdown.
 import { h } from "./dom";
-import { Card, CardDashboard, type SeriesRef } from "./dashboard";
+import { Card, CardDashboard } from "./dashboard";
 import { renderInlineMarkdown, renderMarkdown } from "./markdown";
 import type { Model, RunView } from "./settings";
 import type { TextEntry } from "./protocol";
-import { Store, type Change, type TextSeries } from "./store";
+import type { Store, TextSeries } from "./store";
 
 /** Entries drawn at first per card; "show older" adds as many again. */
 const PAGE = 50;
@@ -71,7 +71,7 @@ export class TextCard extends Card {
   }
 
   draw(_view?: RunView): void {
-    const s = this.store.texts.get(this.key);
+    const s = this.store.kinds.texts.series.get(this.key);
     if (!s) return;
     const count = Math.min(s.n, this.shown);
     // newest first: entry i of the list is index n - 1 - i of the series
@@ -106,19 +106,11 @@ export class TextCard extends Card {
 
 export class TextDashboard extends CardDashboard<TextCard> {
   constructor(model: Model, store: Store) {
-    super(model, store, "text");
+    super(model, store, "texts", "text");
     this.start();
-  }
-
-  protected series(): Map<string, SeriesRef> {
-    return this.store.texts;
   }
 
   protected makeCard(key: string, run: string, tag: string): TextCard {
     return new TextCard(key, run, tag, this.store);
-  }
-
-  protected changed(change: Change): Iterable<string> {
-    return change.texts;
   }
 }

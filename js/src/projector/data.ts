@@ -2,7 +2,8 @@
 // columns (with how each can colour the points), colours, the sprite of thumbnails,
 // search. The vectors themselves stay in the kernel. Nothing here touches the DOM
 // except Sprite.draw (a canvas), so it is cheap to call on 100,000 points.
-import { runColor } from "./settings";
+import { hexRgb, runColor } from "../colors";
+import { compileFilter } from "../filters";
 
 /** A column with at most this many distinct values is a category (palette + legend). */
 export const MAX_CATEGORIES = 20;
@@ -85,11 +86,6 @@ export function categoryColor(i: number): string {
 
 // viridis, as matplotlib and TensorBoard draw numeric columns
 const VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
-
-function hexRgb(c: string): [number, number, number] {
-  const n = parseInt(c.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
 
 const VIRIDIS_RGB = VIRIDIS.map(hexRgb);
 
@@ -256,19 +252,17 @@ export interface SearchResult {
 }
 
 /**
- * A text (case-insensitive substring) or regex search over the points' values in
+ * A text (case-insensitive substring) or regex (filters.ts's dialect, case-insensitive) search over the points' values in
  * `columns` (a point matches when any of them does).
  */
 export function search(columns: readonly (readonly string[])[], n: number, query: string, regex: boolean): SearchResult {
   if (query === "") return { mask: null, count: 0, error: "" };
   let test: (s: string) => boolean;
   if (regex) {
-    let re: RegExp;
-    try {
-      re = new RegExp(query, "i");
-    } catch (err) {
-      return { mask: null, count: 0, error: err instanceof Error ? err.message : String(err) };
-    }
+    // the filters' dialect (filters.ts), case-insensitive as the plain search
+    const filter = compileFilter(query);
+    if (!filter.re) return { mask: null, count: 0, error: filter.error };
+    const re = filter.re.flags.includes("i") ? filter.re : new RegExp(filter.re.source, "i");
     test = (s) => re.test(s);
   } else {
     const q = query.toLowerCase();

@@ -3,11 +3,11 @@
 // Contract for tests and tools: the plot div (.tbnb-pj-plot, a .js-plotly-plot once
 // drawn) holds one trace with meta {kind: "points", method, dims}; marker.color holds
 // each drawn point's colour as channels [r, g, b, a] in [0, 1] (shared arrays, see
-// projector-data.ts). Positions are typed arrays; a t-SNE frame replaces x/y/z with
+// data.ts). Positions are typed arrays; a t-SNE frame replaces x/y/z with
 // Plotly.restyle on the same div, colours and sizes likewise, so the camera and the
 // zoom stay where the person left them.
-import Plotly from "./plotly";
-import type { Channels } from "./projector-data";
+import Plotly from "../plotly";
+import type { Channels } from "./data";
 
 export interface Points {
   method: string;

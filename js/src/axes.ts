@@ -1,0 +1,35 @@
+// The one rule for "relative" time on every chart (scalars, distributions; the
+// Python side's Board.figure and snapshots follow the same cases, in
+// tests/fixtures/relative_time.json): x is seconds since the series' first point,
+// shown in hours when the longest span on the chart exceeds 2 hours, in minutes
+// when it exceeds 120 seconds, else in seconds.
+
+export type TimeUnit = "seconds" | "minutes" | "hours";
+
+export interface RelativeUnit {
+  scale: number; // seconds per unit
+  unit: TimeUnit;
+}
+
+export function relativeUnit(spanSeconds: number): RelativeUnit {
+  if (spanSeconds > 2 * 3600) return { scale: 3600, unit: "hours" };
+  if (spanSeconds > 120) return { scale: 60, unit: "minutes" };
+  return { scale: 1, unit: "seconds" };
+}
+
+/** The axis title of relative time in `unit`. */
+export function relativeTitle(unit: TimeUnit): string {
+  return `relative (${unit})`;
+}
+
+/** The span (last - first) of wall times, 0 when fewer than two. */
+export function wallSpan(wall: ArrayLike<number>, n: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const w = wall[i];
+    if (w < lo) lo = w;
+    if (w > hi) hi = w;
+  }
+  return n > 1 && hi > lo ? hi - lo : 0;
+}
