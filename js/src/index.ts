@@ -1,4 +1,4 @@
-// The tbnb board: one anywidget model per board (DESIGN.md, principle 4). The model's
+// The tbnb board: one anywidget model per board (CONTRIBUTING.md, principle 4). The model's
 // data lives in a Store made once per model in initialize(), so every view of the
 // model (a second view, a view made later) starts with everything received.
 import { BoardView } from "./board";

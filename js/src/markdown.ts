@@ -1,4 +1,4 @@
-// Markdown from event files is untrusted (DESIGN.md, principle 6). markdown-it with
+// Markdown from event files is untrusted (CONTRIBUTING.md, principle 6). markdown-it with
 // html:false turns any HTML in the text into escaped text; DOMPurify then keeps only
 // the elements markdown makes (TensorBoard's allowlist, without images: a text must
 // not make the page fetch anything), and every link is checked and opens in a new tab.

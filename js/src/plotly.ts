@@ -1,4 +1,4 @@
-// A plotly.js holding only the trace types tbnb draws (DESIGN.md, principle 4):
+// A plotly.js holding only the trace types tbnb draws (CONTRIBUTING.md, principle 4):
 // the full distribution is ~4.6 MB minified, this one stays under the 2.5 MiB budget.
 import Plotly from "plotly.js/lib/core";
 import bar from "plotly.js/lib/bar";

@@ -1,4 +1,4 @@
-// The view settings: synced traits the browser applies by itself (DESIGN.md, principle 1).
+// The view settings: synced traits the browser applies by itself (CONTRIBUTING.md, principle 1).
 import type { AnyModel } from "@anywidget/types";
 import { h } from "./dom";
 import { compileFilter, passes } from "./filters";

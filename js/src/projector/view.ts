@@ -5,7 +5,7 @@
 // sprite, for projections (PCA: 10 components at once, so 2D/3D and the components
 // shown change here; t-SNE streamed frame by frame; UMAP) and for a point's nearest
 // neighbours (requests.ts matches the replies). Colour, labels, search, hover and
-// selection are done here on what was received (DESIGN.md, principle 1). The parts:
+// selection are done here on what was received (CONTRIBUTING.md, principle 1). The parts:
 // toolbar.ts (controls), side-panel.ts (legend, selection), hover-card.ts, plot.ts
 // (plotly), points.ts and data.ts (pure functions over the points).
 //
