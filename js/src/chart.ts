@@ -3,7 +3,7 @@
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { relativeTitle } from "./axes";
-import { RUN_ROW_CHARS, shortNames } from "./names";
+import { RUN_ROW_CHARS, shortNames, visible } from "./names";
 import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine } from "./points";
 import { quantile } from "./smoothing";
 import { runColor } from "./colors";
@@ -37,7 +37,7 @@ export class Chart {
 
   constructor(readonly tag: string) {
     this.plot = h("div", { class: "tbnb-plot" });
-    this.title = h("div", { class: "tbnb-chart-title", title: tag }, tag);
+    this.title = h("div", { class: "tbnb-chart-title", title: visible(tag) }, visible(tag));
     this.note = h("div", { class: "tbnb-chart-note" });
     this.note.hidden = true;
     this.el = h("div", { class: "tbnb-chart" }, this.title, this.note, this.plot);
@@ -58,7 +58,7 @@ export class Chart {
     const note = drawnNote(held, total);
     this.note.textContent = note;
     this.note.hidden = note === "";
-    this.title.title = [this.tag, ...lines].join("\n");
+    this.title.title = [visible(this.tag), ...lines].join("\n");
   }
 
   draw(series: ScalarSeries[], view: View): void {

@@ -5,7 +5,7 @@
 // screen, and only when what they show changed.
 import { h } from "./dom";
 import { compileFilter, passes } from "./filters";
-import { CARD_TITLE_CHARS, shortNames } from "./names";
+import { CARD_TITLE_CHARS, shortNames, visible } from "./names";
 import { drawnNote } from "./points";
 import { runColor } from "./colors";
 import { runView, type Model, type RunView } from "./settings";
@@ -28,8 +28,8 @@ export function prefix(tag: string): string {
 export function runHeader(run: string, runIndex: number): { el: HTMLElement; swatch: HTMLElement; name: HTMLElement } {
   const swatch = h("span", { class: "tbnb-swatch" });
   swatch.style.background = runColor(runIndex);
-  const name = h("span", { class: "tbnb-card-run" }, run);
-  const el = h("div", { class: "tbnb-card-title", title: run }, swatch, name);
+  const name = h("span", { class: "tbnb-card-run" }, visible(run));
+  const el = h("div", { class: "tbnb-card-title", title: visible(run) }, swatch, name);
   return { el, swatch, name };
 }
 
@@ -221,7 +221,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     if (!section) {
       const count = h("span", { class: "tbnb-count" });
       const body = h("div", { class: "tbnb-section-body" });
-      const el = h("details", { class: "tbnb-section", open: "" }, h("summary", {}, h("span", { class: "tbnb-section-name" }, name), count), body);
+      const el = h("details", { class: "tbnb-section", open: "" }, h("summary", {}, h("span", { class: "tbnb-section-name" }, visible(name)), count), body);
       el.dataset.section = name;
       section = { el, body, count, groups: new Map() };
       this.sections.set(name, section);
@@ -232,7 +232,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     let group = section.groups.get(tag);
     if (!group) {
       const grid = h("div", { class: "tbnb-card-grid" });
-      const el = h("div", { class: "tbnb-tag-group" }, h("div", { class: "tbnb-group-title", title: tag }, tag), grid);
+      const el = h("div", { class: "tbnb-tag-group" }, h("div", { class: "tbnb-group-title", title: visible(tag) }, visible(tag)), grid);
       el.dataset.tag = tag;
       group = { el, grid, cards: new Map() };
       section.groups.set(tag, group);

@@ -7,6 +7,17 @@
 
 export const ELLIPSIS = "\u2026";
 
+// Characters that change how a name looks without being seen: controls, bidirectional
+// overrides and isolates (which can make "r3_exe.txt" read as "r3_txt.exe"), zero-width
+// and other invisible formatting characters, variation selectors. The Python side's
+// list is tbnb/board/names.py; both are tested against tests/fixtures/names.json.
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]/g;
+
+/** `s` with every invisible character shown as [U+XXXX], so no name can pass for another. */
+export function visible(s: string): string {
+  return s.replace(HIDDEN, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}]`);
+}
+
 /** Characters a run name gets in the run selector's rows, and in a card's title. */
 export const RUN_ROW_CHARS = 28;
 export const CARD_TITLE_CHARS = 32;
@@ -95,7 +106,7 @@ export function shortNames(names: readonly string[], max: number): Map<string, s
   sorted.forEach((name, i) => {
     // the longest start shared with another name is shared with a neighbour in sorted order
     const shared = Math.max(i > 0 ? firstDifference(name, sorted[i - 1]) : 0, i + 1 < sorted.length ? firstDifference(name, sorted[i + 1]) : 0);
-    out.set(name, name.length > max && shared >= max - 1 ? shortenName(name, sorted, max) : name);
+    out.set(name, visible(name.length > max && shared >= max - 1 ? shortenName(name, sorted, max) : name));
   });
   return out;
 }

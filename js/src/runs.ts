@@ -4,7 +4,7 @@
 import { h } from "./dom";
 import { FilterField } from "./filter-field";
 import { compileFilter, passes } from "./filters";
-import { RUN_ROW_CHARS, shortNames } from "./names";
+import { RUN_ROW_CHARS, shortNames, visible } from "./names";
 import { runColor } from "./colors";
 import { setSetting, type Model } from "./settings";
 import type { Store } from "./store";
@@ -65,7 +65,7 @@ export class RunSelector {
         });
         const swatch = h("span", { class: "tbnb-swatch" });
         const name = h("span", { class: "tbnb-run-name" });
-        const r = h("label", { class: "tbnb-run", title: run }, box, swatch, name);
+        const r = h("label", { class: "tbnb-run", title: visible(run) }, box, swatch, name);
         r.dataset.run = run;
         row = { row: r, box, swatch, name };
         this.rows.set(run, row);

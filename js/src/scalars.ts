@@ -1,6 +1,7 @@
 // The scalars dashboard: its settings for the sidebar, one chart per tag in
 // collapsible sections by tag prefix. Everything here runs on data already in the browser.
 import { h } from "./dom";
+import { visible } from "./names";
 import { Chart, type View } from "./chart";
 import { DEFAULT_SMOOTHING } from "./smoothing";
 import { prefix, type Dashboard } from "./dashboard";
@@ -140,7 +141,7 @@ export class ScalarsDashboard implements Dashboard {
       if (!section) {
         const count = h("span", { class: "tbnb-count" });
         const grid = h("div", { class: "tbnb-grid" });
-        const el = h("details", { class: "tbnb-section", open: "" }, h("summary", {}, h("span", { class: "tbnb-section-name" }, name), count), grid);
+        const el = h("details", { class: "tbnb-section", open: "" }, h("summary", {}, h("span", { class: "tbnb-section-name" }, visible(name)), count), grid);
         el.dataset.section = name;
         section = { el, grid, count, charts: new Map() };
         this.sections.set(name, section);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ELLIPSIS, firstDifference, lastDifference, shortenName, shortNames } from "../src/names";
+import { ELLIPSIS, firstDifference, lastDifference, shortenName, shortNames, visible } from "../src/names";
+import shownFixture from "../../tests/fixtures/names.json";
 
 // the runs torch's tutorial makes with add_scalars (one run per curve, under its parent)
 const TORCH = [
@@ -53,4 +54,14 @@ test("shortenName keeps within max and marks each cut", () => {
   assert.ok(out.startsWith("abc") && out.endsWith("789") && out.includes(ELLIPSIS), out);
   assert.equal(shortenName("short", [], 12), "short");
   assert.equal(shortenName(name, [], 4), `abc${ELLIPSIS}`);
+});
+
+test("invisible characters are shown (the cases of tests/fixtures/names.json)", () => {
+  for (const c of shownFixture.cases) assert.equal(visible(c.name), c.shown, JSON.stringify(c.name));
+});
+
+test("a name hiding a right-to-left override is shown with it in the run list", () => {
+  const names = shortNames(["r3_\u202etxt.exe", "r3_exe.txt"], 28);
+  assert.equal(names.get("r3_\u202etxt.exe"), "r3_[U+202E]txt.exe");
+  assert.equal(names.get("r3_exe.txt"), "r3_exe.txt");
 });

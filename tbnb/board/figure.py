@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tbnb.board.engine import BoardEngine
+from tbnb.board.names import plotly_text
 from tbnb.board.settings import ViewSettings, colour
 from tbnb.compute.smoothing import smooth
 from tbnb.compute.timeaxis import chart_unit, relative
@@ -29,7 +30,7 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
         else:
             x = s.wall_time.astype("datetime64[s]")
         col = colour(order.get(run, 0))
-        name = run
+        name = plotly_text(run)
         if view.smoothing > 0:
             fig.add_scatter(
                 x=x, y=s.value, name=name, mode="lines", line={"color": col},
@@ -43,7 +44,7 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
             fig.add_scatter(x=x, y=s.value, name=name, mode="lines", line={"color": col})
     xtitle = {"step": "step", "relative": f"relative ({unit})", "wall": "wall time"}
     fig.update_layout(
-        title={"text": tag},
+        title={"text": plotly_text(tag)},
         xaxis_title=xtitle[view.x_axis],
         yaxis_type="log" if view.log_y else "linear",
         template="plotly_white",

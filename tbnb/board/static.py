@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tbnb.board.feeds.images import sniff_mime
+from tbnb.board.names import visible
 from tbnb.board.settings import ViewSettings, colour
 from tbnb.compute.downsample import bucket_picks, bucket_width
 from tbnb.compute.smoothing import smooth
@@ -71,7 +72,7 @@ def _segments(xs: npt.NDArray[Any], ys: npt.NDArray[Any]) -> Iterable[tuple[Any,
 def _chart(parent: ET.Element, title: str, lines: list[tuple[str, Any, Any, float]]) -> None:
     """An SVG chart: lines of (colour, x, y, opacity)."""
     fig = ET.SubElement(parent, "figure")
-    ET.SubElement(fig, "figcaption").text = title
+    ET.SubElement(fig, "figcaption").text = visible(title)
     finite = [(x[np.isfinite(y)], y[np.isfinite(y)]) for _, x, y, _ in lines]
     xs = np.concatenate([f[0] for f in finite]) if finite else np.zeros(0)
     ys = np.concatenate([f[1] for f in finite]) if finite else np.zeros(0)
@@ -127,7 +128,7 @@ def _legend(parent: ET.Element, runs: list[str], order: dict[str, int]) -> None:
         span = ET.SubElement(div, "span")
         mark = ET.SubElement(span, "b", {"style": f"color:{colour(order[run])}"})
         mark.text = "\u25a0 "
-        mark.tail = run
+        mark.tail = visible(run)
 
 
 def render(engine: BoardEngine, view: ViewSettings) -> str:
@@ -147,7 +148,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     ET.SubElement(root, "style").text = STYLE
     head = ET.SubElement(root, "div")
     ET.SubElement(head, "b").text = "tbnb"
-    ET.SubElement(head, "span").text = f"  {title}  "
+    ET.SubElement(head, "span").text = f"  {visible(title)}  "
     note = ET.SubElement(head, "span", {"class": "note"})
     note.text = (
         f"static snapshot, {time.strftime('%Y-%m-%d %H:%M:%S')}"
@@ -172,7 +173,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     buckets = max(MIN_BUCKETS, min(BUCKETS, per_line // 2))  # min-max: 2 points a bucket
     for section, tags in sections.items():
         det = ET.SubElement(root, "details", {"open": "open"})
-        ET.SubElement(det, "summary").text = section
+        ET.SubElement(det, "summary").text = visible(section)
         box = ET.SubElement(det, "div", {"class": "charts"})
         for tag in tags:
             if charts >= MAX_CHARTS:
@@ -217,7 +218,7 @@ def _images(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     for run, tag, points in items:
         point = points[-1]
         fig = ET.SubElement(box, "figure")
-        ET.SubElement(fig, "figcaption").text = f"{tag} · {run} · step {point.step}"
+        ET.SubElement(fig, "figcaption").text = visible(f"{tag} · {run} · step {point.step}")
         try:
             raw = point.data
         except Exception as err:
@@ -274,6 +275,6 @@ def _texts(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     ET.SubElement(det, "summary").text = "Text (newest step)"
     for run, tag, points in items:
         p = points[-1]
-        ET.SubElement(det, "div").text = f"{tag} · {run} · step {p.step}"
+        ET.SubElement(det, "div").text = visible(f"{tag} · {run} · step {p.step}")
         text = p.text if len(p.text) <= MAX_TEXT_CHARS else p.text[:MAX_TEXT_CHARS] + " [...]"
         ET.SubElement(det, "pre").text = text

@@ -292,9 +292,9 @@ class Logdir:
     def tags(self, run: str) -> dict[str, list[str]]:
         """Tags of a run by kind: scalars, images, histograms, text, embeddings (+ others)."""
         with self._lock:
-            out = self._get(run).tags()
+            out = {str(kind): tags for kind, tags in self._get(run).tags().items()}
             pj = self._projectors.get(run)
-            out[EMBEDDINGS] = sorted({i.tag for i in pj.infos}) if pj else []
+            out[str(EMBEDDINGS)] = sorted({i.tag for i in pj.infos}) if pj else []
             return out
 
     def scalars(self, run: str, tag: str) -> ScalarSeries:
