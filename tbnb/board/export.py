@@ -148,7 +148,16 @@ def export_html(engine: BoardEngine, out: Path, progress: Callable[[str], None])
             "blobs": [_b64(b) for b in answers.blobs],
         }
     status = dict(engine.status())
-    status.update(state="stopped", message="exported")
+    left_out = len(engine.embeddings())
+    note = (
+        f"exported; the {left_out:,} embedding(s) of the Projector are not included (a "
+        "projection needs a kernel: open the logdir with tbnb in a notebook)"
+        if left_out
+        else "exported"
+    )
+    status.update(state="stopped", message=note)
+    if left_out:
+        progress(f"note: {left_out:,} embedding(s) left out (the Projector needs a kernel)")
     traits = {
         "board_id": "export",
         "view": "board",

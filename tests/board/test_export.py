@@ -61,3 +61,27 @@ def test_html_keeps_data_out_of_markup(tmp_path: Path) -> None:
 def test_export_needs_an_output(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["export", str(tmp_path)])
+
+
+def _traits(html: str) -> dict[str, object]:
+    blob = re.search(r'id="tbnb-traits">(.*?)</script>', html, re.S)
+    assert blob is not None
+    traits: dict[str, object] = json.loads(blob.group(1))
+    return traits
+
+
+def test_exported_page_shows_the_problems_and_says_what_is_left_out(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    write(logs)
+    (f,) = (logs / "exp").iterdir()
+    with f.open("ab") as fh:  # a record whose length CRC fails, then the writer's next one
+        fh.write(b"\x07" * 40)
+    w = SummaryWriter(str(logs / "emb"))
+    w.add_embedding(np.eye(5), metadata=list("abcde"), tag="vecs")
+    w.close()
+    out = tmp_path / "r.html"
+    assert main(["export", str(logs), "-o", str(out)]) == 0
+    status = _traits(out.read_text())["status"]
+    assert isinstance(status, dict)
+    assert status["problem_count"] >= 1 and status["problems"], status
+    assert "1 embedding(s) of the Projector are not included" in status["message"]
