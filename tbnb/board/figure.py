@@ -14,6 +14,7 @@ from tbnb.compute.timeaxis import chart_unit, relative
 
 def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
     import plotly.graph_objects as go
+    import plotly.io as pio
 
     series = engine.scalar_series(tag)
     if not series:
@@ -21,7 +22,9 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
     order = {run: i for i, run in enumerate(engine.runs)}
     shown = [(run, s) for (run, _), s in series.items() if view.run_shown(run)]
     scale, unit = chart_unit(s.wall_time for _, s in shown)
-    fig = go.Figure()
+    # traces as plain dicts, built once without plotly's per-trace validation (which
+    # took 3 ms a trace: 6.5 s for 2,000 runs); the keys are plotly's own
+    data: list[dict[str, Any]] = []
     for run, s in shown:
         if view.x_axis == "step":
             x: Any = s.step
@@ -29,24 +32,20 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
             x = relative(s.wall_time, scale)
         else:
             x = s.wall_time.astype("datetime64[s]")
-        col = colour(order.get(run, 0))
-        name = plotly_text(run)
+        line = {"color": colour(order.get(run, 0))}
+        base = {"type": "scatter", "x": x, "name": plotly_text(run), "mode": "lines", "line": line}
         if view.smoothing > 0:
-            fig.add_scatter(
-                x=x, y=s.value, name=name, mode="lines", line={"color": col},
-                opacity=0.25, showlegend=False, hoverinfo="skip",
-            )  # fmt: skip
-            fig.add_scatter(
-                x=x, y=smooth(s.value, view.smoothing), name=name, mode="lines",
-                line={"color": col},
-            )  # fmt: skip
+            faint = {"opacity": 0.25, "showlegend": False, "hoverinfo": "skip"}
+            data.append({**base, "y": s.value, **faint})
+            data.append({**base, "y": smooth(s.value, view.smoothing)})
         else:
-            fig.add_scatter(x=x, y=s.value, name=name, mode="lines", line={"color": col})
+            data.append({**base, "y": s.value})
     xtitle = {"step": "step", "relative": f"relative ({unit})", "wall": "wall time"}
-    fig.update_layout(
-        title={"text": plotly_text(tag)},
-        xaxis_title=xtitle[view.x_axis],
-        yaxis_type="log" if view.log_y else "linear",
-        template="plotly_white",
-    )
-    return fig
+    layout = {
+        "title": {"text": plotly_text(tag)},
+        "xaxis": {"title": {"text": xtitle[view.x_axis]}},
+        "yaxis": {"type": "log" if view.log_y else "linear"},
+        # the template itself, not its name: only validation would resolve a name
+        "template": pio.templates["plotly_white"].to_plotly_json(),
+    }
+    return go.Figure(data=data, layout=layout, _validate=False)

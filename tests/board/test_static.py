@@ -108,3 +108,18 @@ def test_static_snapshot_of_many_series_stays_small(
     assert runs * tags > RAW_LINES_UP_TO and len(lines) == runs * tags  # smoothed only
     points = sum(len((a["points"] or "").split()) for a in lines)
     assert points <= POINT_BUDGET * 1.1
+
+
+def test_figure_is_a_complete_plotly_figure(board: tbnb.Board, tmp_path: Path) -> None:
+    """Built without plotly's per-trace validation, it still renders and round-trips."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    board.log_y = True
+    fig = board.figure("loss/train")
+    again = go.Figure(fig.to_dict())  # validated: every key is one plotly knows
+    assert len(again.data) == len(fig.data) and again.layout.yaxis.type == "log"
+    white = pio.templates["plotly_white"].layout.plot_bgcolor
+    assert fig.layout.template.layout.plot_bgcolor == white
+    fig.write_html(tmp_path / "f.html")
+    assert '"text":"loss\\u002ftrain"' in (tmp_path / "f.html").read_text()  # as JSON
