@@ -308,6 +308,11 @@ class ProjectorService:
             extra = {"indices": None, "note": note}
 
             def frame(positions: F32, iteration: int, done: bool, **more: Any) -> None:
+                if not np.isfinite(positions).all():  # never drawn as nothing
+                    raise ValueError(
+                        "the projection gave NaN or Inf positions (values too large or "
+                        "too close together to compute on)"
+                    )
                 buffers = Buffers()
                 message = dict(base, iteration=iteration, done=done, error="", **more)
                 message["positions"] = buffers.add(np.ascontiguousarray(positions, np.float32))
