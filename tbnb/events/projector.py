@@ -29,6 +29,8 @@ _NAME_STEP = re.compile(r"^(.*):(\d+)$")
 MAX_TENSOR_BYTES = 1 << 30
 MAX_METADATA_BYTES = 256 << 20
 MAX_SPRITE_BYTES = 64 << 20
+# The most embeddings offered of one config (each is an option of the tab's menu).
+MAX_EMBEDDINGS = 1000
 # TensorBoard's projector refuses sprites larger than this a side; so do we, read from
 # the image's header before anything is decoded.
 MAX_SPRITE_SIDE = 8192
@@ -70,7 +72,14 @@ def parse_config(run: str, text: str) -> tuple[list[EmbeddingInfo], list[str]]:
     except RecursionError:
         return [], ["malformed projector config: nested too deeply"]
     out: list[EmbeddingInfo] = []
-    for i, emb in enumerate(cfg.embeddings):
+    entries = cfg.embeddings
+    if len(entries) > MAX_EMBEDDINGS:
+        problems.append(
+            f"the config lists {len(entries):,} embeddings: "
+            f"the first {MAX_EMBEDDINGS:,} are offered"
+        )
+        entries = entries[:MAX_EMBEDDINGS]
+    for i, emb in enumerate(entries):
         name = str(emb.tensor_name) or f"embedding_{i}"
         m = _NAME_STEP.match(name)
         tag, step = (m.group(1), int(m.group(2))) if m else (name, 0)
@@ -125,7 +134,7 @@ def parse_metadata(data: bytes, n_points: int) -> tuple[list[list[str]], list[st
     lines = data.decode("utf-8").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    rows = [ln.split("\t") for ln in lines]
+    rows = [ln.removesuffix("\r").split("\t") for ln in lines]  # \n or \r\n
     if rows and len(rows[0]) > 1:
         return rows[1:], rows[0]
     return rows, None

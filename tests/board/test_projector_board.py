@@ -281,3 +281,33 @@ def test_an_unreadable_embedding_is_in_the_status_at_once(
     assert msg["type"] == "projector_error" and "could not be read" in msg["error"]
     said = [p["message"] for p in board.engine.status()["problems"]]
     assert any("cannot read tensors" in m for m in said), said
+
+
+def test_huge_finite_values_project_and_find_neighbours(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    x, _ = labelled(40, 5)
+    write_embedding(tmp_path, x.astype(np.float64) * 1e30)  # float32 squares overflow
+    (tmp_path / "edge").mkdir()
+    write_embedding(tmp_path / "edge", [[3e38, -3e38], [-3e38, 3e38]] * 3)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    big, edge = sorted(board.embeddings, key=lambda e: e["run"])
+    rec = Recorder(board)
+    ask(board, {"type": "project", "request": 1, "id": big["id"], "method": "pca", "dims": 2})
+    msg, bufs = wait_for(rec, lambda m: m["type"] == "projection" and m["request"] == 1)
+    assert msg["error"] == ""
+    np.testing.assert_allclose(
+        decode(msg["positions"], bufs) / 1e30,
+        tbnb.compute.projections.pca(x).coords,
+        rtol=1e-3,
+        atol=1e-3,
+    )
+    ask(board, {"type": "neighbors", "request": 2, "id": big["id"], "index": 0, "k": 5})
+    nb, bufs = wait_for(rec, lambda m: m["type"] == "neighbors")
+    expect, _ = tbnb.compute.projections.neighbors(x, 0, 5)
+    assert decode(nb["neighbors"], bufs).tolist() == expect.tolist()
+    # PCA coordinates beyond float32's range: said, not sent as Inf to draw nothing
+    ask(board, {"type": "project", "request": 3, "id": edge["id"], "method": "pca", "dims": 2})
+    msg, _ = wait_for(rec, lambda m: m["type"] == "projection" and m["request"] == 3)
+    assert "NaN or Inf positions" in msg["error"]

@@ -227,3 +227,24 @@ def test_a_config_that_keeps_failing_is_retried_less_often(
         ld.reload()
     assert 4 <= len(reads) <= 8  # 1, 2, 4, 8, 16, 32 reloads apart
     assert len(ld.problems) == 1
+
+
+# ---- neighbours: a config of many entries, Windows line ends ---------------------------
+
+
+def test_a_config_of_many_embeddings_offers_a_bounded_number(logdir: Path) -> None:
+    write_embedding(logdir, [[1, 2]])
+    entry = 'embeddings {{ tensor_name: "e{}" tensor_path: "00000/default/tensors.tsv" }}\n'
+    (logdir / "projector_config.pbtxt").write_text("".join(entry.format(i) for i in range(5000)))
+    ld = Logdir(logdir)
+    ld.reload()
+    assert len(ld.embedding_infos(".")) == pj.MAX_EMBEDDINGS == 1000
+    assert any("lists 5,000 embeddings: the first 1,000" in m for m in messages(ld))
+
+
+def test_metadata_with_windows_line_ends(logdir: Path) -> None:
+    write_embedding(logdir, [[1, 2], [3, 4]], metadata="name\tkind\r\na\tx\r\nb\ty\r\n")
+    ld = Logdir(logdir)
+    ld.reload()
+    (emb,) = ld.embeddings(".")
+    assert emb.metadata_header == ["name", "kind"] and emb.metadata == [["a", "x"], ["b", "y"]]
