@@ -249,6 +249,7 @@ export interface EmbeddingMessage {
   sprite: ArrayRef | null; // uint8: a PNG sprite sheet, point i in cell i of a square grid, row-major
   sprite_size: [number, number] | null; // [width, height] of one cell
   limits: { pca: number; tsne: number; umap: number }; // points each method runs on at most
+  notes?: string[]; // what was left out or is wrong (metadata cut, sprite refused, NaN points), said on the tab
 }
 
 /**

@@ -5,6 +5,10 @@ The browser asks for an embedding's points and metadata, for a projection (PCA, 
 UMAP) and for a point's nearest neighbours. Projections run in a background thread;
 t-SNE sends its positions as it goes (pause, resume and stop from the browser).
 Errors, including a missing optional library, are sent back as a message for the tab.
+
+What a logdir holds is untrusted: the tab is sent a bounded part of the metadata, no
+sprite that fails `sprite_problem`, and projections and neighbours leave out the points
+holding NaN or Inf; the embedding message's `notes` say what was left out and why.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy.typing as npt
 
 from tbnb.board.protocol import Buffers
 from tbnb.compute import projections as proj
+from tbnb.events.projector import finite_rows, nonfinite_problem, sprite_problem
 
 Send = Callable[[dict[str, Any], list[memoryview]], None]
 F32 = npt.NDArray[np.float32]
@@ -27,6 +32,12 @@ F32 = npt.NDArray[np.float32]
 # t-SNE frames are sent at most this often (seconds)
 FRAME_INTERVAL = 0.2
 MAX_NEIGHBORS = 100
+# What the tab is sent of an embedding's metadata at most: the first columns, each
+# value cut to a length, and (for many points) fewer columns so the total stays bounded
+# (10^6 columns once made a 33 MB message that took the browser 2.3 GB and 33 s).
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 500
+MAX_METADATA_CHARS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,66 @@ class EmbeddingData:
     rows: list[list[str]] | None  # metadata rows, one per point
     sprite: bytes | None  # PNG sprite sheet
     sprite_size: tuple[int, int] | None  # (width, height) of one cell
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: max(limit - 1, 0)] + "…"
+
+
+def metadata_shown(
+    header: list[str] | None, rows: list[list[str]] | None, n: int
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """What the tab is sent of the metadata of ``n`` points: (column names, columns,
+    notes). Columns are cut to MAX_COLUMNS, values to MAX_CELL_CHARS characters, all of
+    it to about MAX_METADATA_CHARS; each column has one value per point."""
+    if not rows:
+        return [], [], []
+    names = list(header) if header else ["label"]
+    notes = []
+    if len(rows) != n:
+        what = "the first used" if len(rows) > n else "the points without one are blank"
+        notes.append(f"metadata: {len(rows):,} rows for {n:,} points ({what})")
+        rows = rows[:n]
+    pad = [""] * (n - len(rows))
+    columns: list[list[str]] = []
+    used = cut = 0
+    budget_hit = False
+    for c in range(min(len(names), MAX_COLUMNS)):
+        col = [row[c] if c < len(row) else "" for row in rows]
+        long = [i for i, v in enumerate(col) if len(v) > MAX_CELL_CHARS]
+        for i in long:
+            col[i] = _cut(col[i], MAX_CELL_CHARS)
+        size = sum(map(len, col))
+        if used + size > MAX_METADATA_CHARS:
+            budget_hit = True
+            if columns:
+                break
+            per = max(1, MAX_METADATA_CHARS // max(n, 1))  # one column, cut further
+            long = [i for i, v in enumerate(col) if len(v) > per]
+            for i in long:
+                col[i] = _cut(col[i], per)
+            size = sum(map(len, col))
+        cut += len(long)
+        columns.append(col + pad)
+        used += size
+    if len(columns) < len(names):
+        why = (
+            f"the first {MAX_METADATA_CHARS:,} characters"
+            if budget_hit
+            else f"at most {MAX_COLUMNS:,} are sent"
+        )
+        notes.append(f"metadata: showing {len(columns):,} of {len(names):,} columns ({why})")
+    if cut:
+        limit = MAX_CELL_CHARS if not budget_hit or len(columns) > 1 else "fewer"
+        notes.append(f"metadata: {cut:,} values cut to {limit} characters")
+    shown = [_cut(name, MAX_CELL_CHARS) for name in names[: len(columns)]]
+    return shown, columns, notes
+
+
+def _finite_points(vectors: F32) -> npt.NDArray[np.int64] | None:
+    """The points without NaN or Inf (None: all of them)."""
+    ok = finite_rows(vectors)
+    return None if bool(ok.all()) else np.flatnonzero(ok).astype(np.int64)
 
 
 class _Job:
@@ -94,19 +165,26 @@ class ProjectorService:
         eid = str(content.get("id", ""))
         data = self._resolve(eid)
         if data is None:
-            raise LookupError(f"no embedding {eid!r} (its files may be missing or unreadable)")
+            raise LookupError(
+                f"no embedding {eid!r}: its files are missing or could not be read "
+                "(the board's problems say why)"
+            )
         return data
 
     def _embedding(self, content: dict[str, Any]) -> None:
         data = self._data(content)
         buffers = Buffers()
         n, dim = data.vectors.shape
-        header = data.header or (["label"] if data.rows else [])
-        columns = (
-            [[row[c] if c < len(row) else "" for row in data.rows] for c in range(len(header))]
-            if data.rows
-            else []
-        )
+        header, columns, notes = metadata_shown(data.header, data.rows, n)
+        sprite = data.sprite
+        if sprite:
+            why = sprite_problem(sprite, data.sprite_size, n)
+            if why:
+                notes.append(f"thumbnails: {why}; the points show without them")
+                sprite = None
+        bad = nonfinite_problem(data.vectors)
+        if bad:
+            notes.append(f"points: {bad}")
         self._send(
             {
                 "type": "embedding",
@@ -116,11 +194,10 @@ class ProjectorService:
                 "dim": dim,
                 "header": header,
                 "columns": columns,
-                "sprite": buffers.add(np.frombuffer(data.sprite, np.uint8))
-                if data.sprite
-                else None,
-                "sprite_size": list(data.sprite_size) if data.sprite and data.sprite_size else None,
+                "sprite": buffers.add(np.frombuffer(sprite, np.uint8)) if sprite else None,
+                "sprite_size": list(data.sprite_size) if sprite and data.sprite_size else None,
                 "limits": proj.LIMITS,
+                "notes": notes,
             },
             buffers.items,
         )
@@ -167,7 +244,17 @@ class ProjectorService:
         index = int(content.get("index", -1))
         k = max(1, min(int(content.get("k", 10)), MAX_NEIGHBORS))
         metric = str(content.get("metric", "cosine"))
-        idx, dist = proj.neighbors(data.vectors, index, k, metric)
+        finite = _finite_points(data.vectors)
+        if finite is None:
+            idx, dist = proj.neighbors(data.vectors, index, k, metric)
+        else:  # among the points without NaN or Inf
+            at = int(np.searchsorted(finite, index))
+            if not 0 <= index < len(data.vectors) or at >= len(finite) or finite[at] != index:
+                if 0 <= index < len(data.vectors):
+                    raise ValueError(f"point {index} has NaN or Inf values: no neighbours")
+                raise IndexError(f"point {index} is not among the {len(data.vectors)} points")
+            idx, dist = proj.neighbors(data.vectors[finite], at, k, metric)
+            idx = finite[idx]
         buffers = Buffers()
         self._send(
             {
@@ -196,20 +283,36 @@ class ProjectorService:
         base = {"type": "projection", "request": request, "id": content.get("id"), "method": method}
         try:
             x = data.vectors
+            finite = _finite_points(x)
+            notes = []
+            if finite is not None:
+                left = len(x) - len(finite)
+                if len(finite) == 0:
+                    raise ValueError("every point holds NaN or Inf values: nothing to project")
+                x = x[finite]
+                notes.append(f"{left:,} points with NaN or Inf values left out")
             n = len(x)
             chosen = proj.sample(n, proj.LIMITS[method])
-            note = ""
             if chosen is not None:
                 x = x[chosen]
-                note = (
+                notes.insert(
+                    0,
                     f"{method.upper() if method != 'tsne' else 't-SNE'} of a random sample of "
-                    f"{len(chosen):,} of {n:,} points (the limit for this method)"
+                    f"{len(chosen):,} of {n:,} points (the limit for this method)",
                 )
+            if finite is not None:  # the original point of each row
+                chosen = finite if chosen is None else finite[chosen]
+            note = "; ".join(notes)
             if content.get("sphereize"):
                 x = proj.sphereize(x)
             extra = {"indices": None, "note": note}
 
             def frame(positions: F32, iteration: int, done: bool, **more: Any) -> None:
+                if not np.isfinite(positions).all():  # never drawn as nothing
+                    raise ValueError(
+                        "the projection gave NaN or Inf positions (values too large or "
+                        "too close together to compute on)"
+                    )
                 buffers = Buffers()
                 message = dict(base, iteration=iteration, done=done, error="", **more)
                 message["positions"] = buffers.add(np.ascontiguousarray(positions, np.float32))

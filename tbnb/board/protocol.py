@@ -213,7 +213,7 @@ class ProjectionLimits(TypedDict):
     umap: int
 
 
-class EmbeddingMessage(TypedDict):
+class _EmbeddingRequired(TypedDict):
     type: Literal["embedding"]
     request: int | None
     id: str
@@ -224,6 +224,10 @@ class EmbeddingMessage(TypedDict):
     sprite: ArrayRef | None
     sprite_size: list[int] | None
     limits: ProjectionLimits
+
+
+class EmbeddingMessage(_EmbeddingRequired, total=False):
+    notes: list[str]  # what was left out or is wrong, for the tab to say
 
 
 class _ProjectionRequired(TypedDict):

@@ -55,6 +55,22 @@ def sphereize(x: npt.ArrayLike) -> F32:
     return out
 
 
+# Values beyond this make float32 sums of squares overflow (the covariance, distances):
+# such points are scaled by a power of two first (exact), and the results scaled back.
+LARGE = 1e15
+
+
+def tame(a: F32) -> tuple[F32, float]:
+    """``a`` divided by a power of two so its largest magnitude is at most 1 when it is
+    beyond LARGE, and that power of two (1.0: ``a`` as given). The neighbourhoods that
+    t-SNE and UMAP keep do not change with a common scale; PCA scales back."""
+    peak = float(np.abs(a).max()) if a.size else 0.0
+    if not peak > LARGE or not np.isfinite(peak):
+        return a, 1.0
+    factor = float(2.0 ** np.ceil(np.log2(peak)))
+    return (a.astype(np.float64) / factor).astype(np.float32), factor
+
+
 def sample(n: int, limit: int, seed: int = 0) -> I64 | None:
     """Sorted indices of a random sample of ``limit`` of ``n`` points (None: all)."""
     if n <= limit:
@@ -79,6 +95,7 @@ def pca(x: npt.ArrayLike, k: int = PCA_COMPONENTS, *, seed: int = 0) -> PCAResul
     if a.ndim != 2 or len(a) == 0:
         raise ValueError(f"PCA needs a 2-D array of points, got shape {a.shape}")
     n, d = a.shape
+    a, factor = tame(a)
     a = a - a.mean(axis=0, keepdims=True)
     total = float(np.einsum("ij,ij->", a, a, dtype=np.float64))
     k = max(1, min(k, n, d))
@@ -100,6 +117,9 @@ def pca(x: npt.ArrayLike, k: int = PCA_COMPONENTS, *, seed: int = 0) -> PCAResul
     flip = np.sign(coords[np.abs(coords).argmax(axis=0), np.arange(coords.shape[1])])
     coords = coords * np.where(flip == 0, 1, flip).astype(np.float32)
     ratio = var / total if total > 0 else np.zeros(k)
+    if factor != 1.0:
+        with np.errstate(over="ignore"):  # beyond float32: Inf, which the caller sees
+            coords = (coords.astype(np.float64) * factor).astype(np.float32)
     return PCAResult(np.ascontiguousarray(coords, dtype=np.float32), np.asarray(ratio))
 
 
@@ -150,7 +170,7 @@ def tsne(
 
     if dims not in (2, 3):
         raise ValueError("t-SNE draws 2 or 3 dimensions")
-    a = np.asarray(x, dtype=np.float32)
+    a, _ = tame(np.asarray(x, dtype=np.float32))  # a common scale changes nothing
     n = len(a)
     if n < 4:
         raise ValueError("t-SNE needs at least 4 points")
@@ -207,7 +227,7 @@ def umap(
 ) -> F32:
     """UMAP with umap-learn (its first call in a process compiles code: slow once)."""
     mod = require("umap", "umap-learn")
-    a = np.asarray(x, dtype=np.float32)
+    a, _ = tame(np.asarray(x, dtype=np.float32))  # a common scale changes nothing
     if len(a) < 4:
         raise ValueError("UMAP needs at least 4 points")
     reducer = mod.UMAP(
@@ -222,7 +242,7 @@ def umap(
 def neighbors(x: npt.ArrayLike, i: int, k: int = 10, metric: str = "cosine") -> tuple[I64, F64]:
     """The ``k`` nearest neighbours of point ``i`` (itself excluded) and their distances,
     in the original space, nearest first; metric "cosine" or "euclidean"."""
-    a = np.asarray(x, dtype=np.float32)
+    a, factor = tame(np.asarray(x, dtype=np.float32))
     if not 0 <= i < len(a):
         raise IndexError(f"point {i} is not among the {len(a)} points")
     q = a[i]
@@ -235,6 +255,8 @@ def neighbors(x: npt.ArrayLike, i: int, k: int = 10, metric: str = "cosine") -> 
     else:
         raise ValueError(f"metric must be 'cosine' or 'euclidean', not {metric!r}")
     dist = dist.astype(np.float64)
+    if metric == "euclidean":
+        dist *= factor
     dist[i] = np.inf
     k = min(k, len(a) - 1)
     if k <= 0:

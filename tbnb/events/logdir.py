@@ -64,6 +64,12 @@ class _Projector:
     size: int = -1
     infos: list[projector.EmbeddingInfo] = field(default_factory=list)
     cache: dict[str, tuple[Embedding | None, int]] = field(default_factory=dict)
+    # why the last read of the config failed ("": it did not). A failed config is read
+    # again when its size changes and on later reloads (after 1, 2, 4 ... 32 of them: a
+    # writer may be half way through it, or a permission be fixed, at the same size).
+    failed: str = ""
+    retry_in: int = 0
+    backoff: int = 1
 
 
 class Logdir:
@@ -242,15 +248,30 @@ class Logdir:
     def _read_projector(self, run: str, size: int) -> None:
         pj = self._projectors.setdefault(run, _Projector())
         if pj.size == size:
-            return
+            if not pj.failed:
+                return
+            pj.retry_in -= 1
+            if pj.retry_in > 0:
+                return
+        elif pj.failed:
+            pj.backoff = 1  # changed: read it now, and soon again if it still fails
         pj.size = size
         rel = projector.PROJECTOR_PATH if run == "." else f"{run}/{projector.PROJECTOR_PATH}"
         try:
             text = self._source.read_rel(rel, MAX_CONFIG_BYTES).decode("utf-8")
         except (OSError, ValueError) as e:
-            self._problem(rel, None, f"cannot read projector config: {e}")
+            failed = [f"cannot read projector config: {e}"]
+        else:
+            infos, msgs = projector.parse_config(run, text)
+            failed = [m for m in msgs if m.startswith("malformed projector config")]
+        if failed:
+            if failed[0] != pj.failed:  # said once, not on every retry
+                self._problem(rel, None, failed[0])
+            pj.failed = failed[0]
+            pj.retry_in = pj.backoff
+            pj.backoff = min(pj.backoff * 2, 32)
             return
-        infos, msgs = projector.parse_config(run, text)
+        pj.failed, pj.backoff = "", 1
         for m in msgs:
             self._problem(rel, None, m)
         old = {i.tag for i in pj.infos}

@@ -15,6 +15,7 @@ import pytest
 import tbnb
 from tbnb.board.protocol import decode
 from tests.board.conftest import Recorder
+from tests.events.test_projector_limits import png_header_only, write_embedding
 
 
 def wait_for(rec: Recorder, pred: Any, timeout: float = 60.0) -> tuple[dict[str, Any], list[Any]]:
@@ -146,3 +147,167 @@ def test_board_offers_written_embeddings(
         rtol=1e-3,
         atol=1e-3,
     )
+
+
+# ---- what a hostile logdir cannot do to the tab (issue 12) ------------------------------
+
+
+def open_embedding(board: tbnb.Board) -> tuple[dict[str, Any], list[Any], Recorder]:
+    (entry,) = board.embeddings
+    rec = Recorder(board)
+    ask(board, {"type": "embedding", "request": 1, "id": entry["id"]})
+    msg, bufs = wait_for(rec, lambda m: m["type"] in ("embedding", "projector_error"))
+    return msg, bufs, rec
+
+
+def test_a_million_metadata_columns_send_a_bounded_message(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    import json
+
+    cols = 1_000_000
+    header = "\t".join(f"c{i}" for i in range(cols))
+    rows = ["\t".join(str(r) for _ in range(cols)) for r in range(3)]
+    write_embedding(tmp_path, [[1, 2], [3, 4], [5, 6]], metadata="\n".join([header, *rows]) + "\n")
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    msg, _, _ = open_embedding(board)
+    assert msg["type"] == "embedding" and msg["n"] == 3
+    assert len(msg["header"]) == len(msg["columns"]) == 50
+    assert msg["header"][:2] == ["c0", "c1"] and msg["columns"][0] == ["0", "1", "2"]
+    assert "metadata: showing 50 of 1,000,000 columns (at most 50 are sent)" in msg["notes"]
+    assert len(json.dumps(msg)) < 10_000
+
+
+def test_long_and_many_metadata_values_are_cut(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    n = 40
+    meta = "name\tbio\n" + "".join(f"p{i}\t{'x' * (10_000 if i % 2 else 5)}\n" for i in range(n))
+    meta += "extra\trow\n"  # one row more than the points
+    write_embedding(tmp_path, [[float(i), 0.0] for i in range(n)], metadata=meta)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    msg, _, _ = open_embedding(board)
+    assert [len(c) for c in msg["columns"]] == [n, n]
+    assert max(len(v) for v in msg["columns"][1]) == 500 and msg["columns"][1][0] == "xxxxx"
+    assert msg["columns"][1][1].endswith("…")
+    assert "metadata: 20 values cut to 500 characters" in msg["notes"]
+    assert "metadata: 41 rows for 40 points (the first used)" in msg["notes"]
+
+
+def test_metadata_total_is_bounded_for_many_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbnb.board import projector as service
+
+    monkeypatch.setattr(service, "MAX_METADATA_CHARS", 1000)
+    rows = [[f"{i:04d}", "y" * 20, "z"] for i in range(100)]
+    names, columns, notes = service.metadata_shown(["a", "b", "c"], rows, 100)
+    assert names == ["a"] and sum(len(v) for v in columns[0]) <= 1000
+    assert "metadata: showing 1 of 3 columns (the first 1,000 characters)" in notes
+    names, columns, notes = service.metadata_shown(None, [["q"]] * 2, 4)
+    assert names == ["label"] and columns == [["q", "q", "", ""]]
+    assert "metadata: 2 rows for 4 points (the points without one are blank)" in notes
+
+
+def test_a_huge_sprite_is_not_sent_and_is_said_at_once(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    sprite = png_header_only(20000, 20000, 1_500_000)
+    write_embedding(tmp_path, [[1, 2], [3, 4]], sprite=sprite, dim=(100, 100))
+    board = tbnb.Board(tmp_path, reload_interval=0)  # no later reload to report it
+    boards.append(board)
+    msg, _, rec = open_embedding(board)
+    assert msg["sprite"] is None and msg["sprite_size"] is None and rec.nbytes() == 0
+    (note,) = msg["notes"]
+    assert note.startswith("thumbnails: the sprite (PNG) is 20,000 x 20,000 pixels")
+    assert "without them" in note
+    said = [p["message"] for p in board.engine.status()["problems"]]
+    assert any("20,000 x 20,000" in m for m in said), said
+
+
+@pytest.mark.parametrize(
+    ("dim", "said"), [((0, 0), "not a size"), ((2**31 - 1, 2**31 - 1), "larger than the sprite")]
+)
+def test_a_bad_single_image_dim_shows_the_points_without_thumbnails(
+    tmp_path: Path, boards: list[tbnb.Board], dim: tuple[int, int], said: str
+) -> None:
+    from tbnb.compute.sprite import make_sprite
+
+    sprite, _ = make_sprite(np.zeros((4, 8, 8)))
+    write_embedding(tmp_path, [[float(i), 1.0] for i in range(4)], sprite=sprite, dim=dim)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    msg, _, rec = open_embedding(board)
+    assert msg["n"] == 4 and msg["sprite"] is None
+    assert any(said in note for note in msg["notes"]), msg["notes"]
+    ask(board, {"type": "project", "request": 2, "id": msg["id"], "method": "pca", "dims": 2})
+    proj_msg, bufs = wait_for(rec, lambda m: m["type"] == "projection")
+    assert proj_msg["error"] == "" and decode(proj_msg["positions"], bufs).shape[0] == 4
+
+
+def test_nan_points_are_left_out_and_said(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    x, _ = labelled(30, 4)
+    x[[3, 7]] = np.nan
+    x[10, 1] = np.inf
+    write_embedding(tmp_path, x)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    msg, _, rec = open_embedding(board)
+    assert "points: 9 NaN or Inf values in 3 of 30 points" in msg["notes"][0]
+    eid = msg["id"]
+    ask(board, {"type": "project", "request": 2, "id": eid, "method": "pca", "dims": 3})
+    p, bufs = wait_for(rec, lambda m: m["type"] == "projection")
+    assert p["error"] == "" and "3 points with NaN or Inf values left out" in p["note"]
+    positions, indices = decode(p["positions"], bufs), decode(p["indices"], bufs)
+    assert np.isfinite(positions).all() and len(positions) == 27
+    assert sorted(set(range(30)) - set(indices.tolist())) == [3, 7, 10]
+    ask(board, {"type": "neighbors", "request": 3, "id": eid, "index": 0, "k": 29})
+    nb, bufs = wait_for(rec, lambda m: m["type"] == "neighbors")
+    near = decode(nb["neighbors"], bufs).tolist()
+    assert len(near) == 26 and not {0, 3, 7, 10} & set(near)
+    assert np.isfinite(decode(nb["distances"], bufs)).all()
+    ask(board, {"type": "neighbors", "request": 4, "id": eid, "index": 7, "k": 5})
+    err, _ = wait_for(rec, lambda m: m["type"] == "projector_error" and m["request"] == 4)
+    assert "point 7 has NaN or Inf values" in err["error"]
+
+
+def test_an_unreadable_embedding_is_in_the_status_at_once(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    write_embedding(tmp_path, [[1, 2], [3, 4]])
+    (tmp_path / "00000" / "default" / "tensors.tsv").write_text("1\t2\n3\n")  # ragged
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    assert board.engine.status()["problems"] == []
+    msg, _, _ = open_embedding(board)
+    assert msg["type"] == "projector_error" and "could not be read" in msg["error"]
+    said = [p["message"] for p in board.engine.status()["problems"]]
+    assert any("cannot read tensors" in m for m in said), said
+
+
+def test_huge_finite_values_project_and_find_neighbours(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    x, _ = labelled(40, 5)
+    write_embedding(tmp_path, x.astype(np.float64) * 1e30)  # float32 squares overflow
+    (tmp_path / "edge").mkdir()
+    write_embedding(tmp_path / "edge", [[3e38, -3e38], [-3e38, 3e38]] * 3)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    big, edge = sorted(board.embeddings, key=lambda e: e["run"])
+    rec = Recorder(board)
+    ask(board, {"type": "project", "request": 1, "id": big["id"], "method": "pca", "dims": 2})
+    msg, bufs = wait_for(rec, lambda m: m["type"] == "projection" and m["request"] == 1)
+    assert msg["error"] == ""
+    np.testing.assert_allclose(
+        decode(msg["positions"], bufs) / 1e30,
+        tbnb.compute.projections.pca(x).coords,
+        rtol=1e-3,
+        atol=1e-3,
+    )
+    ask(board, {"type": "neighbors", "request": 2, "id": big["id"], "index": 0, "k": 5})
+    nb, bufs = wait_for(rec, lambda m: m["type"] == "neighbors")
+    expect, _ = tbnb.compute.projections.neighbors(x, 0, 5)
+    assert decode(nb["neighbors"], bufs).tolist() == expect.tolist()
+    # PCA coordinates beyond float32's range: said, not sent as Inf to draw nothing
+    ask(board, {"type": "project", "request": 3, "id": edge["id"], "method": "pca", "dims": 2})
+    msg, _ = wait_for(rec, lambda m: m["type"] == "projection" and m["request"] == 3)
+    assert "NaN or Inf positions" in msg["error"]

@@ -617,3 +617,95 @@ def test_labels_and_tags_cannot_inject_markup(
     assert pj.root.locator("img, b").count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+NOTES_JS = """
+root => {
+  const list = root.querySelector('.tbnb-pj-notes');
+  return {hidden: list.hidden, label: list.getAttribute('aria-label'),
+    items: [...list.querySelectorAll('li')].map(li => li.textContent),
+    elements: list.querySelectorAll('li *').length};
+}
+"""
+
+
+def test_hostile_projector_files_are_said_on_the_tab(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    """Real writers' embeddings whose files are then made hostile (issue 12): a sprite
+    that decodes to 20000 x 20000, a million metadata columns, NaN points, and a
+    single_image_dim of 0. The tab draws the points and says what it left out."""
+    import re
+
+    from tests.events.test_projector_limits import png_header_only
+
+    x, lab = clustered(40, 6, seed=5)
+    x[[4, 9]] = np.nan
+    w = TorchWriter(str(tmp_path / "torch"))
+    w.add_embedding(
+        torch.tensor(x),
+        metadata=[CLASSES[c] for c in lab],
+        label_img=torch.tensor(thumbnails(lab, 8, 8)),
+        tag="feat",
+    )
+    w.close()
+    files = tmp_path / "torch" / "00000" / "feat"
+    (files / "sprite.png").write_bytes(png_header_only(20000, 20000, 1_500_000))
+    header = "\t".join(f"<b>c{i}</b>" for i in range(1_000_000))
+    (files / "metadata.tsv").write_text(
+        header + "\n" + "".join(f"{CLASSES[c]}\tp{i}\n" for i, c in enumerate(lab))
+    )
+    y, lab_y = clustered(30, 5, seed=6)
+    tw = TbxWriter(str(tmp_path / "tbx"))
+    tw.add_embedding(
+        y, metadata=[CLASSES[c] for c in lab_y], label_img=thumbnails(lab_y, 8, 8), tag="other"
+    )
+    tw.close()
+    cfg = tmp_path / "tbx" / "projector_config.pbtxt"
+    cfg.write_text(re.sub(r"single_image_dim: \d+", "single_image_dim: 0", cfg.read_text()))
+
+    nb = open_notebook(
+        page,
+        jupyter,
+        "projector_hostile.ipynb",
+        ["%load_ext tbnb", f"%tbnb --logdir {tmp_path} --reload_interval 0"],
+    )
+    board = nb.output(1).locator(".tbnb-root").first
+    board.locator(".tbnb-tab[data-tab=projector]").click()
+    pj = Projector(page, board.locator(".tbnb-pane[data-tab=projector] .tbnb-projector"))
+    select = pj.root.locator(".tbnb-pj-embedding")
+    pj.until(STATE_JS, lambda s: s.get("state") == "done")
+    torch_option = select.locator("option", has_text="/ feat /").get_attribute("value")
+    other = select.locator("option", has_text="/ other /").get_attribute("value")
+    select.select_option(value=torch_option)
+    t = pj.drawn(38)  # 40 points, 2 with NaN left out
+    assert np.isfinite(t["x"]).all() and np.isfinite(t["z"]).all()
+    notes = pj.until(NOTES_JS, lambda n: len(n["items"]) == 3)
+    assert not notes["hidden"] and notes["label"] == "What this embedding leaves out"
+    assert notes["elements"] == 0  # text only
+    said = " | ".join(notes["items"])
+    assert "metadata: showing 50 of 1,000,000 columns" in said
+    assert "the sprite (PNG) is 20,000 x 20,000 pixels, larger than the 8,192 x 8,192" in said
+    assert "12 NaN or Inf values in 2 of 40 points" in said
+    note = pj.root.locator(".tbnb-pj-note").text_content() or ""
+    assert "2 points with NaN or Inf values left out" in note
+    colour = pj.root.locator(".tbnb-pj-color")
+    names = colour.locator("option").all_text_contents()
+    assert len(names) == 51 and names[1] == "<b>c0</b>"  # 50 columns, as text
+    assert pj.root.locator("b").count() == 0
+    pj.eval(emit("plotly_hover", 0, (400, 400)))
+    card = pj.eval(CARD_JS)
+    assert card["canvas"]["hidden"] and "<b>" not in card["html"]
+
+    # the tensorboardX embedding with single_image_dim 0: points, no thumbnails, said
+    select.select_option(value=other)
+    pj.drawn(30)
+    notes = pj.until(NOTES_JS, lambda n: len(n["items"]) == 1)
+    assert "single_image_dim 0 x 0 is not a size" in notes["items"][0]
+    pj.eval(emit("plotly_hover", 0, (400, 400)))
+    assert pj.eval(CARD_JS)["canvas"]["hidden"]
+    # back to a clean state: switching again shows the first embedding's notes only
+    select.select_option(value=torch_option)
+    pj.drawn(38)
+    pj.until(NOTES_JS, lambda n: len(n["items"]) == 3)
+    assert page.js_errors == []  # type: ignore[attr-defined]

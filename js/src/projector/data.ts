@@ -181,6 +181,17 @@ export function coloring(col: Column | null, n: number): Coloring {
   return { palette, css, of };
 }
 
+// TensorBoard's sprite limit, a side (the kernel checks the sheet; this guards the cell)
+export const MAX_SPRITE_SIDE = 8192;
+
+/** A sprite cell's [width, height] if it is a usable size (whole, positive, within the limit). */
+export function spriteCell(size: readonly number[] | null | undefined): [number, number] | null {
+  if (!size || size.length !== 2) return null;
+  const [w, hh] = size;
+  const ok = (v: number) => Number.isInteger(v) && v > 0 && v <= MAX_SPRITE_SIDE;
+  return ok(w) && ok(hh) ? [w, hh] : null;
+}
+
 /** The sprite sheet: point i's thumbnail is cell i of a square grid, row-major. */
 export class Sprite {
   bitmap: ImageBitmap | null = null;

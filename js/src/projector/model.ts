@@ -2,7 +2,7 @@
 // browser holds of an embedding and of a projection received.
 import type { AnyModel } from "@anywidget/types";
 import { decodeArray, type ArrayRef, type EmbeddingEntry, type EmbeddingMessage, type ProjectionMessage } from "../protocol";
-import { analyzeColumn, Sprite, type Column } from "./data";
+import { analyzeColumn, Sprite, spriteCell, type Column } from "./data";
 import type { Points } from "./plot";
 
 /** The synced traits the projector reads (tbnb.Projector's model, or a Board's). */
@@ -96,10 +96,10 @@ export function projectionOf(msg: ProjectionMessage, buffers: readonly DataView[
 export function embeddingOf(msg: EmbeddingMessage, buffers: readonly DataView[], onSprite: () => void): Embedding {
   const columns = msg.header.map((name, c) => analyzeColumn(name, msg.columns[c] ?? []));
   let sprite: Sprite | null = null;
-  if (msg.sprite && msg.sprite_size) {
+  const cell = spriteCell(msg.sprite_size);
+  if (msg.sprite && cell) {
     const bytes = decodeArray(msg.sprite as ArrayRef, buffers) as Uint8Array;
-    const [w, hh] = msg.sprite_size;
-    sprite = new Sprite(bytes, w, hh, msg.n, onSprite);
+    sprite = new Sprite(bytes, cell[0], cell[1], msg.n, onSprite);
   }
   return { id: msg.id, n: msg.n, dim: msg.dim, columns, sprite };
 }

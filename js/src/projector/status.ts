@@ -1,6 +1,7 @@
 // The projector's status: a line saying what it is doing (and, for PCA, the
-// variance explained), a note (a sample was projected...), an error line, and the
-// placeholder over the plot area until points are drawn.
+// variance explained), a note (a sample was projected...), the embedding's notes (what
+// the kernel left out of it: metadata columns, a sprite refused, NaN points), an error
+// line, and the placeholder over the plot area until points are drawn.
 import { h } from "../dom";
 import { fmtInt } from "./data";
 import { METHOD_NAMES, type PointsDrawn, type Projection } from "./model";
@@ -8,6 +9,7 @@ import { METHOD_NAMES, type PointsDrawn, type Projection } from "./model";
 export class ProjectorStatus {
   readonly line: HTMLElement;
   readonly note: HTMLElement;
+  readonly notes: HTMLUListElement;
   readonly error: HTMLElement;
   readonly placeholder: HTMLElement;
   private stateText: HTMLElement;
@@ -18,6 +20,8 @@ export class ProjectorStatus {
     this.varianceText = h("span", { class: "tbnb-pj-variance" });
     this.line = h("div", { class: "tbnb-pj-status" }, this.stateText, this.varianceText);
     this.note = h("div", { class: "tbnb-pj-note" });
+    this.notes = h("ul", { class: "tbnb-pj-notes", "aria-label": "What this embedding leaves out" });
+    this.notes.hidden = true;
     this.error = h("div", { class: "tbnb-pj-error", role: "alert" });
     this.note.hidden = true;
     this.error.hidden = true;
@@ -43,6 +47,12 @@ export class ProjectorStatus {
   showError(text: string): void {
     this.error.textContent = text;
     this.error.hidden = text === "";
+  }
+
+  /** The embedding's notes, one item each (text nodes: they quote file contents). */
+  showNotes(notes: readonly string[]): void {
+    this.notes.replaceChildren(...notes.map((t) => h("li", {}, t)));
+    this.notes.hidden = notes.length === 0;
   }
 
   showNote(text: string): void {

@@ -126,6 +126,7 @@ export class ProjectorView {
       this.toolbar.pointsRow,
       this.status.line,
       this.status.note,
+      this.status.notes,
       this.status.error,
       h("div", { class: "tbnb-pj-body" }, this.stage, this.side.el),
     );
@@ -195,6 +196,7 @@ export class ProjectorView {
     this.embeddingId = id;
     this.embedding?.sprite?.close();
     this.embedding = null;
+    this.status.showNotes([]);
     this.projection = null;
     this.colors = null;
     this.searchResult = { mask: null, count: 0, error: "" };
@@ -339,6 +341,7 @@ export class ProjectorView {
       this.showSelection();
     });
     this.embedding = embedding;
+    this.status.showNotes(msg.notes ?? []);
     const { n, columns } = embedding;
     // torch writes no shape in the projector config: the option says it once known
     this.shapes.set(msg.id, [n, msg.dim]);
