@@ -195,6 +195,11 @@ class Board(anywidget.AnyWidget):
                 self.send(*reply)
                 return
         self._projector.handle(content)
+        # an embedding opened for the first time may have found problems: show them now,
+        # also on a board that does not reload
+        with self.engine.lock:
+            if not self.engine.closed:
+                self.status = dict(self.engine.status())
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         """Trait state for the browser; ``data_snapshot`` is the whole current data."""

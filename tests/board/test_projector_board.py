@@ -281,6 +281,9 @@ def test_an_unreadable_embedding_is_in_the_status_at_once(
     assert msg["type"] == "projector_error" and "could not be read" in msg["error"]
     said = [p["message"] for p in board.engine.status()["problems"]]
     assert any("cannot read tensors" in m for m in said), said
+    # and the board's synced status (what the status line shows) has it too
+    shown = [p["message"] for p in board.status["problems"]]
+    assert any("cannot read tensors" in m for m in shown), shown
 
 
 def test_huge_finite_values_project_and_find_neighbours(
