@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# tests/browser checks that its page-error fixture fails a test in a pytest of its own
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(scope="session")

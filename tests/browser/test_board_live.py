@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 from tensorboardX import SummaryWriter
 
@@ -72,7 +73,6 @@ def test_magic_draws_a_real_logdir(page: Page, jupyter: JupyterServer, tmp_path:
         t for t in drawn["Loss/train"]["traces"] if t["run"] == "exp2" and t["kind"] == "raw"
     )
     assert exp2["y"][0] == 2.0
-    assert page.js_errors == []  # type: ignore[attr-defined]
 
 
 def test_chart_grows_while_training_cell_runs(
@@ -141,3 +141,37 @@ def test_bad_flag_shows_error_naming_valid_flags(page: Page, jupyter: JupyterSer
     assert "unrecognized arguments: --lgdir" in text
     assert "--logdir" in text
     assert "--reload_interval" in text
+
+
+# --- the harness ------------------------------------------------------------------------
+
+PAGE_ERROR_TESTS = """
+def test_script_throws(page):
+    page.set_content("<script>throw new TypeError('thrown by a script')</script>")
+
+
+def test_handler_throws(page):
+    page.set_content("<button onclick=\\"null.x = 'thrown by a handler'\\">b</button>")
+    page.click("button")
+
+
+def test_quiet(page):
+    page.set_content("<p>nothing thrown</p>")
+"""
+
+
+def test_an_uncaught_page_error_fails_the_test(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the browser tests' conftest, in a pytest of its own: a test whose page threw fails,
+    # with the error's text, though the test itself checks nothing
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
+    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
+    pytester.makepyfile(PAGE_ERROR_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    out = result.stdout.str()
+    assert "FAILED test_an_uncaught_page_error_fails_the_test.py::test_script_throws" in out
+    assert "TypeError: thrown by a script" in out
+    assert "FAILED test_an_uncaught_page_error_fails_the_test.py::test_handler_throws" in out
+    assert "TypeError: Cannot set properties of null" in out
