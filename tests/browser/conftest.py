@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Error, Page, sync_playwright
 
-from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS, JupyterServer
+from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS, Hold, JupyterServer
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -127,5 +127,15 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.errors.txt").write_text("\n\n".join(errors.unexpected))
     context.close()
+    if "jupyter" in request.fixturenames:
+        request.getfixturevalue("jupyter").close_sessions()
     if late and not (rep is not None and rep.failed):
         pytest.fail(page_error_message(late), pytrace=False)
+
+
+@pytest.fixture
+def hold(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hold]:
+    """A hold on a notebook cell (see Hold), released when the test ends, however it ends."""
+    held = Hold(tmp_path_factory.mktemp("hold"))  # not in a logdir the test writes
+    yield held
+    held.release()

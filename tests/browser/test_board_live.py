@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 from tensorboardX import SummaryWriter
 
-from tests.browser.jupyter import JupyterServer, Notebook
+from tests.browser.jupyter import Hold, JupyterServer, Notebook
 
 # what plotly drew: per chart, the traces' run, kind and number of points
 TRACES_JS = """
@@ -41,7 +41,7 @@ def raw_points(nb: Notebook, cell: int, tag: str, run: str) -> int:
     return 0
 
 
-def wait_points(nb: Notebook, cell: int, tag: str, run: str, n: int, timeout: float = 20) -> int:
+def wait_points(nb: Notebook, cell: int, tag: str, run: str, n: int, timeout: float = 30) -> int:
     deadline = time.monotonic() + timeout
     got = 0
     while time.monotonic() < deadline:
@@ -76,18 +76,21 @@ def test_magic_draws_a_real_logdir(page: Page, jupyter: JupyterServer, tmp_path:
 
 
 def test_chart_grows_while_training_cell_runs(
-    page: Page, jupyter: JupyterServer, tmp_path: Path
+    page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
 ) -> None:
     logdir = tmp_path / "runs"
-    train = (
-        "import time\n"
+    # the training cell writes a step every 0.2 s until the test has seen enough
+    train = hold.code + (
         "from torch.utils.tensorboard import SummaryWriter\n"
         f"w = SummaryWriter({str(logdir / 'live')!r})\n"
-        "for step in range(60):\n"
+        "step = 0\n"
+        "while held():\n"
         "    w.add_scalar('Loss/train', 1 / (step + 1), step)\n"
         "    w.flush()\n"
-        "    time.sleep(0.2)\n"
+        "    step += 1\n"
+        "    _time.sleep(0.2)\n"
         "w.close()\n"
+        "print('steps', step)\n"
     )
     name = jupyter.write_notebook(
         "live.ipynb",
@@ -98,21 +101,23 @@ def test_chart_grows_while_training_cell_runs(
     nb.run_cell(1)
     nb.output(1).locator(".tbnb-root").wait_for()
     nb.run_cell(2, wait=False)
-    seen = []
-    deadline = time.monotonic() + 30
-    prompt = nb.cell(2).locator(".jp-InputPrompt")
-    while time.monotonic() < deadline:
-        running = "*" in prompt.inner_text()
+    hold.started()
+    seen: list[int] = []
+    deadline = time.monotonic() + 60  # a safety net: the cell runs until released
+    while len(seen) < 3:
+        assert nb.running(2), f"the training cell ended while held; seen {seen}"
+        assert time.monotonic() < deadline, f"the chart grew only {seen} in 60 s"
         n = raw_points(nb, 1, "Loss/train", "live")
-        if running and n and (not seen or n > seen[-1]):
+        if n and (not seen or n > seen[-1]):
             seen.append(n)
-        if not running and seen:
-            break
-        time.sleep(0.2)
-    # the chart grew at least three times while the cell was still running
-    assert len(seen) >= 3, seen
-    assert seen[0] < 60
-    wait_points(nb, 1, "Loss/train", "live", 60)
+        time.sleep(0.1)
+    # the chart grew three times while the cell was still running; then all of it shows
+    hold.release()
+    nb.wait_done(2)
+    written = int(nb.output(2).inner_text().split()[-1])
+    assert seen[-1] <= written
+    wait_points(nb, 1, "Loss/train", "live", written)
+    assert raw_points(nb, 1, "Loss/train", "live") == written
 
 
 def test_missing_logdir_then_written(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
