@@ -48,10 +48,21 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-# Uncaught errors in a page fail the test that saw them. An error that JupyterLab itself
-# is known to raise, and that says nothing about tbnb, is allowed here by a pattern with
-# its reason; nothing else is ignored. (None is needed so far.)
-ALLOWED_PAGE_ERRORS: list[tuple[re.Pattern[str], str]] = []
+# Uncaught errors in a page fail the test that saw them. An error that JupyterLab or
+# Notebook itself is known to raise, and that says nothing about tbnb, is allowed here by
+# a pattern (message and where it is thrown) with its reason; nothing else is ignored.
+ALLOWED_PAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"^TypeError: Cannot read properties of undefined \(reading 'schema'\)\n"
+            r"\s+at \S+/static/notebook/notebook_core\.[0-9a-f]+\.js"
+        ),
+        # Notebook 7 (7.6.5) throws it from its settings registry's load while it opens
+        # any notebook: a notebook holding only `1+1`, with no tbnb, does it too. The
+        # page works on (test_hosts' Notebook 7 test runs a cell and sees the board).
+        "Notebook 7's own settings load",
+    ),
+]
 
 
 class PageErrors:
@@ -106,6 +117,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     errors = getattr(item, "page_errors", None)
     if errors is not None and (new := errors.new()):
         pytest.fail(page_error_message(new), pytrace=False)
+    if errors is not None and errors.allowed:
+        # kept in the report (pytest -rA shows it), not dropped
+        item.add_report_section("call", "allowed page errors", "\n\n".join(errors.allowed))
     return result
 
 

@@ -150,6 +150,17 @@ class JupyterServer:
         for session in self.api("GET", "/api/sessions"):
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
+    def wait_kernel(self, path: str, timeout: float = 60_000) -> None:
+        """Wait until the kernel of the notebook at `path` is idle, with a page connected."""
+        deadline = time.monotonic() + timeout / 1000
+        while time.monotonic() < deadline:
+            sessions = [s for s in self.api("GET", "/api/sessions") if s["path"] == path]
+            kernel = sessions[0]["kernel"] if sessions else None
+            if kernel and kernel["execution_state"] == "idle" and kernel["connections"] > 0:
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"kernel of {path} not idle in {timeout / 1000:.0f}s")
+
     def write_notebook(self, name: str, cells: list[str]) -> str:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
@@ -187,17 +198,7 @@ class Notebook:
         JupyterLab shows "Idle" before the kernel's websocket is up; a cell run
         then is dropped, so ask the server too.
         """
-        deadline = time.monotonic() + timeout / 1000
-        while time.monotonic() < deadline:
-            sessions = [
-                s for s in self.server.api("GET", "/api/sessions") if s["path"] == self.name
-            ]
-            kernel = sessions[0]["kernel"] if sessions else None
-            if kernel and kernel["execution_state"] == "idle" and kernel["connections"] > 0:
-                break
-            time.sleep(0.2)
-        else:
-            raise TimeoutError(f"kernel of {self.name} not idle in {timeout / 1000:.0f}s")
+        self.server.wait_kernel(self.name, timeout)
         self.page.locator(".jp-StatusBar-TextItem").filter(has_text="| Idle").first.wait_for(
             timeout=timeout
         )
