@@ -81,7 +81,10 @@ class Venv:
         return env
 
     def pip_install(self, *requirements: str | Path) -> None:
-        run([self.python, "-m", "pip", "install", "-q", *requirements], env=self.env)
+        # --no-compile: byte-compiling every file installed (JupyterLab, torch) took most
+        # of the CPU time; what a kernel imports is compiled when imported
+        pip = [self.python, "-m", "pip", "install", "-q", "--no-compile"]
+        run([*pip, *requirements], env=self.env)
 
     def has(self, module: str) -> bool:
         code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"

@@ -29,7 +29,8 @@ EXTRA_INSTALLS = {
 }
 # (an import that tells each install is there)
 MODULE = {"torch==2.13.0": "torch"}
-# keras.ipynb needs TensorFlow, which no package index reached here carries for this Python
+# keras.ipynb needs TensorFlow (hundreds of MB), which the test setup does not install: it
+# runs where TensorFlow is, and is skipped with that reason elsewhere
 KERAS = "keras.ipynb"
 
 
@@ -92,7 +93,7 @@ def test_notebook_runs_in_fresh_venv(name: str, quickstart_venv: Venv, tmp_path:
 
 def test_keras_notebook(tmp_path: Path) -> None:
     if importlib.util.find_spec("tensorflow") is None:
-        pytest.skip(f"{KERAS} needs TensorFlow, which is not installed here")
+        pytest.skip(f"{KERAS} needs TensorFlow, which tests/run-all does not install")
     work = tmp_path / KERAS
     shutil.copy(NOTEBOOK_DIR / KERAS, work)
     nb = nbformat.read(work, as_version=4)

@@ -62,6 +62,16 @@ ALLOWED_PAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
         # page works on (test_hosts' Notebook 7 test runs a cell and sees the board).
         "Notebook 7's own settings load",
     ),
+    (
+        re.compile(
+            r"^Error: Command 'filebrowser:open-path' not registered\.\n"
+            r"\s+at \S+/static/notebook/notebook_core\.[0-9a-f]+\.js"
+        ),
+        # Notebook 7 runs the command while it opens a notebook, before the plugin that
+        # registers it has loaded, when the machine is busy (seen with one core kept busy;
+        # the board drew all the same). tbnb registers no commands.
+        "Notebook 7's startup race on a busy machine",
+    ),
 ]
 
 
