@@ -55,7 +55,7 @@ ALLOWED_PAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"^TypeError: Cannot read properties of undefined \(reading 'schema'\)\n"
-            r"\s+at \S+/static/notebook/notebook_core\.[0-9a-f]+\.js"
+            r"\s+at [^\n]*/static/notebook/notebook_core\.[0-9a-f]+\.js"
         ),
         # Notebook 7 (7.6.5) throws it from its settings registry's load while it opens
         # any notebook: a notebook holding only `1+1`, with no tbnb, does it too. The
@@ -65,7 +65,7 @@ ALLOWED_PAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"^Error: Command 'filebrowser:open-path' not registered\.\n"
-            r"\s+at \S+/static/notebook/notebook_core\.[0-9a-f]+\.js"
+            r"\s+at [^\n]*/static/notebook/notebook_core\.[0-9a-f]+\.js"
         ),
         # Notebook 7 runs the command while it opens a notebook, before the plugin that
         # registers it has loaded, when the machine is busy (seen with one core kept busy;
