@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import email.parser
 import zipfile
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            out,
-            REPO,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (found,) = out.glob("tbnb-*.whl")
-    return found
+import tbnb
+from tests.conftest import Venv
 
 
 def test_wheel_contains_bundle_and_package(wheel: Path) -> None:
@@ -43,40 +19,24 @@ def test_wheel_contains_bundle_and_package(wheel: Path) -> None:
     assert 100_000 < size <= 2.5 * 1024 * 1024
 
 
-def test_board_from_installed_wheel(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    # the venv sees this interpreter's dependencies, but tbnb only from the wheel
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", venv], check=True)
-    py = venv / "bin" / "python"
-    subprocess.run(
-        [
-            py,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "--force-reinstall",
-            "--target",
-            tmp_path / "site",
-            wheel,
-        ],
-        check=True,
-        capture_output=True,
-    )
+def test_wheel_version_is_tbnb_version(wheel: Path) -> None:
+    # pyproject.toml takes the version from tbnb/__init__.py: it is written only there
+    with zipfile.ZipFile(wheel) as z:
+        (meta,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.parser.Parser().parsestr(z.read(meta).decode())
+    assert metadata["Version"] == tbnb.__version__
+    assert wheel.name.startswith(f"tbnb-{tbnb.__version__}-")
+
+
+def test_board_from_installed_wheel(quickstart_venv: Venv, tmp_path: Path) -> None:
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import tbnb, pathlib;"
-        "assert pathlib.Path(tbnb.__file__).is_relative_to(sys.argv[1]), tbnb.__file__;"
+        "import sys, tbnb, pathlib;"
+        "assert pathlib.Path(tbnb.__file__).is_relative_to(sys.prefix), tbnb.__file__;"
         "b = tbnb.Board('runs');"
         "data = b._repr_mimebundle_()[0];"
         "assert 'application/vnd.jupyter.widget-view+json' in data;"
-        "print(len(b._esm))"
+        "print(tbnb.__version__, len(b._esm))"
     )
-    result = subprocess.run(
-        [py, "-c", code, tmp_path / "site"],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert int(result.stdout.strip()) > 100_000
+    version, size = quickstart_venv.python_run(code, cwd=tmp_path).split()
+    assert version == tbnb.__version__
+    assert int(size) > 100_000

@@ -145,6 +145,22 @@ class JupyterServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
 
+    def close_sessions(self) -> None:
+        """Shut down every notebook's kernel (a test's kernels would go on polling)."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+
+    def wait_kernel(self, path: str, timeout: float = 60_000) -> None:
+        """Wait until the kernel of the notebook at `path` is idle, with a page connected."""
+        deadline = time.monotonic() + timeout / 1000
+        while time.monotonic() < deadline:
+            sessions = [s for s in self.api("GET", "/api/sessions") if s["path"] == path]
+            kernel = sessions[0]["kernel"] if sessions else None
+            if kernel and kernel["execution_state"] == "idle" and kernel["connections"] > 0:
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"kernel of {path} not idle in {timeout / 1000:.0f}s")
+
     def write_notebook(self, name: str, cells: list[str]) -> str:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
@@ -182,17 +198,7 @@ class Notebook:
         JupyterLab shows "Idle" before the kernel's websocket is up; a cell run
         then is dropped, so ask the server too.
         """
-        deadline = time.monotonic() + timeout / 1000
-        while time.monotonic() < deadline:
-            sessions = [
-                s for s in self.server.api("GET", "/api/sessions") if s["path"] == self.name
-            ]
-            kernel = sessions[0]["kernel"] if sessions else None
-            if kernel and kernel["execution_state"] == "idle" and kernel["connections"] > 0:
-                break
-            time.sleep(0.2)
-        else:
-            raise TimeoutError(f"kernel of {self.name} not idle in {timeout / 1000:.0f}s")
+        self.server.wait_kernel(self.name, timeout)
         self.page.locator(".jp-StatusBar-TextItem").filter(has_text="| Idle").first.wait_for(
             timeout=timeout
         )
@@ -207,10 +213,58 @@ class Notebook:
             f"{PANEL} .jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
         ).click()
         if wait:
-            # the prompt shows "[n]:" (not "[*]:" or "[ ]:") once the cell has run
-            done = cell.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[\d+\]"))
-            done.wait_for(timeout=timeout)
+            self.wait_done(index, timeout)
         return cell
+
+    def running(self, index: int) -> bool:
+        """The cell is queued or running (its prompt shows "[*]:")."""
+        return "*" in self.cell(index).locator(".jp-InputPrompt").inner_text()
+
+    def wait_done(self, index: int, timeout: float = 60_000) -> None:
+        # the prompt shows "[n]:" (not "[*]:" or "[ ]:") once the cell has run
+        prompt = self.cell(index).locator(".jp-InputPrompt")
+        prompt.filter(has_text=re.compile(r"\[\d+\]")).wait_for(timeout=timeout)
 
     def output(self, index: int) -> Any:
         return self.cell(index).locator(".jp-OutputArea")
+
+
+class Hold:
+    """Keeps a notebook cell running until the test releases it.
+
+    A test that needs a cell (a training loop, a busy kernel) to be still running while it
+    looks at the page must not bet on a fixed time or number of steps: on a loaded machine
+    the cell may end first. The hold is a file the test creates; the cell's code starts
+    with `hold.code` and loops `while held(): ...` (or just waits in one), so it runs until
+    the test calls `release()`. `started()` waits until the cell has begun. If no release
+    comes within `limit` seconds, `held()` raises in the cell (a safety net that fails the
+    test loudly, never a way to end a cell on time). The `hold` fixture releases at teardown.
+    """
+
+    def __init__(self, directory: Path, limit: float = 240.0) -> None:
+        self.path = directory / f"hold-{secrets.token_hex(4)}"
+        self.begun = self.path.with_name(self.path.name + ".started")
+        self.limit = limit
+        self.path.touch()
+
+    @property
+    def code(self) -> str:
+        """Python that defines `held()` in the cell, to put first in its source."""
+        return (
+            "import os as _os, time as _time\n"
+            f"open({str(self.begun)!r}, 'w').close()\n"
+            f"def held(_deadline=_time.monotonic() + {self.limit}):\n"
+            "    if _time.monotonic() > _deadline:\n"
+            "        raise TimeoutError('the test never released the hold')\n"
+            f"    return _os.path.exists({str(self.path)!r})\n"
+        )
+
+    def started(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.begun.exists():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the held cell did not start within {timeout:.0f}s")
+            time.sleep(0.05)
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 from tensorboardX import SummaryWriter
 
-from tests.browser.jupyter import JupyterServer, Notebook
+from tests.browser.jupyter import Hold, JupyterServer, Notebook
 
 # what plotly drew: per chart, the traces' run, kind and number of points
 TRACES_JS = """
@@ -40,7 +41,7 @@ def raw_points(nb: Notebook, cell: int, tag: str, run: str) -> int:
     return 0
 
 
-def wait_points(nb: Notebook, cell: int, tag: str, run: str, n: int, timeout: float = 20) -> int:
+def wait_points(nb: Notebook, cell: int, tag: str, run: str, n: int, timeout: float = 30) -> int:
     deadline = time.monotonic() + timeout
     got = 0
     while time.monotonic() < deadline:
@@ -72,22 +73,24 @@ def test_magic_draws_a_real_logdir(page: Page, jupyter: JupyterServer, tmp_path:
         t for t in drawn["Loss/train"]["traces"] if t["run"] == "exp2" and t["kind"] == "raw"
     )
     assert exp2["y"][0] == 2.0
-    assert page.js_errors == []  # type: ignore[attr-defined]
 
 
 def test_chart_grows_while_training_cell_runs(
-    page: Page, jupyter: JupyterServer, tmp_path: Path
+    page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
 ) -> None:
     logdir = tmp_path / "runs"
-    train = (
-        "import time\n"
+    # the training cell writes a step every 0.2 s until the test has seen enough
+    train = hold.code + (
         "from torch.utils.tensorboard import SummaryWriter\n"
         f"w = SummaryWriter({str(logdir / 'live')!r})\n"
-        "for step in range(60):\n"
+        "step = 0\n"
+        "while held():\n"
         "    w.add_scalar('Loss/train', 1 / (step + 1), step)\n"
         "    w.flush()\n"
-        "    time.sleep(0.2)\n"
+        "    step += 1\n"
+        "    _time.sleep(0.2)\n"
         "w.close()\n"
+        "print('steps', step)\n"
     )
     name = jupyter.write_notebook(
         "live.ipynb",
@@ -98,21 +101,23 @@ def test_chart_grows_while_training_cell_runs(
     nb.run_cell(1)
     nb.output(1).locator(".tbnb-root").wait_for()
     nb.run_cell(2, wait=False)
-    seen = []
-    deadline = time.monotonic() + 30
-    prompt = nb.cell(2).locator(".jp-InputPrompt")
-    while time.monotonic() < deadline:
-        running = "*" in prompt.inner_text()
+    hold.started()
+    seen: list[int] = []
+    deadline = time.monotonic() + 60  # a safety net: the cell runs until released
+    while len(seen) < 3:
+        assert nb.running(2), f"the training cell ended while held; seen {seen}"
+        assert time.monotonic() < deadline, f"the chart grew only {seen} in 60 s"
         n = raw_points(nb, 1, "Loss/train", "live")
-        if running and n and (not seen or n > seen[-1]):
+        if n and (not seen or n > seen[-1]):
             seen.append(n)
-        if not running and seen:
-            break
-        time.sleep(0.2)
-    # the chart grew at least three times while the cell was still running
-    assert len(seen) >= 3, seen
-    assert seen[0] < 60
-    wait_points(nb, 1, "Loss/train", "live", 60)
+        time.sleep(0.1)
+    # the chart grew three times while the cell was still running; then all of it shows
+    hold.release()
+    nb.wait_done(2)
+    written = int(nb.output(2).inner_text().split()[-1])
+    assert seen[-1] <= written
+    wait_points(nb, 1, "Loss/train", "live", written)
+    assert raw_points(nb, 1, "Loss/train", "live") == written
 
 
 def test_missing_logdir_then_written(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
@@ -141,3 +146,37 @@ def test_bad_flag_shows_error_naming_valid_flags(page: Page, jupyter: JupyterSer
     assert "unrecognized arguments: --lgdir" in text
     assert "--logdir" in text
     assert "--reload_interval" in text
+
+
+# --- the harness ------------------------------------------------------------------------
+
+PAGE_ERROR_TESTS = """
+def test_script_throws(page):
+    page.set_content("<script>throw new TypeError('thrown by a script')</script>")
+
+
+def test_handler_throws(page):
+    page.set_content("<button onclick=\\"null.x = 'thrown by a handler'\\">b</button>")
+    page.click("button")
+
+
+def test_quiet(page):
+    page.set_content("<p>nothing thrown</p>")
+"""
+
+
+def test_an_uncaught_page_error_fails_the_test(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the browser tests' conftest, in a pytest of its own: a test whose page threw fails,
+    # with the error's text, though the test itself checks nothing
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
+    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
+    pytester.makepyfile(PAGE_ERROR_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    out = result.stdout.str()
+    assert "FAILED test_an_uncaught_page_error_fails_the_test.py::test_script_throws" in out
+    assert "TypeError: thrown by a script" in out
+    assert "FAILED test_an_uncaught_page_error_fails_the_test.py::test_handler_throws" in out
+    assert "TypeError: Cannot set properties of null" in out

@@ -44,4 +44,3 @@ def test_export_opens_offline_with_charts(tmp_path: Path, page: Page) -> None:
         "document.querySelector('.tbnb-root').textContent.includes('onerror')", timeout=10_000
     )
     assert page.evaluate("window.__pwned") is None
-    assert page.js_errors == []  # type: ignore[attr-defined]
