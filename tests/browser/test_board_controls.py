@@ -185,9 +185,12 @@ def test_every_control_changes_what_is_drawn(
     # the settings reached the kernel's Board (for board.figure() and friends)
     b.root.locator(".tbnb-xaxis").select_option("relative")
     b.root.locator(".tbnb-run[data-run='exp2'] input").uncheck()
-    time.sleep(0.5)
+    # the browser's trait changes reach the kernel in their own time: ask until they have
+    want, deadline = "0.0 relative False False   ['exp2']", time.monotonic() + 60
     out = nb.run_cell(2).locator(".jp-OutputArea-output").inner_text()
-    assert out.strip() == "0.0 relative False False   ['exp2']"
+    while out.strip() != want and time.monotonic() < deadline:
+        out = nb.run_cell(2).locator(".jp-OutputArea-output").inner_text()
+    assert out.strip() == want
     assert page.js_errors == []  # type: ignore[attr-defined]
 
 
@@ -212,8 +215,9 @@ def test_tags_and_run_names_cannot_inject_markup(
     nb.run_cell(1)
     root = nb.output(1).locator(".tbnb-root")
     root.locator(".tbnb-chart .js-plotly-plot .main-svg").first.wait_for()
-    root.locator(".tbnb-chart .js-plotly-plot").first.hover(position={"x": 150, "y": 100})
-    time.sleep(1)
+    # over the plot area: the unified hover box, which names the runs, is drawn
+    root.locator(".tbnb-chart .nsewdrag").first.hover()
+    root.locator(".tbnb-chart .hoverlayer > *").first.wait_for(state="attached")
     assert dialogs == []
     assert root.locator("img, script").count() == 0
     assert evil in root.locator(".tbnb-run-name").first.inner_text()

@@ -23,6 +23,7 @@ from torch.utils.tensorboard import SummaryWriter as TorchWriter
 
 import tbnb
 from tbnb.compute.histograms import BASIS_POINTS, percentiles
+from tbnb.compute.timeaxis import relative_unit
 from tests.browser.jupyter import Hold, JupyterServer, Notebook
 
 CORPUS = Path("/work/shared/corpus")
@@ -511,7 +512,7 @@ def test_histograms_and_distributions(page: Page, jupyter: JupyterServer, tmp_pa
                 width = float((inside[:, 1] - inside[:, 0]).max())
                 assert abs(got - want) <= width + eps, (p["run"], pt.step, bp, got, want)
 
-    # the horizontal axis: wall time (dates) and relative hours, as on the scalars
+    # the horizontal axis: wall time (dates) and relative time, as on the scalars
     for mode, axis in (("wall", "date"), ("relative", "linear")):
         b.root.locator(".tbnb-sidebar .tbnb-xaxis:visible").select_option(mode)
         plots = b.until(
@@ -525,7 +526,9 @@ def test_histograms_and_distributions(page: Page, jupyter: JupyterServer, tmp_pa
         )
         for p in plots:
             walls = np.array([pt.wall_time for pt in ld.histograms(p["run"], "weights/w1")])
-            want = walls if mode == "wall" else (walls - walls.min()) / 3600
+            # relative: in the unit of the one rule (tbnb.compute.timeaxis, js/src/axes.ts)
+            scale, _ = relative_unit(float(walls.max() - walls.min()))
+            want = walls if mode == "wall" else (walls - walls.min()) / scale
             median = next(t for t in p["traces"] if t["meta"]["kind"] == "median")
             np.testing.assert_allclose(median["x"], want, atol=1e-3 if mode == "wall" else 1e-9)
     b.root.locator(".tbnb-sidebar .tbnb-xaxis:visible").select_option("step")

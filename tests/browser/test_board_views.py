@@ -45,7 +45,8 @@ def test_second_view_and_reopened_page_are_complete(
     wait_points(nb, 3, "loss", "exp", 70)
     # a re-opened page rebuilds the model from the kernel: the snapshot holds all
     page.locator("[data-command='docmanager:save']").first.click()
-    page.wait_for_timeout(1000)
+    # saved once the notebook's tab is no longer marked as changed
+    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')")
     page.reload()
     nb.open()
     wait_points(nb, 1, "loss", "exp", 70, timeout=30)

@@ -451,8 +451,15 @@ def test_tsne_streams_pauses_stops_and_draws_2d(page: Page, jupyter: JupyterServ
     assert t["meta"] == {"kind": "points", "method": "tsne", "dims": 3} and len(t["z"]) == 200
     pj.click(".tbnb-pj-pause")
     pj.until(STATE_JS, lambda s: s.get("paused") == "true")
-    time.sleep(0.6)  # a frame sent before the pause may still arrive
-    held = pj.state()["iteration"]
+    # a frame sent before the pause may still arrive: read until two reads a frame
+    # interval apart agree, then it must stay there (paused)
+    held, deadline = pj.state()["iteration"], time.monotonic() + 60
+    while True:
+        time.sleep(0.6)
+        now = pj.state()["iteration"]
+        if now == held or time.monotonic() > deadline:
+            break
+        held = now
     time.sleep(0.6)
     assert pj.state()["iteration"] == held  # paused
     pj.click(".tbnb-pj-pause")  # resume
