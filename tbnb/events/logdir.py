@@ -175,11 +175,13 @@ class Logdir:
         self._listing_conditions({(path, msg) for path, msg in listing.errors})
         work: list[tuple[Run, list[tuple[FileState, int]], dict[str, int]]] = []
         new_bytes = 0
-        for name in sorted(listing.event_files.keys() | listing.projector.keys()):
-            run = self._run(name)
-            files = listing.event_files.get(name)
-            if not files:
-                continue
+        runs = self._runs
+        for name in sorted((listing.event_files.keys() | listing.projector.keys()) - runs.keys()):
+            self._run(name)
+        for name, files in listing.event_files.items():
+            run = runs[name]
+            if files == run.listed:
+                continue  # every file as large as when it was read to its end
             todo = []
             for fname, size in files.items():
                 fs = run.files.get(fname)
@@ -189,6 +191,7 @@ class Logdir:
                 if size != fs.size and not fs.dead:
                     todo.append((fs, size))
             if not todo:
+                run.listed = files
                 continue
             todo.sort(key=lambda item: item[0].name)  # a run's files in name order
             new_bytes += sum(max(0, size - fs.offset) for fs, size in todo)
@@ -208,7 +211,10 @@ class Logdir:
                     rel = fs.name if run.name == "." else f"{run.name}/{fs.name}"
                     self._problem(rel, None, "event file was rewritten: its run is read again")
                     self._read_again(run, files)
-                    return
+                    break
+            # read to the end of every file (else look again at the next reload)
+            done = all(run.files[f].size == size or run.files[f].dead for f, size in files.items())
+            run.listed = files if done else None
 
         if self._workers > 1 and len(work) > 1 and new_bytes >= PARALLEL_BYTES:
             # Runs are independent; numpy releases the GIL for most of the work.
@@ -355,7 +361,7 @@ class Logdir:
                 key = f"{info.tag}:{info.step}:{info.tensor_path}"
                 cached = pj.cache.get(key)
                 if cached is None:
-                    emb, msgs = projector.load(self._source, info)
+                    emb, msgs = projector.load(self._source, info, run)
                     for m in msgs:
                         self._problem(run, None, m)
                     cached = pj.cache[key] = (emb, 0)

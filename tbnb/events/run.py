@@ -71,6 +71,7 @@ class Run:
         self.name = name
         self._problem = problem
         self.files: dict[str, FileState] = {}
+        self.listed: dict[str, int] | None = None  # file sizes when all were read to the end
         self.scalars: dict[str, ScalarColumn] = {}
         self.lists: dict[str, dict[str, PointList[Any]]] = {k: {} for k in LIST_KINDS}
         self.other: dict[str, list[str]] = {}  # plugin -> tags (hparams, ...)
