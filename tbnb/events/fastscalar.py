@@ -263,26 +263,57 @@ class Decoded:
     value: F64
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What decoding a template's records checks: the words of its constant bytes and
+    the CRC contribution of those bytes (the same for a tag in every run)."""
+
+    checks: tuple[tuple[int, str, int], ...]  # (data offset, dtype, wanted value)
+    var: tuple[int, ...]  # variable byte columns
+    crc_const: int
+
+
+_PLANS: dict[tuple[int, tuple[int, ...], bytes], _Plan] = {}
+_MAX_PLANS = 4096
+
+
+def _plan(t: Template) -> _Plan:
+    var = tuple(t.variable_columns())
+    masked = bytearray(t.data[: t.length])
+    for k in var:
+        masked[k] = 0
+    key = (t.length, var, bytes(masked))
+    plan = _PLANS.get(key)
+    if plan is not None:
+        return plan
+    var_set = set(var)
+    tb = t.data
+    a = 0
+    checks: list[tuple[int, str, int]] = []
+    for k in range(t.length + 1):
+        if k == t.length or k in var_set:
+            for off, size in _words(a, k) if k > a else []:
+                checks.append((off, _DT[size], int.from_bytes(tb[off : off + size], "little")))
+            a = k + 1
+    acc = crc.zeros_crc(t.length)
+    for k in range(t.length):
+        if k not in var_set:
+            acc ^= int(crc.dist_table(t.length - 1 - k)[tb[k]])
+    plan = _Plan(tuple(checks), var, acc)
+    if len(_PLANS) < _MAX_PLANS:
+        _PLANS[key] = plan
+    return plan
+
+
 def decode(cols: Columns, t: Template) -> Decoded:
     """Check and decode the rows of ``cols`` (record starts) against template ``t``."""
     n = cols.count
     d = HEADER  # data begins after the record's header
-    var = t.variable_columns()
-    var_set = set(var)
+    plan = _plan(t)
+    var = plan.var
     match = np.ones(n, dtype=np.bool_)
-    tb = t.data
-    # constant byte runs
-    a = 0
-    runs: list[tuple[int, int]] = []
-    for k in range(t.length + 1):
-        if k == t.length or k in var_set:
-            if k > a:
-                runs.append((a, k))
-            a = k + 1
-    for a0, b0 in runs:
-        for off, size in _words(a0, b0):
-            want = int.from_bytes(tb[off : off + size], "little")
-            match &= cols.col(d + off, _DT[size]) == want
+    for off, dtype, want in plan.checks:
+        match &= cols.col(d + off, dtype) == want
     step = np.zeros(n, dtype=np.uint64)
     w = t.step_width
     size = 4 if w <= 4 else 8
@@ -304,11 +335,7 @@ def decode(cols: Columns, t: Template) -> Decoded:
                 match &= c < 0x80
             step |= (c & 0x7F).astype(np.uint64) << np.uint64(7 * i)
     # data CRC: constant part folded once, variable columns looked up
-    acc = crc.zeros_crc(t.length)
-    for k in range(t.length):
-        if k not in var_set:
-            acc ^= int(crc.dist_table(t.length - 1 - k)[tb[k]])
-    crcv = np.full(n, acc, dtype=np.uint32)
+    crcv = np.full(n, plan.crc_const, dtype=np.uint32)
     i = 0
     while i < len(var):
         k = var[i]

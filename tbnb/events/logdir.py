@@ -30,6 +30,9 @@ CHUNK = 64 << 20
 MAX_CONFIG_BYTES = 16 << 20
 # Read runs in parallel threads when at least this many new bytes are waiting.
 PARALLEL_BYTES = 16 << 20
+# ... and at least this many per run: many small runs are Python-bound, and threads then
+# only contend for the GIL (2,000 runs of 23 KB: 3.3 s serial, 4.9 s in 4 threads).
+PARALLEL_RUN_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,12 @@ class Logdir:
             done = all(run.files[f].size == size or run.files[f].dead for f, size in files.items())
             run.listed = files if done else None
 
-        if self._workers > 1 and len(work) > 1 and new_bytes >= PARALLEL_BYTES:
+        if (
+            self._workers > 1
+            and len(work) > 1
+            and new_bytes >= PARALLEL_BYTES
+            and new_bytes >= PARALLEL_RUN_BYTES * len(work)
+        ):
             # Runs are independent; numpy releases the GIL for most of the work.
             with ThreadPoolExecutor(max_workers=self._workers) as pool:
                 list(pool.map(read_run, work))
@@ -377,34 +385,28 @@ class Logdir:
         if kind != decode.SCALARS:
             raise ValueError(f"to_pandas supports 'scalars', not {kind!r}")
         with self._lock:
-            frames = []
+            names: list[str] = []
+            tags: list[str] = []
+            parts: list[ScalarSeries] = []
             for name in sorted(self._runs):
                 run = self._runs[name]
                 for tag in sorted(run.scalars):
-                    s = run.scalars[tag].series()
-                    n = len(s)
-                    frames.append(
-                        pd.DataFrame(
-                            {
-                                "run": np.full(n, name, dtype=object),
-                                "tag": np.full(n, tag, dtype=object),
-                                "step": s.step,
-                                "wall_time": s.wall_time,
-                                "value": s.value,
-                            }
-                        )
-                    )
-        if not frames:
-            return pd.DataFrame(
-                {
-                    "run": pd.Series(dtype=object),
-                    "tag": pd.Series(dtype=object),
-                    "step": pd.Series(dtype=np.int64),
-                    "wall_time": pd.Series(dtype=np.float64),
-                    "value": pd.Series(dtype=np.float64),
-                }
-            )
-        return pd.concat(frames, ignore_index=True)
+                    names.append(name)
+                    tags.append(tag)
+                    parts.append(run.scalars[tag].series())
+        # one pass per column (a DataFrame per series and a concat cost ~10 s for 1M rows)
+        counts = np.array([len(p) for p in parts], dtype=np.int64)
+        return pd.DataFrame(
+            {
+                "run": np.repeat(np.array(names, dtype=object), counts),
+                "tag": np.repeat(np.array(tags, dtype=object), counts),
+                "step": np.concatenate([p.step for p in parts] or [np.empty(0, np.int64)]),
+                "wall_time": np.concatenate(
+                    [p.wall_time for p in parts] or [np.empty(0, np.float64)]
+                ),
+                "value": np.concatenate([p.value for p in parts] or [np.empty(0, np.float64)]),
+            }
+        )
 
     def __repr__(self) -> str:
         return f"Logdir({self.path!r}, runs={len(self._runs)})"

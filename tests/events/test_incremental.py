@@ -187,6 +187,7 @@ def test_parallel_runs_read_the_same(logdir: Path, monkeypatch: pytest.MonkeyPat
         events += [scalar_event(f"t{i}" * (r + 1), s, s * r) for s in range(300) for i in range(3)]
         write_records(logdir / f"run{r}" / "events.out.tfevents.1", events)
     monkeypatch.setattr(logdir_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(logdir_module, "PARALLEL_RUN_BYTES", 0)
     serial = Logdir(logdir, workers=1)
     serial.reload()
     parallel = Logdir(logdir, workers=3)
