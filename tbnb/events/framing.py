@@ -36,6 +36,10 @@ from tbnb.events.resync import (
 MAX_PERIOD = 32
 # Shorter periodic stretches are left to the length-grouped path.
 MIN_PERIODS = 8
+# A period is looked for after each of a stretch's first records (two periods of
+# MAX_PERIOD and the file's first record): a small file (a run of a few hundred events)
+# then leaves few records to protobuf; later attempts back off.
+EAGER = 2 * MAX_PERIOD + 1
 # Loose records at least this long have their data CRC checked while framing.
 CHECK_DATA = 64 << 10
 _HDR = struct.Struct("<QI")
@@ -183,7 +187,7 @@ def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0, *, corrupt: bool = 
                 p = out.end
                 backoff = 1
                 starts, lens = array("q"), array("q")
-            else:
+            elif len(lens) > EAGER:
                 skip = backoff
                 backoff = min(2 * backoff, 1024)
             continue
