@@ -218,6 +218,8 @@ def _detect_period(
             or lens[n - period :] != lens[n - 2 * period : n - period]
         ):
             continue
+        if end - p < MIN_PERIODS * (p - starts[n - period]):
+            return False  # too few bytes left for a periodic stretch worth accepting
         pattern = list(zip(starts[n - period :], lens[n - period :], strict=True))
         k = _speculate(buf, p, end, pattern)
         if k < MIN_PERIODS:
