@@ -108,7 +108,6 @@ class _Folder:
     mtime_ns: int
     key: tuple[int, int]  # (st_dev, st_ino): a folder reached twice is read once
     trusted: bool  # its mtime was old enough when listed that a change would move it
-    check_at: float  # time.monotonic() after which its mtime is looked at again
     real: str  # resolved path
     folders: list[tuple[str, str]]  # (name, resolved path if a link, else "")
     events: list[str]  # event file names
@@ -119,10 +118,6 @@ class _Folder:
 # A directory whose mtime is this close to the time it was listed is listed again next
 # time: a file added in the same tick of a coarse clock would not change its mtime.
 RECENT_NS = 2_000_000_000
-# A directory listed long ago whose mtime did not change is looked at again after
-# about this many seconds (each at its own time): a new event file in an existing run
-# appears within this delay, a new run folder at the next reload.
-RECHECK_S = 5.0
 
 
 def _inside(real: str, folder: str) -> bool:
@@ -132,9 +127,9 @@ def _inside(real: str, folder: str) -> bool:
 class LocalSource:
     """A directory on the local filesystem.
 
-    A reload with nothing new costs one ``stat`` per event file (relative to the logdir's
-    descriptor), and one per directory every ``RECHECK_S`` seconds: a directory whose
-    mtime has not changed since it was listed is not listed again.
+    A reload with nothing new costs one ``stat`` per directory and per event file
+    (relative to the logdir's descriptor): a directory whose mtime has not changed since
+    it was listed is not listed again, so a new file anywhere appears at the next reload.
 
     Symbolic links: a linked folder inside the logdir is read like any other (its event
     files and its own projector files), once (loops and second links are skipped). A
@@ -159,10 +154,8 @@ class LocalSource:
     def _list(self, rel: str, real: str, st: os.stat_result, now_ns: int) -> _Folder:
         path = self._abs(rel)
         trusted = st.st_mtime_ns + RECENT_NS < now_ns
-        # spread the folders' next looks over RECHECK_S
-        check_at = time.monotonic() + RECHECK_S * (0.5 + (hash(rel) % 1000) / 1000)
         key = (st.st_dev, st.st_ino)
-        folder = _Folder(st.st_mtime_ns, key, trusted, check_at, real, [], [], False, [])
+        folder = _Folder(st.st_mtime_ns, key, trusted, real, [], [], False, [])
         with os.scandir(path) as it:
             for entry in it:
                 name = entry.name
@@ -222,30 +215,27 @@ class LocalSource:
                 return os.stat(rel, dir_fd=fd)
             return os.stat(self._abs(rel))  # noqa: PTH116
 
-        now, now_ns = time.monotonic(), time.time_ns()
+        now_ns = time.time_ns()
         stack: list[tuple[str, str, os.stat_result | None]] = [(".", self._real_root, root_st)]
         seen: set[tuple[int, int]] = set()
         folders: dict[str, _Folder] = {}
         events = out.event_files
         while stack:
             rel, real, st = stack.pop()
+            try:
+                st = st if st is not None else stat_of(rel)
+            except OSError:
+                continue  # gone since its parent was listed (or a dangling link)
+            if not stat.S_ISDIR(st.st_mode):
+                continue
             folder = self._folders.get(rel)
-            if folder is None or st is not None or not folder.trusted or now >= folder.check_at:
+            if folder is None or not folder.trusted or folder.mtime_ns != st.st_mtime_ns:
                 try:
-                    st = st if st is not None else stat_of(rel)
-                except OSError:
-                    continue  # gone since its parent was listed (or a dangling link)
-                if not stat.S_ISDIR(st.st_mode):
+                    folder = self._list(rel, real, st, now_ns)
+                except OSError as e:
+                    msg = f"cannot list directory: {e.strerror or e}"
+                    out.errors.append((self._abs(rel), msg))
                     continue
-                if folder is None or not folder.trusted or folder.mtime_ns != st.st_mtime_ns:
-                    try:
-                        folder = self._list(rel, real, st, now_ns)
-                    except OSError as e:
-                        msg = f"cannot list directory: {e.strerror or e}"
-                        out.errors.append((self._abs(rel), msg))
-                        continue
-                else:
-                    folder.check_at = now + RECHECK_S
             if folder.key in seen:  # a symlink loop or a second link
                 continue
             seen.add(folder.key)

@@ -12,7 +12,6 @@ import pytest
 from evhelpers import scalar_file
 
 from tbnb.events import Logdir
-from tbnb.events import source as source_module
 from tbnb.events.source import LocalSource
 
 NAME = "events.out.tfevents.1"
@@ -61,29 +60,23 @@ def test_reload_with_nothing_new_stats_only_the_event_files(
     for k in calls:
         calls[k] = 0
     assert not ld.reload()
-    # the logdir itself, and each event file for its size; no folder listed, nothing read
-    assert calls == {"scandir": 0, "stat": 1 + 20, "read": 0}
+    # each folder (for its mtime) and each event file (for its size); no folder listed
+    # again, nothing read
+    assert calls == {"scandir": 0, "stat": 1 + 20 + 20, "read": 0}
 
 
-def test_new_runs_appear_at_once_and_new_files_in_old_runs_after_the_recheck(
-    logdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_new_runs_and_new_files_in_old_runs_appear_at_the_next_reload(logdir: Path) -> None:
     old = logdir / "old"
     scalar_file(old / NAME, "loss", range(3))
     _age(logdir, old)
-    now = time.monotonic()
-    monkeypatch.setattr(source_module.time, "monotonic", lambda: now)  # the clock held
     ld = Logdir(logdir)
     ld.reload()
     scalar_file(logdir / "new" / NAME, "loss", range(4))  # changes the logdir's mtime
     assert ld.reload().new_runs == ["new"]
-    scalar_file(old / "events.out.tfevents.2", "acc", range(2))
-    _age(logdir, old)  # as if the clock did not move the folder's mtime
+    _age(logdir, logdir / "new")
     ld.reload()
-    assert ld.tags("old")["scalars"] == ["loss"]  # its folder is not looked at yet
-    later = now + 2 * source_module.RECHECK_S
-    monkeypatch.setattr(source_module.time, "monotonic", lambda: later)
-    ld.reload()  # past the folder's own recheck time: its mtime is looked at
+    scalar_file(old / "events.out.tfevents.2", "acc", range(2))  # changes old's mtime
+    ld.reload()
     assert ld.tags("old")["scalars"] == ["acc", "loss"]
 
 
