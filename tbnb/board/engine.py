@@ -185,7 +185,11 @@ class BoardEngine:
                 "images": counts[Kind.IMAGES],
                 "texts": counts[Kind.TEXT],
                 "problems": problems[-MAX_PROBLEMS_SHOWN:],
-                "problem_count": len(problems),
+                # every problem seen (the reader keeps only the latest few of each kind)
+                "problem_count": max(
+                    len(problems),
+                    sum(ld.logdir.problem_count for ld in self.logdirs if ld.logdir is not None),
+                ),
             }
 
     # ---- the embedding catalogue ------------------------------------------------------

@@ -207,6 +207,20 @@ class Columns:
     def gathered(cls, buf: npt.NDArray[np.uint8], starts: I64) -> Columns:
         return cls(buf, starts, (0, 0, len(starts)))
 
+    def rows(self, off: int, length: int) -> npt.NDArray[np.uint8]:
+        """Bytes ``[off, off + length)`` of every record, as a (records, length) matrix."""
+        if self.starts is None:
+            out: npt.NDArray[np.uint8] = np.ndarray(
+                (self.count, length),
+                dtype=np.uint8,
+                buffer=self.buf,
+                offset=self.first + off,
+                strides=(self.stride, 1),
+            )
+            return out
+        got: npt.NDArray[np.uint8] = self.buf[self.starts[:, None] + off + np.arange(length)]
+        return got
+
     def col(self, off: int, dtype: str) -> npt.NDArray[Any]:
         if self.starts is None:
             out: npt.NDArray[Any] = np.ndarray(
@@ -263,26 +277,78 @@ class Decoded:
     value: F64
 
 
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """What decoding a template's records checks: the words of its constant bytes and
+    the CRC contribution of those bytes (the same for a tag in every run)."""
+
+    checks: tuple[tuple[int, str, int], ...]  # (data offset, dtype, wanted value)
+    var: tuple[int, ...]  # variable byte columns
+    crc_const: int
+    # for small groups, checked as one (rows, bytes) matrix
+    const_idx: I64
+    const_bytes: npt.NDArray[np.uint8]
+    var_idx: I64
+    var_tables: npt.NDArray[np.uint32]  # (variable column, byte value) -> CRC term
+
+
+# Groups of at most this many records are checked as one matrix.
+SMALL_GROUP = 4096
+_PLANS: dict[tuple[int, tuple[int, ...], bytes], _Plan] = {}
+_MAX_PLANS = 4096
+
+
+def _plan(t: Template) -> _Plan:
+    var = tuple(t.variable_columns())
+    masked = bytearray(t.data[: t.length])
+    for k in var:
+        masked[k] = 0
+    key = (t.length, var, bytes(masked))
+    plan = _PLANS.get(key)
+    if plan is not None:
+        return plan
+    var_set = set(var)
+    tb = t.data
+    a = 0
+    checks: list[tuple[int, str, int]] = []
+    for k in range(t.length + 1):
+        if k == t.length or k in var_set:
+            for off, size in _words(a, k) if k > a else []:
+                checks.append((off, _DT[size], int.from_bytes(tb[off : off + size], "little")))
+            a = k + 1
+    acc = crc.zeros_crc(t.length)
+    for k in range(t.length):
+        if k not in var_set:
+            acc ^= int(crc.dist_table(t.length - 1 - k)[tb[k]])
+    const_idx = np.array([k for k in range(t.length) if k not in var_set], dtype=np.int64)
+    plan = _Plan(
+        tuple(checks),
+        var,
+        acc,
+        const_idx,
+        np.frombuffer(tb, dtype=np.uint8)[const_idx].copy(),
+        np.array(var, dtype=np.int64),
+        np.stack([crc.dist_table(t.length - 1 - k) for k in var]),
+    )
+    if len(_PLANS) < _MAX_PLANS:
+        _PLANS[key] = plan
+    return plan
+
+
 def decode(cols: Columns, t: Template) -> Decoded:
     """Check and decode the rows of ``cols`` (record starts) against template ``t``."""
     n = cols.count
     d = HEADER  # data begins after the record's header
-    var = t.variable_columns()
-    var_set = set(var)
-    match = np.ones(n, dtype=np.bool_)
-    tb = t.data
-    # constant byte runs
-    a = 0
-    runs: list[tuple[int, int]] = []
-    for k in range(t.length + 1):
-        if k == t.length or k in var_set:
-            if k > a:
-                runs.append((a, k))
-            a = k + 1
-    for a0, b0 in runs:
-        for off, size in _words(a0, b0):
-            want = int.from_bytes(tb[off : off + size], "little")
-            match &= cols.col(d + off, _DT[size]) == want
+    plan = _plan(t)
+    var = plan.var
+    small = n <= SMALL_GROUP
+    if small:  # a few numpy calls on the (rows, bytes) matrix instead of one per word
+        rows = cols.rows(d, t.length)
+        match = (rows[:, plan.const_idx] == plan.const_bytes).all(axis=1)
+    else:
+        match = np.ones(n, dtype=np.bool_)
+        for off, dtype, want in plan.checks:
+            match &= cols.col(d + off, dtype) == want
     step = np.zeros(n, dtype=np.uint64)
     w = t.step_width
     size = 4 if w <= 4 else 8
@@ -304,20 +370,20 @@ def decode(cols: Columns, t: Template) -> Decoded:
                 match &= c < 0x80
             step |= (c & 0x7F).astype(np.uint64) << np.uint64(7 * i)
     # data CRC: constant part folded once, variable columns looked up
-    acc = crc.zeros_crc(t.length)
-    for k in range(t.length):
-        if k not in var_set:
-            acc ^= int(crc.dist_table(t.length - 1 - k)[tb[k]])
-    crcv = np.full(n, acc, dtype=np.uint32)
-    i = 0
-    while i < len(var):
-        k = var[i]
-        if i + 1 < len(var) and var[i + 1] == k + 1:  # two adjacent bytes: one lookup
-            crcv ^= np.take(crc.pair_table(t.length - 2 - k), cols.col(d + k, "<u2"))
-            i += 2
-        else:
-            crcv ^= np.take(crc.dist_table(t.length - 1 - k), cols.col(d + k, "u1"))
-            i += 1
+    if small:
+        terms = plan.var_tables[np.arange(len(var)), rows[:, plan.var_idx]]
+        crcv = np.bitwise_xor.reduce(terms, axis=1) ^ np.uint32(plan.crc_const)
+    else:
+        crcv = np.full(n, plan.crc_const, dtype=np.uint32)
+        i = 0
+        while i < len(var):
+            k = var[i]
+            if i + 1 < len(var) and var[i + 1] == k + 1:  # two adjacent bytes: one lookup
+                crcv ^= np.take(crc.pair_table(t.length - 2 - k), cols.col(d + k, "<u2"))
+                i += 2
+            else:
+                crcv ^= np.take(crc.dist_table(t.length - 1 - k), cols.col(d + k, "u1"))
+                i += 1
     stored = cols.col(d + t.length, "<u4")
     crc_ok = crc.mask_array(crcv) == stored
     wall = (

@@ -6,28 +6,42 @@ loop writes the same tags in the same order); then whole periods are accepted at
 by comparing each slot's 12-byte header (length and its CRC) across all later periods
 with numpy, which checks those length CRCs too. When no period is found, detection is
 retried with exponential backoff so that irregular files are walked at full speed.
-A header whose CRC fails is reported and the buffer is scanned (vectorized) for the
-next header whose CRC verifies.
+A header whose CRC fails, or whose length is not plausible, starts a corrupt region:
+it is reported once and the buffer is scanned (resync.py) for the next record whose
+length and data CRCs both verify. Loose records of ``CHECK_DATA`` bytes or more have
+their data CRC checked here too, so that a wrong length that happens to carry a valid
+CRC does not make the reader skip the valid records it spans.
 """
 
 from __future__ import annotations
 
 import struct
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from tbnb.events import crc
+from tbnb.events.resync import (
+    FOOTER,
+    HEADER,
+    MAX_RECORD,
+    OVERHEAD,
+    data_ok,
+    find_header,
+    find_record,
+)
 
-HEADER = 12
-FOOTER = 4
-OVERHEAD = HEADER + FOOTER
-# Larger lengths (512 MiB) are treated as corruption rather than waited for.
-MAX_RECORD = 1 << 29
 MAX_PERIOD = 32
 # Shorter periodic stretches are left to the length-grouped path.
 MIN_PERIODS = 8
+# A period is looked for after each of a stretch's first records (two periods of
+# MAX_PERIOD and the file's first record): a small file (a run of a few hundred events)
+# then leaves few records to protobuf; later attempts back off.
+EAGER = 2 * MAX_PERIOD + 1
+# Loose records at least this long have their data CRC checked while framing.
+CHECK_DATA = 64 << 10
 _HDR = struct.Struct("<QI")
 
 
@@ -63,33 +77,18 @@ Segment = Loose | Strided
 
 @dataclass
 class Framing:
-    """Records found in ``buf[:end]``; bytes from ``end`` on wait for more data."""
+    """Records found in ``buf[:end]``; bytes from ``end`` on wait for more data.
+
+    ``waiting`` is the data length of the record that starts at ``end`` and is not
+    complete in the buffer (-1: none). ``corrupt``: the bytes just before ``end`` were a
+    corrupt region, already reported, in which no valid record was found yet.
+    """
 
     segments: list[Segment] = field(default_factory=list)
     end: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
-
-
-def find_header(buf: np.ndarray, start: int, stop: int) -> int:
-    """First offset ``q`` in ``[start, stop)`` whose 8 bytes carry a valid length CRC.
-
-    Returns -1 when there is none (a header must fit in ``buf`` entirely).
-    """
-    last = min(stop, len(buf) - HEADER + 1)
-    window = 1 << 20
-    q = start
-    zero = crc.zeros_crc(8)
-    while q < last:
-        n = min(window, last - q)
-        acc = np.full(n, zero, dtype=np.uint32)
-        for k in range(8):
-            acc ^= crc.dist_table(7 - k)[buf[q + k : q + k + n]]
-        stored = np.ndarray((n,), dtype="<u4", buffer=buf, offset=q + 8, strides=(1,))
-        hits = np.flatnonzero(crc.mask_array(acc) == stored)
-        if len(hits):
-            return q + int(hits[0])
-        q += n
-    return -1
+    waiting: int = -1
+    corrupt: bool = False
 
 
 def _speculate(buf: np.ndarray, q0: int, end: int, period: list[tuple[int, int]]) -> int:
@@ -120,10 +119,16 @@ def _speculate(buf: np.ndarray, q0: int, end: int, period: list[tuple[int, int]]
     return done
 
 
-def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
+def implausible(length: int) -> str:
+    return f"record length {length:,} is not plausible: skipped to the next valid record"
+
+
+def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0, *, corrupt: bool = False) -> Framing:
     """Split ``raw[start:]`` (also given as the uint8 array ``buf``) into records.
 
-    Stops before a record that is not complete yet.
+    Stops before a record that is not complete yet. ``corrupt``: ``raw[start:]`` begins
+    inside a corrupt region already reported (the record there must prove itself by its
+    data CRC, and is not reported again).
     """
     out = Framing()
     end = len(raw)
@@ -139,59 +144,113 @@ def frame_bytes(raw: bytes, buf: np.ndarray, start: int = 0) -> Framing:
             out.segments.append(Loose(starts, lens))
             starts, lens = array("q"), array("q")
 
+    def resync(at: int, message: str | None) -> int:
+        """Skip a corrupt region from ``at``; the next position to read, or -1 to stop."""
+        if message is not None:
+            out.problems.append((at, message))
+        close_loose()
+        q, pending = find_record(raw, buf, at if message is None else at + 1, end)
+        if q >= 0:
+            return q
+        out.corrupt = True
+        if pending:  # a plausible header whose record is not complete: more bytes judge it
+            out.end, out.waiting = pending[0]
+        else:
+            out.end = max(at, end - HEADER + 1)
+        return -1
+
+    if corrupt:
+        p = resync(p, None)
+        if p < 0:
+            return out
     while True:
         if end - p < HEADER:
             break
         length, stored = _HDR.unpack_from(raw, p)
-        ok = crc.masked_crc32c(raw[p : p + 8]) == stored and length <= MAX_RECORD
-        if not ok:
-            out.problems.append((p, "bad record header (length CRC mismatch)"))
-            close_loose()
-            q = find_header(buf, p + 1, end)
-            if q < 0:
-                p = max(p + 1, end - HEADER + 1)
-                break
-            p = q
-            continue
-        if p + length + OVERHEAD > end:
-            break  # incomplete record: wait for the writer
-        starts.append(p)
-        lens.append(length)
-        p += length + OVERHEAD
-        if skip > 0:
-            skip -= 1
-            continue
-        n = len(lens)
-        found = False
-        for period in range(1, min(MAX_PERIOD, n // 2) + 1):
-            if (
-                lens[n - 1 - period] != length
-                or lens[n - period :] != lens[n - 2 * period : n - period]
-            ):
-                continue
-            pattern = list(zip(starts[n - period :], lens[n - period :], strict=True))
-            k = _speculate(buf, p, end, pattern)
-            if k >= MIN_PERIODS:
-                first = pattern[0][0]
-                stride = p - first
-                close_loose()
-                out.segments.append(
-                    Strided(
-                        base=p,
-                        stride=stride,
-                        count=k,
-                        offsets=tuple(st - first for st, _ in pattern),
-                        lengths=tuple(ln for _, ln in pattern),
-                    )
-                )
-                p += k * stride
-                found = True
+        if crc.masked_crc32c(raw[p : p + 8]) != stored:
+            p = resync(p, "bad record header (length CRC mismatch)")
+        elif length > MAX_RECORD:
+            p = resync(p, implausible(length))
+        elif p + length + OVERHEAD > end:
+            out.waiting = length  # incomplete record: wait for the writer (or more bytes)
             break
-        if found:
-            backoff = 1
+        elif length >= CHECK_DATA and not data_ok(raw, p, length):
+            p = resync(p, "bad data CRC: skipped to the next valid record")
         else:
-            skip = backoff
-            backoff = min(2 * backoff, 1024)
+            starts.append(p)
+            lens.append(length)
+            p += length + OVERHEAD
+            if skip > 0:
+                skip -= 1
+                continue
+            if _detect_period(buf, p, end, starts, lens, out, close_loose):
+                p = out.end
+                backoff = 1
+                starts, lens = array("q"), array("q")
+            elif len(lens) > EAGER:
+                skip = backoff
+                backoff = min(2 * backoff, 1024)
+            continue
+        if p < 0:
+            return out
     close_loose()
     out.end = p
     return out
+
+
+def _detect_period(
+    buf: np.ndarray,
+    p: int,
+    end: int,
+    starts: array[int],
+    lens: array[int],
+    out: Framing,
+    close_loose: Callable[[], None],
+) -> bool:
+    """Whether the last records repeat with a period that goes on from ``p``; if so the
+    periods found are appended to ``out`` as one Strided segment and ``out.end`` is set
+    past them."""
+    n = len(lens)
+    length = lens[n - 1]
+    for period in range(1, min(MAX_PERIOD, n // 2) + 1):
+        if (
+            lens[n - 1 - period] != length
+            or lens[n - period :] != lens[n - 2 * period : n - period]
+        ):
+            continue
+        if end - p < MIN_PERIODS * (p - starts[n - period]):
+            return False  # too few bytes left for a periodic stretch worth accepting
+        pattern = list(zip(starts[n - period :], lens[n - period :], strict=True))
+        k = _speculate(buf, p, end, pattern)
+        if k < MIN_PERIODS:
+            return False
+        first = pattern[0][0]
+        stride = p - first
+        close_loose()
+        out.segments.append(
+            Strided(
+                base=p,
+                stride=stride,
+                count=k,
+                offsets=tuple(st - first for st, _ in pattern),
+                lengths=tuple(ln for _, ln in pattern),
+            )
+        )
+        out.end = p + k * stride
+        return True
+    return False
+
+
+__all__ = [
+    "FOOTER",
+    "HEADER",
+    "MAX_RECORD",
+    "OVERHEAD",
+    "Framing",
+    "Loose",
+    "Segment",
+    "Strided",
+    "find_header",
+    "frame_bytes",
+    "implausible",
+]

@@ -1,8 +1,9 @@
 """Projector assets: projector_config.pbtxt and the tensors/metadata/sprite it names.
 
 Layout as torch and tensorboardX write it: ``<run>/projector_config.pbtxt`` with paths
-relative to the run directory (``00003/feat/tensors.tsv``). Paths that leave the
-logdir are refused.
+relative to the run directory (``00003/feat/tensors.tsv``). Paths that resolve outside
+both the logdir and the run's folder (a linked run folder is read like any other) are
+refused.
 """
 
 from __future__ import annotations
@@ -227,12 +228,13 @@ def nonfinite_problem(vectors: np.ndarray[Any, Any]) -> str | None:
     )
 
 
-def load(source: Source, info: EmbeddingInfo) -> tuple[Embedding | None, list[str]]:
-    """Read one embedding's files; returns it (or None) and problem messages."""
+def load(source: Source, info: EmbeddingInfo, run: str = ".") -> tuple[Embedding | None, list[str]]:
+    """Read one embedding's files (named by the config of ``run``); returns it (or None)
+    and problem messages. Files must resolve inside the logdir or the run's folder."""
     problems: list[str] = []
     assert info.tensor_path is not None
     for p in (info.tensor_path, info.metadata_path, info.sprite_path):
-        if p is not None and not source.confined(p):
+        if p is not None and not source.confined(p, run):
             return None, [f"{p}: path leaves the logdir (symlink?): refused"]
     try:
         vectors = parse_tensors(source.read_rel(info.tensor_path, MAX_TENSOR_BYTES))

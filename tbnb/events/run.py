@@ -8,8 +8,7 @@ one record at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ from tbnb.events import crc, decode
 from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
-from tbnb.events.framing import FOOTER, HEADER, Loose, frame_bytes
+from tbnb.events.framing import FOOTER, HEADER, Framing, Loose, frame_bytes
 from tbnb.events.groups import (
     MAX_FAST_LENGTH,
     Group,
@@ -29,12 +28,12 @@ from tbnb.events.groups import (
     strided_groups,
 )
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
+from tbnb.events.problems import ProblemSink
 from tbnb.events.store import PointList, ScalarColumn
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
-ProblemSink = Callable[[str, "int | None", str], None]
 
 LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decode.PR_CURVES)
 # A same-length group holds one template per tag of that length (a loop logging 20 tags
@@ -42,17 +41,27 @@ LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decod
 # a worthwhile share of the group; what is left goes through protobuf.
 MAX_TEMPLATES = 512
 MIN_TEMPLATE_MATCHES = 8
+# Bad records of one group reported with their offsets; the rest share one entry.
+SHOWN_BAD = 10
 
 
 @dataclass
 class FileState:
-    """Read position of one event file."""
+    """Read position of one event file, and what is known of the bytes after it."""
 
     name: str
     offset: int = 0
     size: int = 0
-    shrank: bool = False
     dead: bool = False  # an internal error happened: not read any more
+    tail: bytes = b""  # the bytes just before ``offset``: changed ones mean a rewrite
+    # The bytes before ``offset`` ended in a corrupt region already reported.
+    corrupt: bool = False
+    # Data length of the record at ``offset`` when it claims more bytes than the file
+    # holds (-1: none): it may be being written, or be a wrong length.
+    waiting: int = -1
+    scan_from: int = 0  # while waiting: bytes before this were searched for a record
+    # while waiting: headers found whose records end beyond the file (offset, length)
+    pending: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Run:
@@ -62,6 +71,7 @@ class Run:
         self.name = name
         self._problem = problem
         self.files: dict[str, FileState] = {}
+        self.listed: dict[str, int] | None = None  # file sizes when all were read to the end
         self.scalars: dict[str, ScalarColumn] = {}
         self.lists: dict[str, dict[str, PointList[Any]]] = {k: {} for k in LIST_KINDS}
         self.other: dict[str, list[str]] = {}  # plugin -> tags (hparams, ...)
@@ -72,10 +82,20 @@ class Run:
         self._undecodable: set[str] = set()
 
     # ---- reading -------------------------------------------------------------
-    def ingest(self, path: str, raw: bytes, base: int, reader: RecordReader) -> int:
-        """Apply the complete records in ``raw`` (file bytes from ``base``); bytes used."""
+    def ingest(
+        self,
+        path: str,
+        raw: bytes,
+        base: int,
+        reader: RecordReader,
+        corrupt: bool = False,
+        start: int = 0,
+    ) -> Framing:
+        """Apply the complete records in ``raw[start:]`` (file bytes from ``base``);
+        returns the framing (``end``: where the records used end in ``raw``, and why the
+        rest waits). ``corrupt``: ``raw[start:]`` begins in a corrupt region."""
         buf = np.frombuffer(raw, dtype=np.uint8)
-        fr = frame_bytes(raw, buf)
+        fr = frame_bytes(raw, buf, start, corrupt=corrupt)
         for off, msg in fr.problems:
             self._problem(path, base + off, msg)
         for seg in fr.segments:
@@ -84,7 +104,8 @@ class Run:
             )
             self._batch(raw, groups, slow, path=path, base=base, reader=reader)
         self.flush()
-        return fr.end
+        fr.segments = []
+        return fr
 
     def _checked_event(self, raw: bytes, start: int, length: int, path: str, base: int) -> Any:
         data = raw[start + HEADER : start + HEADER + length]
@@ -143,11 +164,11 @@ class Run:
                         break
                 good = dec.match & dec.crc_ok
                 bad = np.flatnonzero(dec.match & ~dec.crc_ok)
-                for i in bad[:100]:
+                for i in bad[:SHOWN_BAD]:
                     at = int(g.starts[rows[i]])
                     self._problem(path, base + at, "bad data CRC: record skipped")
-                if len(bad) > 100:
-                    self._problem(path, None, f"{len(bad) - 100} more records with bad CRC")
+                if len(bad) > SHOWN_BAD:  # the others in one entry that counts them
+                    self._problem(path, None, "bad data CRC: record skipped", len(bad) - SHOWN_BAD)
                 if good.any():
                     fast.setdefault(t.tag, []).append(
                         (
@@ -237,6 +258,13 @@ class Run:
         """Move buffered per-record scalar points into their columns."""
         for tag in list(self._pending):
             self._flush_tag(tag)
+
+    def reset(self) -> None:
+        """Forget every point (the run is read again from the start of its files)."""
+        self._pending.clear()
+        self.purge(-(1 << 63))
+        self.tag_plugin.clear()
+        self._undecodable.clear()
 
     def purge(self, step: int) -> None:
         """SessionLog.START at ``step``: drop every series' points with step >= step."""

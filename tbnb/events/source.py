@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -87,7 +88,7 @@ class Source(Protocol):
 
     def size(self, run: str, name: str) -> int: ...
 
-    def confined(self, rel: str) -> bool: ...
+    def confined(self, rel: str, run: str = ...) -> bool: ...
 
 
 def normalize_rel(rel: str) -> str | None:
@@ -100,57 +101,171 @@ def normalize_rel(rel: str) -> str | None:
     return norm
 
 
+@dataclass
+class _Folder:
+    """What one listing of a directory found (kept while its mtime does not change)."""
+
+    mtime_ns: int
+    key: tuple[int, int]  # (st_dev, st_ino): a folder reached twice is read once
+    trusted: bool  # its mtime was old enough when listed that a change would move it
+    real: str  # resolved path
+    folders: list[tuple[str, str]]  # (name, resolved path if a link, else "")
+    events: list[str]  # event file names
+    config: bool  # holds a projector config
+    errors: list[tuple[str, str]]
+
+
+# A directory whose mtime is this close to the time it was listed is listed again next
+# time: a file added in the same tick of a coarse clock would not change its mtime.
+RECENT_NS = 2_000_000_000
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 class LocalSource:
-    """A directory on the local filesystem."""
+    """A directory on the local filesystem.
+
+    A reload with nothing new costs one ``stat`` per directory and per event file
+    (relative to the logdir's descriptor): a directory whose mtime has not changed since
+    it was listed is not listed again, so a new file anywhere appears at the next reload.
+
+    Symbolic links: a linked folder inside the logdir is read like any other (its event
+    files and its own projector files), once (loops and second links are skipped). A
+    linked file is read only if it resolves inside the logdir or inside its run folder as
+    resolved; a link leaving both is refused, for event files and projector files alike.
+    """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.path = Path(root).expanduser().absolute()
         self.root = str(self.path)
+        self._folders: dict[str, _Folder] = {}
+        self._real_root = ""
 
     def _path(self, run: str, name: str) -> Path:
         base = self.path if run == "." else self.path.joinpath(*run.split("/"))
         return base / name
 
+    def _abs(self, rel: str) -> str:
+        """The path of ``rel`` ('/'-separated below the root) as a string."""
+        return self.root if rel == "." else os.path.join(self.root, *rel.split("/"))  # noqa: PTH118
+
+    def _list(self, rel: str, real: str, st: os.stat_result, now_ns: int) -> _Folder:
+        path = self._abs(rel)
+        trusted = st.st_mtime_ns + RECENT_NS < now_ns
+        key = (st.st_dev, st.st_ino)
+        folder = _Folder(st.st_mtime_ns, key, trusted, real, [], [], False, [])
+        with os.scandir(path) as it:
+            for entry in it:
+                name = entry.name
+                try:
+                    link = entry.is_symlink()
+                    if entry.is_dir():
+                        folder.folders.append((name, os.path.realpath(entry.path) if link else ""))
+                        continue
+                    if not (is_event_file(name) or name == PROJECTOR_CONFIG):
+                        continue
+                    if not entry.is_file():
+                        folder.errors.append(
+                            (entry.path, "not a regular file (a FIFO or device?): skipped")
+                        )
+                    elif link and not self._link_ok(entry.path, real):
+                        folder.errors.append(
+                            (entry.path, "links outside its run folder and the logdir: refused")
+                        )
+                    elif is_event_file(name):
+                        folder.events.append(name)
+                    else:
+                        folder.config = True
+                except OSError as e:
+                    folder.errors.append((entry.path, f"cannot stat: {e.strerror or e}"))
+        return folder
+
+    def _link_ok(self, path: str, run_real: str) -> bool:
+        real = os.path.realpath(path)
+        return _inside(real, run_real) or _inside(real, self._real_root)
+
     def scan(self) -> Listing:
         out = Listing()
-        if not self.path.is_dir():
+        try:
+            root_st = os.stat(self.root)  # noqa: PTH116 (no Path per call: 10,000s a reload)
+        except OSError:
+            root_st = None
+        if root_st is None or not stat.S_ISDIR(root_st.st_mode):
             out.root_ok = False
             out.errors.append((self.root, "log directory does not exist or is not a directory"))
+            self._folders = {}
             return out
-        stack = [(self.root, ".")]
-        seen = {os.path.realpath(self.root)}
-        while stack:
-            path, rel = stack.pop()
-            try:
-                it = os.scandir(path)
-            except OSError as e:
-                out.errors.append((path, f"cannot list directory: {e.strerror or e}"))
-                continue
-            with it:
-                for entry in it:
-                    name = entry.name
-                    try:
-                        if entry.is_dir():
-                            real = os.path.realpath(entry.path)
-                            if real in seen:  # a symlink loop or a second link
-                                continue
-                            seen.add(real)
-                            child = name if rel == "." else f"{rel}/{name}"
-                            stack.append((entry.path, child))
-                        elif (is_event_file(name) or name == PROJECTOR_CONFIG) and not (
-                            entry.is_file()
-                        ):
-                            out.errors.append(
-                                (entry.path, "not a regular file (a FIFO or device?): skipped")
-                            )
-                        elif is_event_file(name):
-                            size = entry.stat().st_size
-                            out.event_files.setdefault(rel, {})[name] = size
-                        elif name == PROJECTOR_CONFIG:
-                            out.projector[rel] = entry.stat().st_size
-                    except OSError as e:
-                        out.errors.append((entry.path, f"cannot stat: {e.strerror or e}"))
+        if not self._real_root:
+            self._real_root = os.path.realpath(self.root)
+        use_fd = os.stat in os.supports_dir_fd
+        fd = os.open(self.root, os.O_RDONLY) if use_fd else None
+        try:
+            self._walk(out, root_st, fd)
+        finally:
+            if fd is not None:
+                os.close(fd)
         return out
+
+    def _walk(self, out: Listing, root_st: os.stat_result, fd: int | None) -> None:
+
+        def stat_of(rel: str) -> os.stat_result:  # rel: '/'-separated, below the root
+            if fd is not None:
+                return os.stat(rel, dir_fd=fd)
+            return os.stat(self._abs(rel))  # noqa: PTH116
+
+        now_ns = time.time_ns()
+        stack: list[tuple[str, str, os.stat_result | None]] = [(".", self._real_root, root_st)]
+        seen: set[tuple[int, int]] = set()
+        folders: dict[str, _Folder] = {}
+        events = out.event_files
+        while stack:
+            rel, real, st = stack.pop()
+            try:
+                st = st if st is not None else stat_of(rel)
+            except OSError:
+                continue  # gone since its parent was listed (or a dangling link)
+            if not stat.S_ISDIR(st.st_mode):
+                continue
+            folder = self._folders.get(rel)
+            if folder is None or not folder.trusted or folder.mtime_ns != st.st_mtime_ns:
+                try:
+                    folder = self._list(rel, real, st, now_ns)
+                except OSError as e:
+                    msg = f"cannot list directory: {e.strerror or e}"
+                    out.errors.append((self._abs(rel), msg))
+                    continue
+            if folder.key in seen:  # a symlink loop or a second link
+                continue
+            seen.add(folder.key)
+            folders[rel] = folder
+            if folder.errors:
+                out.errors.extend(folder.errors)
+            prefix = "" if rel == "." else f"{rel}/"
+            for name, target in folder.folders:
+                stack.append((prefix + name, target or f"{folder.real}{os.sep}{name}", None))
+            if folder.events:
+                sizes: dict[str, int] = {}
+                for name in folder.events:
+                    try:
+                        sizes[name] = stat_of(prefix + name).st_size
+                    except FileNotFoundError:
+                        folder.trusted = False  # gone: list the folder again next time
+                    except OSError as e:
+                        msg = f"cannot stat: {e.strerror or e}"
+                        out.errors.append((self._abs(prefix + name), msg))
+                if sizes:
+                    events[rel] = sizes
+            if folder.config:
+                try:
+                    out.projector[rel] = stat_of(prefix + PROJECTOR_CONFIG).st_size
+                except FileNotFoundError:
+                    folder.trusted = False
+                except OSError as e:
+                    msg = f"cannot stat: {e.strerror or e}"
+                    out.errors.append((self._abs(prefix + PROJECTOR_CONFIG), msg))
+        self._folders = folders
 
     def read(self, run: str, name: str, start: int, end: int) -> bytes:
         return _read_limited(str(self._path(run, name)), start, end - start, 0)
@@ -161,10 +276,12 @@ class LocalSource:
     def read_rel(self, rel: str, max_bytes: int = MAX_WHOLE_FILE) -> bytes:
         return _read_limited(str(self.path.joinpath(*rel.split("/"))), 0, None, max_bytes)
 
-    def confined(self, rel: str) -> bool:
-        real_root = self.path.resolve()
-        real = self.path.joinpath(*rel.split("/")).resolve()
-        return real == real_root or real_root in real.parents
+    def confined(self, rel: str, run: str = ".") -> bool:
+        """Whether ``rel`` resolves inside the logdir, or inside the folder of ``run``
+        (which may be a linked folder) as resolved."""
+        real = str(self.path.joinpath(*rel.split("/")).resolve())
+        run_real = str(self._path(run, "").resolve())
+        return _inside(real, str(self.path.resolve())) or _inside(real, run_real)
 
 
 class FsspecSource:
@@ -226,7 +343,7 @@ class FsspecSource:
             raise ValueError(f"file is {size:,} bytes, more than the {max_bytes:,} read")
         return bytes(self.fs.cat_file(path))
 
-    def confined(self, rel: str) -> bool:
+    def confined(self, rel: str, run: str = ".") -> bool:
         return normalize_rel(rel) is not None
 
 

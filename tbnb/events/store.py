@@ -8,7 +8,7 @@ in growable numpy columns (24 bytes per point, capacity doubled when full).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -115,6 +115,24 @@ class ScalarColumn:
     @property
     def nbytes(self) -> int:
         return int(self._step.nbytes + self._wall.nbytes + self._value.nbytes)
+
+
+def scalars_frame(names: list[str], tags: list[str], parts: list[ScalarSeries]) -> Any:
+    """A DataFrame (run, tag, step, wall_time, value) of series ``parts``, named by
+    ``names`` and ``tags``: one pass per column (a DataFrame per series and a concat took
+    ~10 s for 1M rows)."""
+    import pandas as pd
+
+    counts = np.array([len(p) for p in parts], dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "run": np.repeat(np.array(names, dtype=object), counts),
+            "tag": np.repeat(np.array(tags, dtype=object), counts),
+            "step": np.concatenate([p.step for p in parts] or [np.empty(0, np.int64)]),
+            "wall_time": np.concatenate([p.wall_time for p in parts] or [np.empty(0, np.float64)]),
+            "value": np.concatenate([p.value for p in parts] or [np.empty(0, np.float64)]),
+        }
+    )
 
 
 class _HasStep(Protocol):

@@ -38,7 +38,9 @@ def test_reload_reads_only_new_bytes(logdir: Path, reads: list[tuple[str, int, i
     assert not ld.reload() and reads == []
     more = write_records(path, [scalar_event("a", s, s) for s in range(100, 105)], append=True)
     ch = ld.reload()
-    assert reads == [("run/events.out.tfevents.1", len(first), len(first) + len(more))]
+    # the new bytes, and in the same read the 32 before them that recognize the file
+    # (changed ones would mean it was rewritten; issue 12)
+    assert reads == [("run/events.out.tfevents.1", len(first) - 32, len(first) + len(more))]
     assert ch.new_runs == [] and ch.new_tags == {}
     assert ch.series == {("run", "scalars", "a"): SeriesChange(100, 5)}
     assert ld.scalars("run", "a").step.tolist() == list(range(105))
@@ -65,7 +67,7 @@ def test_partial_record_is_reread_after_completion(logdir: Path, reads: list) ->
         f.write(blob[-3:])
     reads.clear()
     ch = ld.reload()
-    assert reads == [("./events.out.tfevents.1", len(frame(version_event())), len(blob))]
+    assert reads == [("./events.out.tfevents.1", len(frame(version_event())) - 32, len(blob))]
     assert ch.series == {(".", "scalars", "a"): SeriesChange(0, 1)}
 
 
@@ -185,6 +187,7 @@ def test_parallel_runs_read_the_same(logdir: Path, monkeypatch: pytest.MonkeyPat
         events += [scalar_event(f"t{i}" * (r + 1), s, s * r) for s in range(300) for i in range(3)]
         write_records(logdir / f"run{r}" / "events.out.tfevents.1", events)
     monkeypatch.setattr(logdir_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(logdir_module, "PARALLEL_RUN_BYTES", 0)
     serial = Logdir(logdir, workers=1)
     serial.reload()
     parallel = Logdir(logdir, workers=3)
