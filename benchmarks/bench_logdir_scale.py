@@ -5,7 +5,8 @@ Each figure is printed beside its goal as soon as it is measured:
 (a) 10,000 runs: ``reload()`` with nothing new (what a 1 s poller pays each second);
 (b) 2,000 runs x 5 tags x 100 points: first ``reload()``;
 (c) ``Logdir.to_pandas()`` of those 1,000,000 rows;
-(d) a file holding 1 GB of zeros between valid records: ``reload()`` crossing them.
+(d) a file holding 1 GB of zeros between valid records: ``reload()`` crossing them;
+(e) ``Board.figure()`` of one tag over the 2,000 runs of (b).
 
 TensorBoard's EventMultiplexer (EventAccumulator) and tbparse are measured on the same
 logdirs where the measurement means the same thing (on a subset, scaled, when the whole
@@ -214,6 +215,7 @@ def bench_first_read(peers: bool) -> None:
 
     t = timed(to_pandas)
     show("tbnb to_pandas", t, 1.0, f"({len(frame) if frame is not None else 0:,} rows)")
+    bench_figure(root)
     if not peers:
         return
     from tensorboard.backend.event_processing import event_multiplexer
@@ -233,6 +235,26 @@ def bench_first_read(peers: bool) -> None:
             (Path(d) / f"run{r:05d}").symlink_to(root / f"run{r:05d}")
         t = timed(lambda: SummaryReader(d, pivot=False).scalars)
     show("tbparse SummaryReader(...).scalars (x10 of 200 runs)", t * scale, note="(read + frame)")
+
+
+def bench_figure(root: Path) -> None:
+    """(e) Board.figure() of one tag over the 2,000 runs (what a notebook asks for a paper)."""
+    import tbnb
+
+    print("(e) Board.figure('loss') of 2,000 runs (smoothed and raw line each)")
+    board = tbnb.Board(root, reload_interval=0)
+    try:
+        fig = None
+
+        def make() -> None:
+            nonlocal fig
+            fig = board.figure("loss")
+
+        t = timed(make)
+        traces = len(fig.data) if fig is not None else 0
+        show("tbnb Board.figure", t, 1.0, f"({traces:,} traces)")
+    finally:
+        board.close()
 
 
 def bench_zeros(gb: float) -> None:
