@@ -39,14 +39,9 @@ DT_STRING = 7
 # Largest tensor materialized (a short record can declare any shape).
 MAX_TENSOR_ELEMENTS = 1 << 26
 
-# the kinds, as the rest of the reader names them here (one home: tbnb/events/kinds.py)
-SCALARS = Kind.SCALARS
-IMAGES = Kind.IMAGES
-HISTOGRAMS = Kind.HISTOGRAMS
-TEXT = Kind.TEXT
-AUDIO = Kind.AUDIO
-PR_CURVES = Kind.PR_CURVES
-HPARAMS = Kind.HPARAMS
+# the kinds, as the rest of the reader names them (decode.SCALARS...): the enum's members
+SCALARS, IMAGES, HISTOGRAMS, TEXT = Kind.SCALARS, Kind.IMAGES, Kind.HISTOGRAMS, Kind.TEXT
+AUDIO, PR_CURVES, HPARAMS = Kind.AUDIO, Kind.PR_CURVES, Kind.HPARAMS
 
 
 def parse_event(data: bytes) -> Event | None:

@@ -20,13 +20,3 @@ class Kind(str, Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-SCALARS = Kind.SCALARS
-IMAGES = Kind.IMAGES
-HISTOGRAMS = Kind.HISTOGRAMS
-TEXT = Kind.TEXT
-AUDIO = Kind.AUDIO
-PR_CURVES = Kind.PR_CURVES
-HPARAMS = Kind.HPARAMS
-EMBEDDINGS = Kind.EMBEDDINGS

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tbnb.events import decode, projector
-from tbnb.events.kinds import EMBEDDINGS
+from tbnb.events.kinds import Kind
 from tbnb.events.memory import release_free_memory
 from tbnb.events.points import (
     AudioPoint,
@@ -302,7 +302,7 @@ class Logdir:
         pj.cache.clear()
         new = [i.tag for i in infos if i.tag not in old]
         if new:
-            self._changes.new_tags.setdefault(run, {}).setdefault(EMBEDDINGS, []).extend(new)
+            self._changes.new_tags.setdefault(run, {}).setdefault(Kind.EMBEDDINGS, []).extend(new)
 
     def _collect(self, changes: Changes) -> None:
         for run in self._read_now:
@@ -339,7 +339,7 @@ class Logdir:
         with self._lock:
             out = {str(kind): tags for kind, tags in self._get(run).tags().items()}
             pj = self._projectors.get(run)
-            out[str(EMBEDDINGS)] = sorted({i.tag for i in pj.infos}) if pj else []
+            out[str(Kind.EMBEDDINGS)] = sorted({i.tag for i in pj.infos}) if pj else []
             return out
 
     def scalars(self, run: str, tag: str) -> ScalarSeries:

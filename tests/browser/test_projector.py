@@ -154,6 +154,14 @@ def open_notebook(page: Page, jupyter: JupyterServer, name: str, cells: list[str
     return nb
 
 
+def open_projector_tab(page: Page, jupyter: JupyterServer, name: str, logdir: Path) -> Projector:
+    """A notebook showing a board of ``logdir`` (read once), its Projector tab opened."""
+    cells = ["%load_ext tbnb", f"%tbnb --logdir {logdir} --reload_interval 0"]
+    board = open_notebook(page, jupyter, name, cells).output(1).locator(".tbnb-root").first
+    board.locator(".tbnb-tab[data-tab=projector]").click()
+    return Projector(page, board.locator(".tbnb-pane[data-tab=projector] .tbnb-projector"))
+
+
 # --- data ----------------------------------------------------------------------------
 
 
@@ -214,15 +222,7 @@ def test_torch_embedding_pca_colours_hover_neighbours_search(
         torch.tensor(x), metadata=labels, label_img=torch.tensor(thumbnails(lab)), tag="features"
     )
     w.close()
-    nb = open_notebook(
-        page,
-        jupyter,
-        "projector_torch.ipynb",
-        ["%load_ext tbnb", f"%tbnb --logdir {tmp_path} --reload_interval 0"],
-    )
-    board = nb.output(1).locator(".tbnb-root").first
-    board.locator(".tbnb-tab[data-tab=projector]").click()
-    pj = Projector(page, board.locator(".tbnb-pane[data-tab=projector] .tbnb-projector"))
+    pj = open_projector_tab(page, jupyter, "projector_torch.ipynb", tmp_path)
 
     # PCA 3D of every point, on the components numpy finds
     t = pj.drawn(n)
@@ -337,15 +337,7 @@ def test_tensorboardx_two_embeddings_dropdown_and_columns(
     w.add_embedding(x1, metadata=rows, metadata_header=["label", "group", "score"], tag="first")
     w.add_embedding(x2, metadata=[CLASSES[c] for c in lab2], tag="second", global_step=10)
     w.close()
-    nb = open_notebook(
-        page,
-        jupyter,
-        "projector_tbx.ipynb",
-        ["%load_ext tbnb", f"%tbnb --logdir {tmp_path} --reload_interval 0"],
-    )
-    board = nb.output(1).locator(".tbnb-root").first
-    board.locator(".tbnb-tab[data-tab=projector]").click()
-    pj = Projector(page, board.locator(".tbnb-pane[data-tab=projector] .tbnb-projector"))
+    pj = open_projector_tab(page, jupyter, "projector_tbx.ipynb", tmp_path)
     select = pj.root.locator(".tbnb-pj-embedding")
     pj.until(STATE_JS, lambda s: s.get("state") == "done")
     options = select.locator("option").all_text_contents()
@@ -598,15 +590,7 @@ def test_labels_and_tags_cannot_inject_markup(
     w = TbxWriter(str(tmp_path / "run"))
     w.add_embedding(x, metadata=labels, label_img=thumbnails(lab, 8, 8), tag="<i>tag</i>")
     w.close()
-    nb = open_notebook(
-        page,
-        jupyter,
-        "projector_injection.ipynb",
-        ["%load_ext tbnb", f"%tbnb --logdir {tmp_path} --reload_interval 0"],
-    )
-    board = nb.output(1).locator(".tbnb-root").first
-    board.locator(".tbnb-tab[data-tab=projector]").click()
-    pj = Projector(page, board.locator(".tbnb-pane[data-tab=projector] .tbnb-projector"))
+    pj = open_projector_tab(page, jupyter, "projector_injection.ipynb", tmp_path)
     pj.drawn(60)
     option = pj.root.locator(".tbnb-pj-embedding option").first.text_content()
     assert option is not None and "<i>tag</i>" in option
@@ -671,15 +655,7 @@ def test_hostile_projector_files_are_said_on_the_tab(
     cfg = tmp_path / "tbx" / "projector_config.pbtxt"
     cfg.write_text(re.sub(r"single_image_dim: \d+", "single_image_dim: 0", cfg.read_text()))
 
-    nb = open_notebook(
-        page,
-        jupyter,
-        "projector_hostile.ipynb",
-        ["%load_ext tbnb", f"%tbnb --logdir {tmp_path} --reload_interval 0"],
-    )
-    board = nb.output(1).locator(".tbnb-root").first
-    board.locator(".tbnb-tab[data-tab=projector]").click()
-    pj = Projector(page, board.locator(".tbnb-pane[data-tab=projector] .tbnb-projector"))
+    pj = open_projector_tab(page, jupyter, "projector_hostile.ipynb", tmp_path)
     select = pj.root.locator(".tbnb-pj-embedding")
     pj.until(STATE_JS, lambda s: s.get("state") == "done")
     torch_option = select.locator("option", has_text="/ feat /").get_attribute("value")
