@@ -88,7 +88,7 @@ def test_csv_into_a_closed_pipe(tmp_path: Path) -> None:
 
 
 def test_ctrl_c(tmp_path: Path) -> None:
-    hold = tmp_path / "fifo-free-wait"
+    hold = tmp_path / "export-started"
     script = (
         "import sys, time, pathlib\n"
         "import tbnb.board.export as ex\n"
@@ -101,11 +101,16 @@ def test_ctrl_c(tmp_path: Path) -> None:
         f"sys.exit(main(['export', {str(tmp_path)!r}, '-o', {str(tmp_path / 'r.html')!r}]))\n"
     )
     p = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not hold.exists():
-        assert p.poll() is None and time.monotonic() < deadline, "export never started"
-        time.sleep(0.05)
-    p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while not hold.exists():
+            assert p.poll() is None and time.monotonic() < deadline, "export never started"
+            time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:  # the test failed with the export still running
+            p.kill()
+            p.wait()
     assert p.returncode == 130
     assert "Traceback" not in err and "tbnb export: interrupted" in err
