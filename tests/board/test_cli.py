@@ -90,6 +90,9 @@ def test_csv_into_a_closed_pipe(tmp_path: Path) -> None:
 def test_ctrl_c(tmp_path: Path) -> None:
     hold = tmp_path / "export-started"
     script = (
+        # a shell that starts a job in the background ignores SIGINT for it, and a
+        # Python started ignoring it never raises KeyboardInterrupt: as in a terminal
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import sys, time, pathlib\n"
         "import tbnb.board.export as ex\n"
         "real = ex.read_logdir\n"
