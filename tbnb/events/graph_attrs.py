@@ -79,7 +79,8 @@ def bytes_text(b: bytes) -> str:
 
 
 def float_text(x: float) -> str:
-    return "nan" if math.isnan(x) else repr(float(np.float32(x)))
+    """A float attribute (stored as float32) in its shortest form: 0.1, not 0.10000000149."""
+    return str(np.float32(x))
 
 
 def tensor_text(tp: Any) -> str:
