@@ -7,6 +7,7 @@ No widget imports here; usable from scripts and tests::
     ld.runs(), ld.tags("exp1")
     s = ld.scalars("exp1", "Loss/train")   # s.step int64, s.wall_time / s.value float64
     ld.images(run, tag)[0].data     # PNG bytes, read from the event file when asked for
+    ld.graph(run)                   # nodes, edges, notes, read from the event file now
     ld.problems                     # bad CRCs, garbage, unreadable files: never raised
 """
 
@@ -16,6 +17,9 @@ from tbnb.events.logdir import Changes, Logdir, SeriesChange
 from tbnb.events.points import (
     AudioPoint,
     Embedding,
+    Graph,
+    GraphEdge,
+    GraphNode,
     HistogramPoint,
     ImagePoint,
     TensorPoint,
@@ -28,6 +32,9 @@ __all__ = [
     "AudioPoint",
     "Changes",
     "Embedding",
+    "Graph",
+    "GraphEdge",
+    "GraphNode",
     "HistogramPoint",
     "ImagePoint",
     "Logdir",

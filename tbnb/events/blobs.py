@@ -1,4 +1,4 @@
-"""Lazy access to image and audio bytes: re-read one record when ``.data`` is asked for."""
+"""Lazy access to image and audio bytes (and graphs): re-read one record when asked for."""
 
 from __future__ import annotations
 
@@ -32,12 +32,18 @@ class Blob:
         return decode.audio_of(ev.summary.value[self.value_index])[self.item][1]
 
     def _event(self) -> Any:
-        raw = self.reader(self.offset, self.length)
-        data = raw[12 : 12 + self.length]
-        stored = int.from_bytes(raw[12 + self.length : 16 + self.length], "little")
-        if len(raw) != self.length + 16 or crc.masked_crc32c(data) != stored:
-            raise OSError(f"record at offset {self.offset} changed on disk")
-        ev = decode.parse_event(data)
-        if ev is None:
-            raise OSError(f"record at offset {self.offset} is no longer an event")
-        return ev
+        return read_event(self.reader, self.offset, self.length)
+
+
+def read_event(reader: RecordReader, offset: int, length: int) -> Any:
+    """The Event of the record at ``offset`` (data ``length``), read again from its file;
+    OSError if the record is no longer the one that was indexed."""
+    raw = reader(offset, length)
+    data = raw[12 : 12 + length]
+    stored = int.from_bytes(raw[12 + length : 16 + length], "little")
+    if len(raw) != length + 16 or crc.masked_crc32c(data) != stored:
+        raise OSError(f"record at offset {offset} changed on disk")
+    ev = decode.parse_event(data)
+    if ev is None:
+        raise OSError(f"record at offset {offset} is no longer an event")
+    return ev

@@ -17,6 +17,7 @@ class Kind(str, Enum):
     PR_CURVES = "pr_curves"
     HPARAMS = "hparams"
     EMBEDDINGS = "embeddings"
+    GRAPHS = "graphs"
 
     def __str__(self) -> str:
         return self.value

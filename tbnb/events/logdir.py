@@ -8,12 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from tbnb.events import decode, projector
+from tbnb.events import decode, graphs, projector
 from tbnb.events.kinds import Kind
 from tbnb.events.memory import release_free_memory
 from tbnb.events.points import (
     AudioPoint,
     Embedding,
+    Graph,
     HistogramPoint,
     ImagePoint,
     TensorPoint,
@@ -371,6 +372,23 @@ class Logdir:
 
     def pr_curves(self, run: str, tag: str) -> list[TensorPoint]:
         return self._list(run, decode.PR_CURVES, tag)
+
+    def graph(self, run: str, tag: str | None = None) -> Graph:
+        """A graph of the run (``tags(run)["graphs"]``; None: the first), read from its
+        event file now. KeyError if there is none; ValueError if it cannot be read."""
+        with self._lock:
+            r = self._get(run)
+            ref = (
+                r.graphs.refs.get(tag)
+                if tag is not None
+                else next(iter(r.graphs.refs.values()), None)
+            )
+            if ref is None:
+                raise KeyError(
+                    f"no graph {tag!r} in run {run!r}" if tag else f"no graph in run {run!r}"
+                )
+            stats = list(r.graphs.stats)
+        return graphs.load(run, ref, stats)
 
     def embedding_infos(self, run: str) -> list[projector.EmbeddingInfo]:
         """The run's projector config entries, without reading their files."""

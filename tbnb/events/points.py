@@ -81,3 +81,39 @@ class Embedding:
     metadata_header: list[str] | None
     sprite: bytes | None
     sprite_size: tuple[int, int] | None
+
+
+# a shape: its dims (None: unknown size), or None when even the rank is unknown
+Shape = tuple[int | None, ...] | None
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """One node: an op of a GraphDef, or a layer of a Keras model."""
+
+    name: str  # a scope path: "LeNet/Conv2d[conv1]/input.1", "sequential/hidden"
+    op: str  # "aten::linear", "MatMul", or the layer's class ("Dense")
+    inputs: tuple[str, ...]  # as written ("^ctrl", "name:1"), never-written ones included
+    output_shapes: tuple[Shape, ...]  # per output; a None dim is unknown, None: no shape
+    device: str
+    attributes: dict[str, str]  # name -> value as readable text (tensors summarised)
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str
+    target: str
+    shape: Shape = None  # of the tensor on the edge, where known
+    control: bool = False  # a control dependency ("^source")
+
+
+@dataclass(frozen=True)
+class Graph:
+    run: str
+    tag: str
+    kind: str  # "op" (a GraphDef) or "keras" (a Keras model's conceptual graph)
+    step: int
+    wall_time: float
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    notes: tuple[str, ...]  # sentences: inputs dropped, graphs merged, stats seen

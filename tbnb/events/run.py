@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tbnb.events import crc, decode
+from tbnb.events import crc, decode, graphs
 from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
@@ -27,6 +27,7 @@ from tbnb.events.groups import (
     split_interleaved,
     strided_groups,
 )
+from tbnb.events.kinds import Kind
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
 from tbnb.events.problems import ProblemSink
 from tbnb.events.store import PointList, ScalarColumn
@@ -75,6 +76,7 @@ class Run:
         self.scalars: dict[str, ScalarColumn] = {}
         self.lists: dict[str, dict[str, PointList[Any]]] = {k: {} for k in LIST_KINDS}
         self.other: dict[str, list[str]] = {}  # plugin -> tags (hparams, ...)
+        self.graphs = graphs.GraphIndex()  # where each graph is (read when asked for)
         self.tag_plugin: dict[str, str] = {}
         self._pending: dict[str, tuple[list[int], list[float], list[float]]] = {}
         self.touched: set[tuple[str, str]] = set()
@@ -269,6 +271,7 @@ class Run:
     def purge(self, step: int) -> None:
         """SessionLog.START at ``step``: drop every series' points with step >= step."""
         self.flush()
+        self.graphs.purge(step)
         for tag, col in self.scalars.items():
             if col.truncate_from_step(step):
                 self.touched.add((decode.SCALARS, tag))
@@ -297,6 +300,10 @@ class Run:
             if ev.session_log.status == 1:  # START
                 self.purge(int(ev.step))
             return
+        if which == "graph_def":
+            self._graph(ev, offset, length, reader, path, -1, "")
+        elif which == "tagged_run_metadata":
+            self.graphs.add_run_metadata(ev)
         if which != "summary":
             return
         step = int(ev.step)
@@ -309,7 +316,9 @@ class Run:
                 continue
             if known is None:
                 self.tag_plugin[tag] = kind
-            if kind == decode.SCALARS:
+            if kind in graphs.PLUGINS:
+                self._graph(ev, offset, length, reader, path, vi, kind)
+            elif kind == decode.SCALARS:
                 x = decode.scalar_of(v)
                 if x is None:
                     self._undecodable_value(kind, tag, path, offset)
@@ -360,6 +369,15 @@ class Run:
                     tags.append(tag)
                     self._new_tag(kind, tag)
 
+    def _graph(
+        self, ev: Any, offset: int, length: int, reader: RecordReader, path: str, vi: int, kind: str
+    ) -> None:
+        ref, new = self.graphs.add(ev, offset, length, reader, vi, kind)
+        if ref.error:
+            self._problem(path, offset, f"graph {ref.tag!r} cannot be read: {ref.error}")
+        if new:
+            self._new_tag(Kind.GRAPHS, ref.tag)
+
     # ---- queries ---------------------------------------------------------------
     def tags(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {
@@ -373,4 +391,6 @@ class Run:
                 out[kind] = sorted(self.lists[kind])
         for other, tags in self.other.items():
             out[other] = sorted(tags)
+        if self.graphs.refs:  # in the order first written: graph, graph_1, graph_2...
+            out[Kind.GRAPHS] = self.graphs.tags()
         return out
