@@ -15,17 +15,58 @@ from collections.abc import Callable
 
 INVALID = "is not a valid regular expression"
 
-# (what is found, why it is refused); checked on the pattern after a leading (?i)
-_REFUSED: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\(\?P?<(?![=!])"), "named groups are not supported"),
-    (re.compile(r"\(\?P="), "named groups are not supported"),
-    (
-        re.compile(r"\(\?>|(?<!\\)[*+?}]\+"),
-        "atomic groups and possessive quantifiers are not supported",
-    ),
-    (re.compile(r"(?<!\\)(?:\\\\)*\\[AZz]"), "\\A, \\Z and \\z are not supported (use ^ and $)"),
-]
-_FLAGS = re.compile(r"\(\?[a-zA-Z-]+[):]")
+ONLY_AT_START = "an inline flag such as (?i) is only allowed at the start"
+ONLY_I = "only the (?i) flag is supported"
+NO_NAMED = "named groups are not supported"
+NO_ANCHORS = "\\A, \\Z and \\z are not supported (use ^ and $)"
+NO_ATOMIC = "atomic groups and possessive quantifiers are not supported"
+# an inline flag group at the start of a string: (?flags) or (?flags:...)
+_FLAG_GROUP = re.compile(r"\(\?([aiLmsux-]+)([):])")
+_COUNTED_POSSESSIVE = re.compile(r"\{\d*(,\d*)?\}\+")
+
+
+def _unsupported(body: str) -> str:
+    """Why ``body`` (the pattern after a leading (?i)) is outside the dialect, or "".
+
+    The same scan as js/src/filters.ts: escapes and character classes are skipped, so
+    ``[*+]`` or ``[(?s)]`` are characters, not constructs."""
+    in_class, i, n = False, 0, len(body)
+    while i < n:
+        c = body[i]
+        nxt = body[i + 1] if i + 1 < n else ""
+        if c == "\\":
+            if not in_class and nxt in ("A", "Z", "z"):
+                return NO_ANCHORS
+            if not in_class and nxt == "k" and body[i + 2 : i + 3] == "<":
+                return NO_NAMED
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if nxt == "^":
+                i += 1
+            if body[i + 1 : i + 2] == "]":
+                i += 1  # a ']' first in a class is a character
+        elif c == "(" and nxt == "?":
+            rest = body[i + 2 :]
+            if rest.startswith(("P<", "P=")) or re.match(r"<[^=!]", rest):
+                return NO_NAMED
+            if rest.startswith(">"):
+                return NO_ATOMIC
+            flags = _FLAG_GROUP.match(body, i)
+            if flags:
+                late = flags.group(1) == "i" and flags.group(2) == ")"
+                return ONLY_AT_START if late else ONLY_I
+        elif c in "*+?" and nxt == "+":
+            return NO_ATOMIC
+        elif c == "{":
+            counted = _COUNTED_POSSESSIVE.match(body, i)
+            if counted and counted.group(0) != "{}+":
+                return NO_ATOMIC
+        i += 1
+    return ""
 
 
 class FilterError(ValueError):
@@ -35,19 +76,13 @@ class FilterError(ValueError):
 def compile_filter(pattern: str) -> re.Pattern[str]:
     """The compiled filter; FilterError with the board's message when it is refused."""
     body, flags = pattern, 0
-    if body.startswith("(?i)"):
-        body, flags = body[4:], re.IGNORECASE
-    for found, why in _REFUSED:
-        if found.search(body):
-            raise FilterError(_message(pattern, why))
-    flag = _FLAGS.search(body)
-    if flag:
-        late = flag.group(0) == "(?i)" and (flag.start() > 0 or bool(flags))
-        why = (
-            "an inline flag such as (?i) is only allowed at the start"
-            if late
-            else "only the (?i) flag is supported"
-        )
+    lead = _FLAG_GROUP.match(pattern)
+    if lead and lead.group(2) == ")":
+        if lead.group(1) != "i":
+            raise FilterError(_message(pattern, ONLY_I))
+        body, flags = pattern[lead.end() :], re.IGNORECASE
+    why = _unsupported(body)
+    if why:
         raise FilterError(_message(pattern, why))
     try:
         return re.compile(body, flags)
