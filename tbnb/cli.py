@@ -12,12 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from tbnb.board.export import ExportError
+
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-
-
-class ExportError(Exception):
-    """What the command says before it exits non-zero."""
 
 
 def check_writable(path: Path) -> None:

@@ -12,7 +12,6 @@ import json
 import os
 import threading
 import time
-from collections.abc import Sequence
 from typing import Any, cast
 
 from tbnb.board.feeds import FEEDS, Feed, FeedChange, HistogramFeed, ImageFeed, TextFeed
@@ -233,7 +232,3 @@ class BoardEngine:
                     emb.vectors, emb.metadata_header, emb.metadata, emb.sprite, emb.sprite_size
                 )
         return None
-
-    @property
-    def paths(self) -> Sequence[str]:
-        return [ld.path for ld in self.logdirs]

@@ -82,6 +82,11 @@ document.body.dataset.ready = "1";
 """
 
 
+class ExportError(Exception):
+    """Why there is nothing to export, or it cannot be written: what ``tbnb export``
+    says in one line before it exits non-zero."""
+
+
 def _json_script(element_id: str, value: Any) -> str:
     # "<" as \u003c: no "</script>" or "<!--" can end or confuse the element
     text = json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
@@ -97,8 +102,6 @@ def read_logdir(path: str, progress: Callable[[str], None]) -> BoardEngine:
 
     ExportError when there is nothing to export: the logdir cannot be read (missing, a
     file, a store that refuses the listing) or holds no event files."""
-    from tbnb.cli import ExportError
-
     engine = BoardEngine(path, live=False)
     errors = [ld.error for ld in engine.logdirs if ld.error]
     if errors:

@@ -80,9 +80,7 @@ class Projector(anywidget.AnyWidget):
             height=height,
             **kwargs,
         )
-        self._service = ProjectorService(
-            lambda eid: self._data if eid == "0" else None, self._reply
-        )
+        self._service = ProjectorService(self._resolve, self._reply)
         self.on_msg(self._on_browser_message)
 
     def _resolve(self, eid: str) -> EmbeddingData | None:

@@ -4,13 +4,15 @@ static snapshot, the export and `Board.figure`."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import Any, Literal
 
 from tbnb.board.filters import matcher
 
 DEFAULT_SMOOTHING = 0.6
-# the run palette (the front end's is js/src/settings.ts): a run keeps its colour
+# the run palette (the front end's is js/src/colors.ts): a run keeps its colour
 PALETTE = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
@@ -39,11 +41,20 @@ class ViewSettings:
     run_filter: str = ""
     hidden_runs: tuple[str, ...] = field(default_factory=tuple)
 
+    # compiled once per settings, not once per name tested
+    @cached_property
+    def _run_matches(self) -> Callable[[str], bool]:
+        return matcher(self.run_filter)
+
+    @cached_property
+    def _tag_matches(self) -> Callable[[str], bool]:
+        return matcher(self.tag_filter)
+
     def run_shown(self, run: str) -> bool:
-        return run not in self.hidden_runs and matcher(self.run_filter)(run)
+        return run not in self.hidden_runs and self._run_matches(run)
 
     def tag_shown(self, tag: str) -> bool:
-        return matcher(self.tag_filter)(tag)
+        return self._tag_matches(tag)
 
     def traits(self) -> dict[str, Any]:
         """As the widget's trait values (lists for tuples)."""
@@ -53,13 +64,6 @@ class ViewSettings:
 
     @classmethod
     def of(cls, obj: Any) -> ViewSettings:
-        """The settings held by an object with these attributes (a Board)."""
-        return cls(
-            smoothing=float(obj.smoothing),
-            x_axis=obj.x_axis,
-            log_y=bool(obj.log_y),
-            ignore_outliers=bool(obj.ignore_outliers),
-            tag_filter=str(obj.tag_filter),
-            run_filter=str(obj.run_filter),
-            hidden_runs=tuple(obj.hidden_runs),
-        )
+        """The settings held by an object with these attributes (a Board's traits)."""
+        values = {f.name: getattr(obj, f.name) for f in fields(cls)}
+        return cls(**{**values, "hidden_runs": tuple(values["hidden_runs"])})

@@ -8,6 +8,7 @@ setting (smoothing, axes, filters) is a synced trait the browser applies by itse
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import uuid
@@ -277,8 +278,7 @@ class Board(anywidget.AnyWidget):
         from tbnb.board.figure import figure
 
         self.refresh()  # what a cell just wrote is in the figure
-        view = self.settings
-        return figure(self.engine, tag, ViewSettings(**{**view.traits(), "tag_filter": ""}))
+        return figure(self.engine, tag, self.settings)
 
     # -- life cycle ----------------------------------------------------------
 
@@ -310,15 +310,16 @@ class Board(anywidget.AnyWidget):
             self.snapshot()  # the output keeps the last charts, drawn statically
 
 
-# keyword arguments Board(...) passes on to the widget (traits it does not take by name)
-_WIDGET_KWARGS = {"x_axis", "log_y", "ignore_outliers", "hidden_runs", "layout"}
-_BOARD_KWARGS = {"logdir", "logdir_spec", "reload_interval", "tags", "runs", "smoothing"}
+# view settings Board(...) takes by keyword besides its own arguments (they are traits),
+# and ipywidgets' layout
+_WIDGET_KWARGS = (set(ViewSettings.__dataclass_fields__) - {"smoothing"}) | {"layout"}
 
 
 def _check_kwargs(kwargs: dict[str, Any]) -> None:
     unknown = sorted(set(kwargs) - _WIDGET_KWARGS)
     if unknown:
-        valid = ", ".join(sorted(_BOARD_KWARGS | {"height"} | _WIDGET_KWARGS - {"layout"}))
+        own = set(inspect.signature(Board.__init__).parameters) - {"self", "kwargs"}
+        valid = ", ".join(sorted(own | _WIDGET_KWARGS - {"layout"}))
         raise TypeError(
             f"Board() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
             f"valid: {valid}"

@@ -57,10 +57,6 @@ class ScalarFeed(Feed):
         """Raw scalar points behind what is shown."""
         return sum(h.n for h in self._held.values())
 
-    @property
-    def points(self) -> int:
-        return self.count
-
     def series(self) -> dict[tuple[str, str], Series]:
         """Every (run, tag) held, with all of its points."""
         return dict(self._series)
