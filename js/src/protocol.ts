@@ -74,8 +74,11 @@ export interface UpdateMessage {
   histograms: HistogramDelta[];
   images: ImageDelta[];
   texts: TextDelta[];
+  graphs: GraphDelta[];
   /** encoded bytes the kernel pushes: the images at the newest step of every (run, tag) that changed */
   image_data: ImageData[];
+  /** graphs the kernel pushes: those that changed and are small (others are asked for by a GraphRequest) */
+  graph_data: GraphData[];
 }
 
 /**
@@ -148,6 +151,71 @@ export interface TextDelta {
   texts: TextEntry[]; // n entries
 }
 
+/** One graph as listed: what it is, without its nodes. */
+export interface GraphEntry {
+  kind: "op" | "keras"; // a GraphDef (add_graph, trace_export) or a Keras model's layers
+  step: number;
+  wall_time: number;
+  nodes: number;
+  edges: number;
+  error: string; // "" or why it cannot be read (a malformed GraphDef...)
+}
+
+/**
+ * The graph of one (run, tag): a series of at most one entry (the graph last written
+ * under the tag; none once a restart purged it). start is 0, total its length.
+ */
+export interface GraphDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  graphs: GraphEntry[];
+}
+
+/**
+ * The nodes and edges of one graph. Node i is names[i] (a scope path, "/" between
+ * scopes), its op, device and output shapes as text ("2×3×32×32", several joined by
+ * ", "; "" unknown), its attributes as [name, text] pairs. Edge j goes from node
+ * edge_source[j] to edge_target[j], carrying a tensor of shape shape_table[edge_shape[j]]
+ * (-1: unknown) of edge_size[j] elements (NaN: unknown); edge_control[j] = 1 for a
+ * control dependency. `error` non-empty: the graph could not be read (nothing else is filled).
+ */
+export interface GraphData {
+  run: string;
+  tag: string;
+  step: number;
+  kind: "op" | "keras";
+  error: string;
+  names: string[];
+  ops: string[];
+  devices: string[];
+  output_shapes: string[];
+  attributes: [string, string][][];
+  shape_table: string[];
+  edge_source: ArrayRef; // int32[e]
+  edge_target: ArrayRef; // int32[e]
+  edge_shape: ArrayRef; // int32[e]
+  edge_size: ArrayRef; // float64[e]
+  edge_control: ArrayRef; // uint8[e]
+  notes: string[]; // sentences: inputs that name nodes never written, graphs merged...
+}
+
+/** kernel -> browser, the answer to a GraphRequest. */
+export interface GraphDataMessage {
+  type: "graph_data";
+  items: GraphData[];
+}
+
+/**
+ * browser -> kernel: "send me this graph" (one too large to be pushed). While a
+ * training cell runs the kernel answers when the cell is done, and the tab says so.
+ */
+export interface GraphRequest {
+  type: "graph";
+  items: { run: string; tag: string }[];
+}
+
 /**
  * kernel -> browser, the answer to an ImageRequest (no seq: it changes no series).
  * The browser caches what it gets, so sliding back over seen steps needs no kernel.
@@ -194,6 +262,7 @@ export interface Status {
   histograms: number; // histograms held by the kernel (all steps)
   images: number; // images indexed
   texts: number; // text entries
+  graphs: number; // graphs listed
   problems: Problem[]; // the most recent ones, at most 100
   problem_count: number; // all problems seen
 }

@@ -14,7 +14,15 @@ import threading
 import time
 from typing import Any, cast
 
-from tbnb.board.feeds import FEEDS, Feed, FeedChange, HistogramFeed, ImageFeed, TextFeed
+from tbnb.board.feeds import (
+    FEEDS,
+    Feed,
+    FeedChange,
+    GraphFeed,
+    HistogramFeed,
+    ImageFeed,
+    TextFeed,
+)
 from tbnb.board.feeds.scalars import ScalarFeed, Series
 from tbnb.board.logdirs import NamedLogdir, parse_logdir_spec
 from tbnb.board.projector import EmbeddingData
@@ -77,6 +85,10 @@ class BoardEngine:
     @property
     def texts(self) -> TextFeed:
         return cast(TextFeed, self.feeds[Kind.TEXT])
+
+    @property
+    def graphs(self) -> GraphFeed:
+        return cast(GraphFeed, self.feeds[Kind.GRAPHS])
 
     # ---- reading ----------------------------------------------------------------------
     def read(self, *, message: bool = True) -> Message | None:
@@ -183,6 +195,7 @@ class BoardEngine:
                 "histograms": counts[Kind.HISTOGRAMS],
                 "images": counts[Kind.IMAGES],
                 "texts": counts[Kind.TEXT],
+                "graphs": counts[Kind.GRAPHS],
                 "problems": problems[-MAX_PROBLEMS_SHOWN:],
                 # every problem seen (the reader keeps only the latest few of each kind)
                 "problem_count": max(

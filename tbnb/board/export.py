@@ -58,10 +58,11 @@ const model = {
       const got = table.replies[JSON.stringify(it)];
       if (got) {
         const item = Object.assign({}, got);
-        if (got.data) {
-          const bytes = b64(table.blobs[got.data.buffer]);
-          item.data = { buffer: buffers.length, dtype: "uint8", shape: [bytes.length] };
-          buffers.push(view(bytes));
+        for (const [key, ref] of Object.entries(got)) {
+          // an array of the answer (ArrayRef): its blob becomes a buffer of the reply
+          if (!ref || typeof ref !== "object" || typeof ref.buffer !== "number") continue;
+          item[key] = Object.assign({}, ref, { buffer: buffers.length });
+          buffers.push(view(b64(table.blobs[ref.buffer])));
         }
         items.push(item);
       } else {

@@ -20,6 +20,8 @@ UPDATE: Literal["update"] = "update"
 IMAGE_DATA: Literal["image_data"] = "image_data"
 IMAGE_REQUEST: Literal["image"] = "image"
 RESYNC: Literal["resync"] = "resync"
+GRAPH_DATA: Literal["graph_data"] = "graph_data"
+GRAPH_REQUEST: Literal["graph"] = "graph"
 EMBEDDING: Literal["embedding"] = "embedding"
 PROJECT: Literal["project"] = "project"
 PROJECT_CONTROL: Literal["project_control"] = "project_control"
@@ -134,6 +136,39 @@ class TextDelta(DeltaHeader):
     texts: list[TextEntry]
 
 
+class GraphEntry(TypedDict):
+    kind: Literal["op", "keras"]
+    step: int
+    wall_time: float
+    nodes: int
+    edges: int
+    error: str
+
+
+class GraphDelta(DeltaHeader):
+    graphs: list[GraphEntry]
+
+
+class GraphData(TypedDict):
+    run: str
+    tag: str
+    step: int
+    kind: Literal["op", "keras"]
+    error: str
+    names: list[str]
+    ops: list[str]
+    devices: list[str]
+    output_shapes: list[str]
+    attributes: list[list[list[str]]]
+    shape_table: list[str]
+    edge_source: ArrayRef
+    edge_target: ArrayRef
+    edge_shape: ArrayRef
+    edge_size: ArrayRef
+    edge_control: ArrayRef
+    notes: list[str]
+
+
 # ---- kernel -> browser ------------------------------------------------------------
 
 
@@ -146,12 +181,19 @@ class UpdateMessage(TypedDict):
     histograms: list[HistogramDelta]
     images: list[ImageDelta]
     texts: list[TextDelta]
+    graphs: list[GraphDelta]
     image_data: list[ImageData]
+    graph_data: list[GraphData]
 
 
 class ImageDataMessage(TypedDict):
     type: Literal["image_data"]
     items: list[ImageData]
+
+
+class GraphDataMessage(TypedDict):
+    type: Literal["graph_data"]
+    items: list[GraphData]
 
 
 class Snapshot(TypedDict):
@@ -174,6 +216,7 @@ class Status(TypedDict):
     histograms: int
     images: int
     texts: int
+    graphs: int
     problems: list[Problem]
     problem_count: int
 
@@ -190,6 +233,16 @@ class ImageRequestItem(TypedDict):
 class ImageRequest(TypedDict):
     type: Literal["image"]
     items: list[ImageRequestItem]
+
+
+class GraphRequestItem(TypedDict):
+    run: str
+    tag: str
+
+
+class GraphRequest(TypedDict):
+    type: Literal["graph"]
+    items: list[GraphRequestItem]
 
 
 class ResyncMessage(TypedDict):
@@ -268,6 +321,7 @@ class ProjectorErrorMessage(TypedDict):
 KernelMessage = (
     UpdateMessage
     | ImageDataMessage
+    | GraphDataMessage
     | EmbeddingMessage
     | ProjectionMessage
     | NeighborsMessage

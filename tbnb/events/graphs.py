@@ -29,7 +29,7 @@ from tbnb.events import decode
 from tbnb.events.blobs import RecordReader, read_event
 from tbnb.events.graph_attrs import missing_note, render_attr, shape_of
 from tbnb.events.graph_keras import keras_graph
-from tbnb.events.points import Graph, GraphEdge, GraphNode, Shape
+from tbnb.events.points import Graph, GraphEdge, GraphInfo, GraphNode, Shape
 from tbnb.events.proto import graph_pb2
 
 OP, KERAS = "op", "keras"  # Graph.kind
@@ -55,6 +55,8 @@ class GraphRef:
     reader: RecordReader = field(repr=False)
     error: str = ""  # why it cannot be read ("" if it can)
     writes: int = 1  # how many times the tag was written (the last is kept)
+    nodes: int = 0  # counted when indexed
+    edges: int = 0
 
     @property
     def kind(self) -> str:
@@ -84,10 +86,29 @@ class GraphIndex:
         self.refs.clear()
         self.stats.clear()
 
-    def purge(self, step: int) -> None:
-        """SessionLog.START at ``step``: forget what was written at step >= step."""
+    def purge(self, step: int) -> list[str]:
+        """SessionLog.START at ``step``: forget what was written at step >= step; the
+        tags forgotten."""
+        gone = [t for t, r in self.refs.items() if r.step >= step]
         self.refs = {t: r for t, r in self.refs.items() if r.step < step}
         self.stats = [s for s in self.stats if s.step < step]
+        return gone
+
+    def info(self, run: str, tag: str) -> GraphInfo | None:
+        """The listing of graph ``tag`` (None: there is none), read by ``load``."""
+        ref = self.refs.get(tag)
+        if ref is None:
+            return None
+        return GraphInfo(
+            ref.tag,
+            ref.kind,
+            ref.step,
+            ref.wall_time,
+            ref.nodes,
+            ref.edges,
+            ref.error,
+            lambda: load(run, ref, list(self.stats)),
+        )
 
     def add(
         self,
@@ -113,7 +134,8 @@ class GraphIndex:
             source = RUN_METADATA if plugin == RUN_METADATA_GRAPH else KERAS_MODEL
         ref = GraphRef(tag, source, int(ev.step), float(ev.wall_time), offset, length, vi, reader)
         try:
-            _parse(ref, ev)
+            nodes, edges, _ = _parse(ref, ev)
+            ref.nodes, ref.edges = len(nodes), len(edges)
         except ValueError as e:
             ref.error = str(e)
         old = self.refs.get(tag)

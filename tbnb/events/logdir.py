@@ -318,6 +318,11 @@ class Logdir:
                 changes.new_tags.setdefault(name, {}).setdefault(kind, []).append(tag)
             run.new_tags.clear()
             for kind, tag in run.touched:
+                if kind == Kind.GRAPHS:  # a graph added, written again or purged
+                    info = run.graphs.info(name, tag)
+                    listed = [info] if info is not None else []
+                    changes.series[(name, kind, tag)] = SeriesChange(0, len(listed), listed)
+                    continue
                 series: Any = (
                     run.scalars.get(tag) if kind == decode.SCALARS else run.lists[kind].get(tag)
                 )

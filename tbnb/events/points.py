@@ -108,6 +108,21 @@ class GraphEdge:
 
 
 @dataclass(frozen=True)
+class GraphInfo:
+    """One graph of a run as listed: what it is, without its nodes (``load`` reads them
+    from the event file; ValueError if they cannot be read)."""
+
+    tag: str
+    kind: str  # "op" or "keras"
+    step: int
+    wall_time: float
+    nodes: int  # counted when it was indexed (0 when it cannot be read)
+    edges: int
+    error: str  # why it cannot be read ("" if it can)
+    load: Callable[[], Graph] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class Graph:
     run: str
     tag: str

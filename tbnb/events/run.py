@@ -271,7 +271,8 @@ class Run:
     def purge(self, step: int) -> None:
         """SessionLog.START at ``step``: drop every series' points with step >= step."""
         self.flush()
-        self.graphs.purge(step)
+        for tag in self.graphs.purge(step):
+            self.touched.add((Kind.GRAPHS, tag))
         for tag, col in self.scalars.items():
             if col.truncate_from_step(step):
                 self.touched.add((decode.SCALARS, tag))
@@ -377,6 +378,7 @@ class Run:
             self._problem(path, offset, f"graph {ref.tag!r} cannot be read: {ref.error}")
         if new:
             self._new_tag(Kind.GRAPHS, ref.tag)
+        self.touched.add((Kind.GRAPHS, ref.tag))
 
     # ---- queries ---------------------------------------------------------------
     def tags(self) -> dict[str, list[str]]:

@@ -16,10 +16,10 @@ export interface SeriesRef {
 
 /** The UpdateMessage fields that carry a list of series deltas: one holder each (store/index.ts). */
 type ListField = { [K in keyof UpdateMessage]: UpdateMessage[K] extends readonly unknown[] ? K : never }[keyof UpdateMessage];
-export type DeltaField = Exclude<ListField, "runs" | "image_data">;
+export type DeltaField = Exclude<ListField, "runs" | "image_data" | "graph_data">;
 
-/** Names of the change sets: a kind's series, or the image bytes received. */
-export type ChangeName = DeltaField | "image_data";
+/** Names of the change sets: a kind's series, or the image bytes or graphs received. */
+export type ChangeName = DeltaField | "image_data" | "graph_data";
 
 /**
  * What one update changed, so views redraw only that: per change name the keys

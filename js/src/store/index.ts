@@ -4,8 +4,9 @@
 // registered in HOLDERS under the UpdateMessage field that carries its deltas;
 // the store numbers the updates (seq), keeps the runs, and tells the views what
 // changed. A new kind of data is one holder module and one line in HOLDERS.
-import type { ImageData, ImageRequest, Snapshot, UpdateMessage } from "../protocol";
+import type { GraphData, GraphRequest, ImageData, ImageRequest, Snapshot, UpdateMessage } from "../protocol";
 import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, type SeriesRef } from "./holder";
+import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
 import { ImageHolder } from "./images";
 import { ScalarHolder } from "./scalars";
@@ -16,6 +17,7 @@ export { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries } from "./histogr
 export { IMAGE_CACHE_BYTES, type CachedImage, type ImageSeries } from "./images";
 export type { ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
+export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -24,6 +26,7 @@ function makeHolders() {
     histograms: new HistogramHolder(),
     images: new ImageHolder(),
     texts: new TextHolder(),
+    graphs: new GraphHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 
@@ -53,8 +56,9 @@ export class Store {
   }
 
   /** sends a message to the kernel (set by index.ts) */
-  set sender(fn: ((msg: ImageRequest) => void) | undefined) {
+  set sender(fn: ((msg: ImageRequest | GraphRequest) => void) | undefined) {
     this.kinds.images.sender = fn;
+    this.kinds.graphs.sender = fn;
   }
 
   subscribe(fn: Listener): () => void {
@@ -89,12 +93,20 @@ export class Store {
     this.runs = msg.runs.slice();
     for (const f of fields) if (this.holder(f).apply(msg[f] ?? [], buffers, change)) gap = true;
     this.kinds.images.receive(msg.image_data ?? [], buffers, change);
+    this.kinds.graphs.receive(msg.graph_data ?? [], buffers, change);
     this.notify(change);
     return gap;
   }
 
   private holder<F extends DeltaField>(field: F): SeriesHolder<SeriesRef, DeltaOf<F>> {
     return this.kinds[field] as SeriesHolder<SeriesRef, DeltaOf<F>>;
+  }
+
+  /** Applies a GraphDataMessage (the kernel's answer to a GraphRequest). */
+  applyGraphData(items: readonly GraphData[], buffers: readonly DataView[]): void {
+    const change = new Change();
+    this.kinds.graphs.receive(items ?? [], buffers, change);
+    if (change.of("graph_data").size) this.notify(change);
   }
 
   /** Applies an ImageDataMessage (the kernel's answer to an ImageRequest). */

@@ -11,6 +11,7 @@ See CONTRIBUTING.md, "How to add a dashboard".
 from __future__ import annotations
 
 from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
+from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
 from tbnb.board.feeds.images import ImageFeed
 from tbnb.board.feeds.scalars import ScalarFeed
@@ -23,6 +24,7 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.HISTOGRAMS: HistogramFeed,
     Kind.IMAGES: ImageFeed,
     Kind.TEXT: TextFeed,
+    Kind.GRAPHS: GraphFeed,
 }
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Feed",
     "FeedChange",
     "Fields",
+    "GraphFeed",
     "HistogramFeed",
     "ImageFeed",
     "Offline",
