@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from tbnb.board.feeds.graphs import PUSH_NODES
 from tbnb.board.feeds.images import sniff_mime
 from tbnb.board.names import visible
 from tbnb.board.settings import ViewSettings, colour
@@ -37,6 +38,7 @@ MIN_BUCKETS = 8
 RAW_LINES_UP_TO = 200
 MAX_IMAGE_BYTES = 1 << 20
 MAX_TEXT_CHARS = 2_000
+MAX_GRAPHS = 20  # graphs whose top level the snapshot names (each is read to do so)
 STYLE = (
     ".tbnb-static{font-family:system-ui,sans-serif;font-size:13px;color:#222}"
     ".tbnb-static .charts{display:flex;flex-wrap:wrap;gap:8px}"
@@ -200,6 +202,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     _images(root, engine, view)
     _distributions(root, engine, view, order)
     _texts(root, engine, view)
+    _graphs(root, engine, view)
     return ET.tostring(root, encoding="unicode", method="html")
 
 
@@ -278,3 +281,30 @@ def _texts(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
         ET.SubElement(det, "div").text = visible(f"{tag} · {run} · step {p.step}")
         text = p.text if len(p.text) <= MAX_TEXT_CHARS else p.text[:MAX_TEXT_CHARS] + " [...]"
         ET.SubElement(det, "pre").text = text
+
+
+def _graphs(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
+    """Each graph's size and its top-level scopes as text (the tab lays graphs out in
+    the browser; a saved page without it gets what a reader needs to know it is there)."""
+    items = [(r, t, i) for (r, t), i in engine.graphs.infos().items() if view.run_shown(r)]
+    if not items:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Graphs"
+    for n, (run, tag, info) in enumerate(items):
+        line = f"{run} · {tag} · "
+        if info.error:
+            line += f"cannot be read: {info.error}"
+        else:
+            line += f"{info.nodes:,} nodes, {info.edges:,} edges"
+            if n < MAX_GRAPHS and info.nodes <= PUSH_NODES:
+                try:
+                    top = dict.fromkeys(node.name.split("/", 1)[0] for node in info.load().nodes)
+                    line += " · top level: " + ", ".join(list(top)[:12])
+                    line += ", ..." if len(top) > 12 else ""
+                except (ValueError, KeyError, OSError) as err:
+                    line += f" · cannot be read: {err}"
+        ET.SubElement(det, "div").text = visible(line)
+    ET.SubElement(
+        det, "p", {"class": "note"}
+    ).text = "open the notebook with tbnb running to explore the graphs"

@@ -23,63 +23,8 @@ from tbnb.events.graphs import GraphRef
 from tbnb.events.proto import graph_pb2 as tbnb_graph_pb2
 
 torch = pytest.importorskip("torch")
-nn = torch.nn
 
-
-# ---- models ------------------------------------------------------------------------
-class MLP(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.fc1 = nn.Linear(6, 16)
-        self.act = nn.ReLU()
-        self.fc2 = nn.Linear(16, 3)
-
-    def forward(self, x: Any) -> Any:
-        return self.fc2(self.act(self.fc1(x)))
-
-
-class CNN(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 4, 3, padding=1),
-            nn.ReLU(),
-            nn.Sequential(nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)),
-        )
-        self.head = nn.Linear(8 * 4 * 4, 5)
-
-    def forward(self, x: Any) -> Any:
-        return self.head(torch.flatten(self.features(x), 1))
-
-
-class Block(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lin = nn.Linear(8, 8)
-
-    def forward(self, x: Any) -> Any:
-        return torch.relu(self.lin(x)) + x
-
-
-class Repeated(nn.Module):
-    """One block used 4 times, and a Sequential of 4 blocks (``Block[3]``)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.block = Block()
-        self.blocks = nn.Sequential(*[Block() for _ in range(4)])
-
-    def forward(self, x: Any) -> Any:
-        for _ in range(4):
-            x = self.block(x)
-        return self.blocks(x)
-
-
-MODELS: dict[str, tuple[type[nn.Module], tuple[int, ...]]] = {
-    "mlp": (MLP, (2, 6)),
-    "cnn": (CNN, (2, 1, 8, 8)),
-    "repeated": (Repeated, (3, 8)),
-}
+from tests.graph_models import CNN, MLP, MODELS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
