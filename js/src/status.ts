@@ -28,7 +28,7 @@ export class StatusLine {
     if (s.last_read) parts.push(`read ${new Date(s.last_read * 1000).toLocaleTimeString()}`);
     if (s.runs !== undefined) parts.push(`${s.runs} run${s.runs === 1 ? "" : "s"}`);
     if (s.points !== undefined) parts.push(`${s.points.toLocaleString()} points`);
-    const counts: [number | undefined, string][] = [[s.histograms, "histogram"], [s.images, "image"], [s.texts, "text"]];
+    const counts: [number | undefined, string][] = [[s.histograms, "histogram"], [s.images, "image"], [s.texts, "text"], [s.graphs, "graph"]];
     for (const [n, what] of counts) if (n) parts.push(`${n.toLocaleString()} ${what}${n === 1 ? "" : "s"}`);
     this.summary.textContent = parts.filter(Boolean).join(" · ");
     const count = s.problem_count ?? 0;
