@@ -4,6 +4,7 @@ docstring of tbnb/events/hparams.py."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -88,7 +89,8 @@ def _implied(sessions: list[tuple[RunHParams, list[tuple[str, str]]]]) -> Experi
             else:
                 infos.append(HParamInfo(name, "", "", "number", ""))
         else:
-            texts = tuple(sorted({v if isinstance(v, str) else _fmt(v) for v in vs}))
+            # other values as JSON text (true, 1.0), as TensorBoard shows them
+            texts = tuple(sorted({v if isinstance(v, str) else json.dumps(v) for v in vs}))
             infos.append(HParamInfo(name, "", "", "string", "discrete", texts))
     metrics = tuple(MetricInfo(tag, group, "", "") for group, tag in sorted(metric_keys))
     return Experiment("", tuple(infos), metrics, 0.0)
