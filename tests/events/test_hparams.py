@@ -1,6 +1,9 @@
 """HParams: torch's and tensorboardX's ``add_hparams``, TF2's hparams api (the shared
 corpus), live sessions and malformed records, each checked against the values written
-and against TensorBoard's own parse of the same bytes (its plugin_data_pb2)."""
+and against TensorBoard's own parse of the same bytes (its plugin_data_pb2).
+
+Longer than ~400 lines: the three writers, live reads and malformed records share the
+raw-record builders at the middle of the file."""
 
 from __future__ import annotations
 
