@@ -8,6 +8,7 @@ No widget imports here; usable from scripts and tests::
     s = ld.scalars("exp1", "Loss/train")   # s.step int64, s.wall_time / s.value float64
     ld.images(run, tag)[0].data     # PNG bytes, read from the event file when asked for
     ld.graph(run)                   # nodes, edges, notes, read from the event file now
+    ld.hparams()                    # experiment configs and sessions (hparams.py)
     ld.problems                     # bad CRCs, garbage, unreadable files: never raised
 """
 
@@ -17,12 +18,18 @@ from tbnb.events.logdir import Changes, Logdir, SeriesChange
 from tbnb.events.points import (
     AudioPoint,
     Embedding,
+    Experiment,
     Graph,
     GraphEdge,
     GraphInfo,
     GraphNode,
     HistogramPoint,
+    HParamInfo,
+    HParams,
     ImagePoint,
+    MetricInfo,
+    RunHParams,
+    Session,
     TensorPoint,
     TextPoint,
 )
@@ -33,16 +40,22 @@ __all__ = [
     "AudioPoint",
     "Changes",
     "Embedding",
+    "Experiment",
     "Graph",
     "GraphEdge",
     "GraphInfo",
     "GraphNode",
+    "HParamInfo",
+    "HParams",
     "HistogramPoint",
     "ImagePoint",
     "Logdir",
+    "MetricInfo",
     "Problem",
+    "RunHParams",
     "ScalarSeries",
     "SeriesChange",
+    "Session",
     "TensorPoint",
     "TextPoint",
 ]

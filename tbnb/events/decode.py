@@ -106,6 +106,13 @@ def plugin_of(value: Value) -> str:
     return ""
 
 
+def plugin_content(value: Value) -> bytes:
+    """The plugin content in a value's metadata (b'' when absent)."""
+    if value.HasField("metadata"):
+        return bytes(value.metadata.plugin_data.content)
+    return b""
+
+
 _LEGACY = {
     "simple_value": SCALARS,
     "image": IMAGES,

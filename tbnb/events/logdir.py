@@ -2,7 +2,7 @@
 
 Longer than the ~400 lines CONTRIBUTING.md asks for: it is the one class a user reads
 through (runs, tags, each kind's series, graphs, embeddings, to_pandas), each query a
-few lines; the work is in framing.py, run.py, tailing.py, resync.py, graphs.py and
+few lines; the work is in framing.py, run.py, tailing.py, resync.py, graphs.py, hparams.py and
 projector.py.
 """
 
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from tbnb.events import decode, graphs, projector
+from tbnb.events import decode, graphs, hparams_sessions, projector
 from tbnb.events.kinds import Kind
 from tbnb.events.memory import release_free_memory
 from tbnb.events.points import (
@@ -22,6 +22,7 @@ from tbnb.events.points import (
     Embedding,
     Graph,
     HistogramPoint,
+    HParams,
     ImagePoint,
     TensorPoint,
     TextPoint,
@@ -318,9 +319,15 @@ class Logdir:
                 changes.new_tags.setdefault(name, {}).setdefault(kind, []).append(tag)
             run.new_tags.clear()
             for kind, tag in run.touched:
-                if kind == Kind.GRAPHS:  # a graph added, written again or purged
-                    info = run.graphs.info(name, tag)
-                    listed = [info] if info is not None else []
+                # a graph (a series of its GraphInfo), or the run's hparams records (of
+                # its RunHParams), added, written again or purged
+                if kind in (Kind.GRAPHS, Kind.HPARAMS):
+                    one: Any = (
+                        run.graphs.info(name, tag)
+                        if kind == Kind.GRAPHS
+                        else run.hparams.snapshot(name)
+                    )
+                    listed = [one] if one is not None else []
                     changes.series[(name, kind, tag)] = SeriesChange(0, len(listed), listed)
                     continue
                 series: Any = (
@@ -427,10 +434,25 @@ class Logdir:
                     out.append(cached[0])
             return out
 
+    def hparams(self) -> HParams:
+        """Every experiment config and session (tbnb/events/hparams.py: the rules)."""
+        with self._lock:
+            runs = self._runs
+            records = {n: s for n, r in runs.items() if (s := r.hparams.snapshot(n)) is not None}
+
+            def last(run: str, tag: str) -> float | None:
+                col = runs[run].scalars.get(tag)
+                return float(col.series().value[-1]) if col is not None and col.n else None
+
+            return hparams_sessions.assemble(records, runs.keys(), lambda r: runs[r].scalars, last)
+
     def to_pandas(self, kind: str = "scalars") -> Any:
-        """All points of a kind as a DataFrame (scalars: run, tag, step, wall_time, value)."""
+        """All points of a kind as a DataFrame (scalars: run, tag, step, wall_time, value;
+        hparams: a row per session, see hparams_sessions.frame)."""
+        if kind == Kind.HPARAMS:
+            return hparams_sessions.frame(self.hparams())
         if kind != decode.SCALARS:
-            raise ValueError(f"to_pandas supports 'scalars', not {kind!r}")
+            raise ValueError(f"to_pandas supports 'scalars' and 'hparams', not {kind!r}")
         with self._lock:
             names: list[str] = []
             tags: list[str] = []

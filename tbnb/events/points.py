@@ -132,3 +132,95 @@ class Graph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[GraphEdge, ...]
     notes: tuple[str, ...]  # sentences: inputs dropped, graphs merged, stats seen
+
+
+# ---- hparams (tbnb/events/hparams.py reads them; the API is described there) ----------
+
+# an hparam's value: google.protobuf.Value's bool, number or string
+HParamValue = bool | float | str
+
+
+@dataclass(frozen=True)
+class HParamInfo:
+    """One hparam of an experiment config (or of the implied experiment)."""
+
+    name: str
+    display_name: str
+    description: str
+    type: str  # "bool", "number", "string" or "" (unset)
+    domain_kind: str  # "discrete", "interval" or "" (none)
+    values: tuple[HParamValue, ...] = ()  # a discrete domain's values
+    min: float | None = None  # an interval domain's bounds
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """One metric of an experiment: scalar ``tag`` of the session's run, or of its
+    sub-run ``group`` (a path relative to the session's run) when there is one."""
+
+    tag: str
+    group: str
+    display_name: str
+    description: str
+    dataset_type: str = ""  # "training", "validation" or "" (unknown)
+
+    @property
+    def key(self) -> str:
+        """The metric's name in ``Session.metrics``: ``tag``, or ``group/tag``."""
+        return f"{self.group}/{self.tag}" if self.group else self.tag
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """An experiment config, written in ``run`` ("" for the implied experiment of the
+    sessions that no config applies to, made from their values as TensorBoard does)."""
+
+    run: str
+    hparams: tuple[HParamInfo, ...]
+    metrics: tuple[MetricInfo, ...]
+    time_created: float  # its time_created_secs, or its event's wall time when unset
+    notes: tuple[str, ...] = ()  # what of the config was malformed and left out
+
+
+@dataclass(frozen=True)
+class RunHParams:
+    """What one run's own hparams records say (before runs are put together): the
+    series of ``Changes.series[(run, Kind.HPARAMS, "")]``."""
+
+    run: str
+    experiment: Experiment | None  # a config written in this run
+    started: bool  # a session start info was read
+    hparams: dict[str, HParamValue]
+    group_name: str
+    start_time: float | None
+    ended: bool  # a session end info was read
+    status: str  # "running" (no end info), "success", "failure" or "unknown"
+    end_time: float | None
+    notes: tuple[str, ...]  # about the session records (values skipped...)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One training session: a run with a session start (or end) info."""
+
+    run: str  # the session's own run (its hparams records and metric scalars)
+    parent: str  # the run it belongs to: the writer's run of an add_hparams sub-run
+    name: str  # for display: the parent's name (+ " · " + the sub-run when several)
+    group_name: str
+    start_time: float | None
+    end_time: float | None
+    status: str  # "running", "success", "failure" or "unknown"
+    hparams: dict[str, HParamValue]
+    metrics: dict[str, float]  # MetricInfo.key -> the last value written (NaN kept)
+    notes: tuple[str, ...]
+    experiment: str = ""  # the run of the config that applies ("": the implied one)
+
+
+@dataclass(frozen=True)
+class HParams:
+    """Every experiment config and session of a logdir (``Logdir.hparams()``)."""
+
+    experiments: tuple[Experiment, ...]
+    sessions: tuple[Session, ...]
+    notes: tuple[str, ...]  # configs' notes and domains that disagree with values

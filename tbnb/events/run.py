@@ -3,7 +3,8 @@
 Records are applied in file order. Groups of same-length records (slots of a periodic
 stretch, or records sharing a length) are decoded with the vectorized scalar templates;
 everything else (and any record that does not fit a template) goes through protobuf,
-one record at a time.
+one record at a time. A few lines over ~400: ``_event`` routes every kind of value, and
+the work of each kind is elsewhere (decode.py, graphs.py, hparams.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tbnb.events import crc, decode, graphs
+from tbnb.events import crc, decode, graphs, hparams
 from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
@@ -77,6 +78,7 @@ class Run:
         self.lists: dict[str, dict[str, PointList[Any]]] = {k: {} for k in LIST_KINDS}
         self.other: dict[str, list[str]] = {}  # plugin -> tags (hparams, ...)
         self.graphs = graphs.GraphIndex()  # where each graph is (read when asked for)
+        self.hparams = hparams.RunRecords()  # its experiment config, session start and end
         self.tag_plugin: dict[str, str] = {}
         self._pending: dict[str, tuple[list[int], list[float], list[float]]] = {}
         self.touched: set[tuple[str, str]] = set()
@@ -273,6 +275,8 @@ class Run:
         self.flush()
         for tag in self.graphs.purge(step):
             self.touched.add((Kind.GRAPHS, tag))
+        if self.hparams.purge(step):
+            self.touched.add((Kind.HPARAMS, ""))
         for tag, col in self.scalars.items():
             if col.truncate_from_step(step):
                 self.touched.add((decode.SCALARS, tag))
@@ -369,6 +373,13 @@ class Run:
                 if tag not in tags:
                     tags.append(tag)
                     self._new_tag(kind, tag)
+                if kind == decode.HPARAMS:
+                    content = decode.plugin_content(v)
+                    wrong = self.hparams.add(self.name, tag, content, step, wall)
+                    if wrong:
+                        self._problem(path, offset, wrong)
+                    else:
+                        self.touched.add((Kind.HPARAMS, ""))
 
     def _graph(
         self, ev: Any, offset: int, length: int, reader: RecordReader, path: str, vi: int, kind: str
