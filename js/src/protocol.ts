@@ -75,10 +75,13 @@ export interface UpdateMessage {
   images: ImageDelta[];
   texts: TextDelta[];
   graphs: GraphDelta[];
+  hparams: HParamsDelta[];
   /** encoded bytes the kernel pushes: the images at the newest step of every (run, tag) that changed */
   image_data: ImageData[];
   /** graphs the kernel pushes: those that changed and are small (others are asked for by a GraphRequest) */
   graph_data: GraphData[];
+  /** the experiment configs and the logdir's hparams notes: one entry, sent when they change (and in every full update) */
+  hparams_info: HParamsInfo[];
 }
 
 /**
@@ -201,6 +204,75 @@ export interface GraphData {
   notes: string[]; // sentences: inputs that name nodes never written, graphs merged...
 }
 
+// ---- hparams (kernel side: tbnb/board/feeds/hparams.py) ---------------------------
+
+/** An hparam value; null: a number that is NaN or infinite (the session's notes say so). */
+export type HParamValue = boolean | number | string | null;
+
+/** One hparam of an experiment config (or of the implied experiment, run ""). */
+export interface HParamInfoEntry {
+  name: string;
+  display_name: string;
+  description: string;
+  type: "bool" | "number" | "string" | "";
+  domain_kind: "discrete" | "interval" | "";
+  values: (boolean | number | string)[]; // a discrete domain's values
+  min: number | null; // an interval's bounds
+  max: number | null;
+}
+
+/** One metric: scalar `tag` of the session's run, or of its sub-run `group`; `key` names it in a session. */
+export interface MetricInfoEntry {
+  key: string;
+  tag: string;
+  group: string;
+  display_name: string;
+  description: string;
+  dataset_type: string; // "training", "validation" or ""
+}
+
+export interface ExperimentEntry {
+  run: string; // where the config was written ("": the implied experiment of sessions with none)
+  time_created: number;
+  hparams: HParamInfoEntry[];
+  metrics: MetricInfoEntry[];
+  notes: string[];
+}
+
+export interface HParamsInfo {
+  experiments: ExperimentEntry[];
+  notes: string[]; // configs' notes, values that disagree with their domain
+}
+
+/**
+ * One session (a row of the table): its own run is the delta's run. `parent` is the run
+ * it belongs to (torch's add_hparams writes a timestamp sub-run under the training run:
+ * the parent is that run), `name` how the row is named. Metric metric_keys[i] has the
+ * last value metric_values[i] (float64; NaN kept).
+ */
+export interface SessionEntry {
+  parent: string;
+  name: string;
+  group_name: string;
+  status: "running" | "success" | "failure" | "unknown";
+  start_time: number | null;
+  end_time: number | null;
+  experiment: string; // the run of the config that applies ("": the implied one)
+  hparams: [string, HParamValue][];
+  metric_keys: string[];
+  metric_values: ArrayRef; // float64[metric_keys.length]
+  notes: string[];
+}
+
+/** The session of one run (tag ""): a series of at most one entry (none: it is gone). */
+export interface HParamsDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  sessions: SessionEntry[];
+}
+
 /** kernel -> browser, the answer to a GraphRequest. */
 export interface GraphDataMessage {
   type: "graph_data";
@@ -263,6 +335,7 @@ export interface Status {
   images: number; // images indexed
   texts: number; // text entries
   graphs: number; // graphs listed
+  sessions: number; // hparams sessions
   problems: Problem[]; // the most recent ones, at most 100
   problem_count: number; // all problems seen
 }

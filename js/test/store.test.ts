@@ -34,7 +34,11 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     histograms: parts.histograms ?? [],
     images: parts.images ?? [],
     texts: parts.texts ?? [],
+    graphs: [],
+    hparams: [],
     image_data: [],
+    graph_data: [],
+    hparams_info: [],
   };
   return { msg, buffers: b.views };
 }

@@ -20,6 +20,7 @@ from tbnb.board.feeds import (
     FeedChange,
     GraphFeed,
     HistogramFeed,
+    HParamsFeed,
     ImageFeed,
     TextFeed,
 )
@@ -89,6 +90,10 @@ class BoardEngine:
     @property
     def graphs(self) -> GraphFeed:
         return cast(GraphFeed, self.feeds[Kind.GRAPHS])
+
+    @property
+    def hparams(self) -> HParamsFeed:
+        return cast(HParamsFeed, self.feeds[Kind.HPARAMS])
 
     # ---- reading ----------------------------------------------------------------------
     def read(self, *, message: bool = True) -> Message | None:
@@ -196,6 +201,7 @@ class BoardEngine:
                 "images": counts[Kind.IMAGES],
                 "texts": counts[Kind.TEXT],
                 "graphs": counts[Kind.GRAPHS],
+                "sessions": counts[Kind.HPARAMS],
                 "problems": problems[-MAX_PROBLEMS_SHOWN:],
                 # every problem seen (the reader keeps only the latest few of each kind)
                 "problem_count": max(

@@ -4,11 +4,13 @@ that prefixes its runs for --logdir_spec)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tbnb.board.feeds import FeedChange
 from tbnb.events import Logdir, Problem
+from tbnb.events.hparams_sessions import ancestors
 from tbnb.events.kinds import Kind
+from tbnb.events.points import HParams
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -49,6 +51,7 @@ class NamedLogdir:
     logdir: Logdir | None
     open_error: str | None = None  # why no Logdir could be made (a bad URL, no backend)
     _runs: set[str] = field(default_factory=set)
+    _sessions: set[str] = field(default_factory=set)  # session runs (reader's names)
 
     @property
     def error(self) -> str | None:
@@ -84,15 +87,46 @@ class NamedLogdir:
             return {}, []
         changes = self.logdir.reload()
         changed: dict[Kind, list[FeedChange]] = {}
+        sessions_changed = False
         for (run, kind, tag), change in changes.series.items():
+            if kind == Kind.HPARAMS:  # assembled across runs below
+                sessions_changed = True
+                continue
+            if kind == Kind.SCALARS and not sessions_changed:
+                # a metric of a session: the session's run or a run below it
+                sessions_changed = any(r in self._sessions for r in (run, *ancestors(run)))
             changed.setdefault(Kind(kind), []).append(
                 FeedChange(self.run_name(run), tag, change.series, change.first_row)
             )
+        if sessions_changed:
+            hp = self.logdir.hparams()
+            self._sessions = {s.run for s in hp.sessions}
+            changed[Kind.HPARAMS] = [FeedChange(self.name or "", "", self._renamed(hp), 0)]
         new = sorted(
             self.run_name(r) for r in changes.new_runs if self.run_name(r) not in self._runs
         )
         self._runs.update(new)
         return changed, new
+
+    def _renamed(self, hp: HParams) -> HParams:
+        """``hp`` with the board's run names (prefixed for --logdir_spec)."""
+        if self.name is None:
+            return hp
+        name = self.run_name
+        return HParams(
+            tuple(replace(e, run=name(e.run) if e.run else "") for e in hp.experiments),
+            tuple(
+                replace(
+                    s,
+                    run=name(s.run),
+                    parent=name(s.parent),
+                    name=name(s.name),
+                    experiment=name(s.experiment) if s.experiment else "",
+                )
+                for s in hp.sessions
+            ),
+            hp.notes,
+        )
 
     @property
     def problems(self) -> list[Problem]:

@@ -169,6 +169,60 @@ class GraphData(TypedDict):
     notes: list[str]
 
 
+HParamValue = bool | float | str | None  # None: a number that is NaN or infinite
+
+
+class HParamInfoEntry(TypedDict):
+    name: str
+    display_name: str
+    description: str
+    type: Literal["bool", "number", "string", ""]
+    domain_kind: Literal["discrete", "interval", ""]
+    values: list[bool | float | str]
+    min: float | None
+    max: float | None
+
+
+class MetricInfoEntry(TypedDict):
+    key: str
+    tag: str
+    group: str
+    display_name: str
+    description: str
+    dataset_type: str
+
+
+class ExperimentEntry(TypedDict):
+    run: str
+    time_created: float
+    hparams: list[HParamInfoEntry]
+    metrics: list[MetricInfoEntry]
+    notes: list[str]
+
+
+class HParamsInfo(TypedDict):
+    experiments: list[ExperimentEntry]
+    notes: list[str]
+
+
+class SessionEntry(TypedDict):
+    parent: str
+    name: str
+    group_name: str
+    status: Literal["running", "success", "failure", "unknown"]
+    start_time: float | None
+    end_time: float | None
+    experiment: str
+    hparams: list[tuple[str, HParamValue]]
+    metric_keys: list[str]
+    metric_values: ArrayRef
+    notes: list[str]
+
+
+class HParamsDelta(DeltaHeader):
+    sessions: list[SessionEntry]
+
+
 # ---- kernel -> browser ------------------------------------------------------------
 
 
@@ -182,8 +236,10 @@ class UpdateMessage(TypedDict):
     images: list[ImageDelta]
     texts: list[TextDelta]
     graphs: list[GraphDelta]
+    hparams: list[HParamsDelta]
     image_data: list[ImageData]
     graph_data: list[GraphData]
+    hparams_info: list[HParamsInfo]
 
 
 class ImageDataMessage(TypedDict):
@@ -217,6 +273,7 @@ class Status(TypedDict):
     images: int
     texts: int
     graphs: int
+    sessions: int
     problems: list[Problem]
     problem_count: int
 

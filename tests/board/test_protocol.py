@@ -28,6 +28,12 @@ SHARED = [
     "GraphData",
     "GraphDataMessage",
     "GraphRequest",
+    "HParamInfoEntry",
+    "MetricInfoEntry",
+    "ExperimentEntry",
+    "HParamsInfo",
+    "SessionEntry",
+    "HParamsDelta",
     "UpdateMessage",
     "ImageDataMessage",
     "ImageRequest",
@@ -95,7 +101,8 @@ def test_message_fields_are_equal_on_both_sides(name: str) -> None:
 
 def test_message_type_names_are_equal_on_both_sides() -> None:
     text = _strip_comments(TS.read_text(encoding="utf-8"))
-    ts_types = set(re.findall(r'\btype:\s*"(\w+)"', text))
+    # a message type is one literal ("type: \"update\";"), not a union of values
+    ts_types = set(re.findall(r"\btype:\s*\"(\w+)\"\s*[;,}]", text))
     py_types = {
         v for k, v in vars(protocol).items() if k.isupper() and isinstance(v, str) and k != "DTYPES"
     }

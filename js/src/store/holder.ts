@@ -14,12 +14,17 @@ export interface SeriesRef {
   tag: string;
 }
 
-/** The UpdateMessage fields that carry a list of series deltas: one holder each (store/index.ts). */
-type ListField = { [K in keyof UpdateMessage]: UpdateMessage[K] extends readonly unknown[] ? K : never }[keyof UpdateMessage];
-export type DeltaField = Exclude<ListField, "runs" | "image_data" | "graph_data">;
+/**
+ * The UpdateMessage fields that carry a list of series deltas (entries with a `start`):
+ * one holder each (store/index.ts). The other list fields carry pushed data.
+ */
+export type DeltaField = { [K in keyof UpdateMessage]: UpdateMessage[K] extends readonly { start: number }[] ? K : never }[keyof UpdateMessage];
 
-/** Names of the change sets: a kind's series, or the image bytes or graphs received. */
-export type ChangeName = DeltaField | "image_data" | "graph_data";
+/** The UpdateMessage fields of pushed data (image bytes, graphs, the hparams configs). */
+export type PushedField = Exclude<{ [K in keyof UpdateMessage]: UpdateMessage[K] extends readonly unknown[] ? K : never }[keyof UpdateMessage], DeltaField | "runs">;
+
+/** Names of the change sets: a kind's series, or pushed data received. */
+export type ChangeName = DeltaField | PushedField;
 
 /**
  * What one update changed, so views redraw only that: per change name the keys

@@ -8,6 +8,7 @@ import type { GraphData, GraphRequest, ImageData, ImageRequest, Snapshot, Update
 import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, type SeriesRef } from "./holder";
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
+import { HParamsHolder } from "./hparams";
 import { ImageHolder } from "./images";
 import { ScalarHolder } from "./scalars";
 import { TextHolder } from "./texts";
@@ -18,6 +19,7 @@ export { IMAGE_CACHE_BYTES, type CachedImage, type ImageSeries } from "./images"
 export type { ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
+export type { Session } from "./hparams";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -27,6 +29,7 @@ function makeHolders() {
     images: new ImageHolder(),
     texts: new TextHolder(),
     graphs: new GraphHolder(),
+    hparams: new HParamsHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 
@@ -94,6 +97,7 @@ export class Store {
     for (const f of fields) if (this.holder(f).apply(msg[f] ?? [], buffers, change)) gap = true;
     this.kinds.images.receive(msg.image_data ?? [], buffers, change);
     this.kinds.graphs.receive(msg.graph_data ?? [], buffers, change);
+    this.kinds.hparams.receive(msg.hparams_info ?? [], change);
     this.notify(change);
     return gap;
   }

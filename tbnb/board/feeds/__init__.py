@@ -13,6 +13,7 @@ from __future__ import annotations
 from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
 from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
+from tbnb.board.feeds.hparams import HParamsFeed
 from tbnb.board.feeds.images import ImageFeed
 from tbnb.board.feeds.scalars import ScalarFeed
 from tbnb.board.feeds.texts import TextFeed
@@ -25,6 +26,7 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.IMAGES: ImageFeed,
     Kind.TEXT: TextFeed,
     Kind.GRAPHS: GraphFeed,
+    Kind.HPARAMS: HParamsFeed,
 }
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "FeedChange",
     "Fields",
     "GraphFeed",
+    "HParamsFeed",
     "HistogramFeed",
     "ImageFeed",
     "Offline",
