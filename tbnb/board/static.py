@@ -38,6 +38,7 @@ MIN_BUCKETS = 8
 RAW_LINES_UP_TO = 200
 MAX_IMAGE_BYTES = 1 << 20
 MAX_TEXT_CHARS = 2_000
+MAX_SESSIONS = 200  # rows of the hparams table
 MAX_GRAPHS = 20  # graphs whose top level the snapshot names (each is read to do so)
 STYLE = (
     ".tbnb-static{font-family:system-ui,sans-serif;font-size:13px;color:#222}"
@@ -47,6 +48,8 @@ STYLE = (
     ".tbnb-static .legend span{display:inline-block;margin-right:12px}"
     ".tbnb-static pre{white-space:pre-wrap;max-width:760px;background:#f6f6f6;padding:6px}"
     ".tbnb-static .note{color:#666}"
+    ".tbnb-static table.hparams{border-collapse:collapse}"
+    ".tbnb-static .hparams td,.tbnb-static .hparams th{border:1px solid #ddd;padding:2px 6px}"
 )
 
 
@@ -203,6 +206,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     _distributions(root, engine, view, order)
     _texts(root, engine, view)
     _graphs(root, engine, view)
+    _hparams(root, engine, view)
     return ET.tostring(root, encoding="unicode", method="html")
 
 
@@ -308,3 +312,35 @@ def _graphs(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     ET.SubElement(
         det, "p", {"class": "note"}
     ).text = "open the notebook with tbnb running to explore the graphs"
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, float):
+        return _fmt(v)
+    return "" if v is None else str(v)
+
+
+def _hparams(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
+    """The sessions as a plain table: name, status, each hparam, each metric."""
+    sessions = [s for s in engine.hparams.sessions() if view.run_shown(s.run)]
+    if not sessions:
+        return
+    hnames = list(dict.fromkeys(k for s in sessions for k in s.hparams))
+    mnames = list(dict.fromkeys(k for s in sessions for k in s.metrics))
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = f"HParams ({len(sessions):,} sessions)"
+    table = ET.SubElement(det, "table", {"class": "hparams"})
+    head = ET.SubElement(ET.SubElement(table, "thead"), "tr")
+    for name in ["session", "status", *hnames, *mnames]:
+        ET.SubElement(head, "th").text = visible(name)
+    body = ET.SubElement(table, "tbody")
+    for s in sessions[:MAX_SESSIONS]:
+        row = ET.SubElement(body, "tr")
+        cells = [s.name, s.status, *(s.hparams.get(k) for k in hnames)]
+        cells += [s.metrics.get(k) for k in mnames]
+        for v in cells:
+            ET.SubElement(row, "td").text = visible(_cell(v))
+    if len(sessions) > MAX_SESSIONS:
+        ET.SubElement(
+            det, "p", {"class": "note"}
+        ).text = f"the first {MAX_SESSIONS} of {len(sessions):,} sessions are shown here"
