@@ -5,13 +5,15 @@ names, the config that applies, the last metric values); tbnb/board/logdirs.py d
 again when a run's hparams records or a session's scalars change, and hands the feed the
 whole `HParams` of that logdir. The feed sends only the sessions that differ from what
 it sent before (a sweep of 1,000 sessions adds one row per new session, not the table),
-and the configs when they change.
+and the configs when they change. torch and tensorboardX write a config into every
+session's run: configs equal but for their run and time are sent once (the first run's),
+and each session names that one.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
@@ -126,12 +128,28 @@ class HParamsFeed(Feed):
         return len(self._sent)
 
     def sessions(self) -> list[Session]:
-        """Every session held, in run order."""
-        out = [s for hp in self._logdirs.values() for s in hp.sessions]
+        """Every session held, in run order (naming the config sent for theirs)."""
+        alias = self._configs()[1]
+        out = [
+            replace(s, experiment=alias.get(s.experiment, s.experiment))
+            for hp in self._logdirs.values()
+            for s in hp.sessions
+        ]
         return sorted(out, key=lambda s: s.run)
 
+    def _configs(self) -> tuple[list[Experiment], dict[str, str]]:
+        """The configs, those equal but for run and time once; each config's run -> the
+        run of the one sent for it."""
+        first: dict[tuple[Any, ...], Experiment] = {}
+        alias: dict[str, str] = {}
+        for hp in self._logdirs.values():
+            for e in hp.experiments:
+                rep = first.setdefault((e.hparams, e.metrics, e.notes), e)
+                alias[e.run] = rep.run
+        return list(first.values()), alias
+
     def info(self) -> HParamsInfo:
-        experiments = [experiment_entry(e) for hp in self._logdirs.values() for e in hp.experiments]
+        experiments = [experiment_entry(e) for e in self._configs()[0]]
         notes = [n for hp in self._logdirs.values() for n in hp.notes]
         return {"experiments": experiments, "notes": notes}
 
