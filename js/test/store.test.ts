@@ -35,6 +35,8 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     images: parts.images ?? [],
     texts: parts.texts ?? [],
     image_data: [],
+    graphs: [],
+    graph_data: [],
   };
   return { msg, buffers: b.views };
 }
