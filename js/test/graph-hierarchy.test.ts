@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compileFilter } from "../src/filters";
-import { boxLabel, Hierarchy, matchNodes, opLabel, ROOT, seriesRuns } from "../src/graphs/hierarchy";
+import { boxLabel, Hierarchy, matchNodes, opLabel, opSecondLine, ROOT, seriesRuns } from "../src/graphs/hierarchy";
 import { GraphBuilder, resnet, transformer } from "./graph-fixtures";
 
 const find = (h: Hierarchy, name: string, kind?: string) => {
@@ -19,13 +19,18 @@ test("box labels from torch scope segments", () => {
   assert.equal(boxLabel("weird[a]b"), "weird[a]b");
 });
 
-test("op labels: the short op; an IO node its name's last segment", () => {
+test("op labels: torch's short op; an IO node, TF and Keras nodes their name's last segment", () => {
   assert.equal(opLabel("aten::linear", "Net/Linear[fc]/input.3"), "linear");
   assert.equal(opLabel("prim::Constant", "Net/1000"), "Constant");
   assert.equal(opLabel("IO Node", "input/x"), "x");
   assert.equal(opLabel("IO Node", "output/output.1"), "output.1");
   assert.equal(opLabel("MatMul", "dense1/MatMul"), "MatMul");
-  assert.equal(opLabel("Dense", "sequential/hidden"), "Dense");
+  assert.equal(opLabel("Dense", "sequential/hidden"), "hidden");
+  assert.equal(opLabel("_Arg", "x"), "x");
+  assert.equal(opSecondLine("_Arg", "x"), "_Arg");
+  assert.equal(opSecondLine("MatMul", "dense1/MatMul"), "");
+  assert.equal(opSecondLine("aten::linear", "Net/Linear[fc]/input.3"), "");
+  assert.equal(opSecondLine("IO Node", "input/x"), "");
 });
 
 test("series: Block[0..15] and layers.0..11 fold", () => {

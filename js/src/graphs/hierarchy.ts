@@ -40,6 +40,20 @@ export interface InnerEdge extends Agg {
 
 export const ROOT = 0;
 
+/** Ops whose value is written into the graph: torch shares one such node among every module that uses the value. */
+const CONSTANT_OPS = new Set(["prim::Constant", "Const"]);
+
+/**
+ * Whether edge j is a constant used in another box than its own: torch traces one
+ * prim::Constant per value and every module using it (all 16 blocks of a ResNet)
+ * points back at it, which would tie every box to the first. Such edges are not
+ * laid out nor drawn (the nodes' details still list them).
+ */
+export function isSharedConstant(graph: GraphInput, j: number, parentOf: (node: number) => string): boolean {
+  const s = graph.edgeSource[j];
+  return CONSTANT_OPS.has(graph.ops[s] ?? "") && parentOf(s) !== parentOf(graph.edgeTarget[j]);
+}
+
 function newAgg(): Agg & { seen: boolean } {
   return { count: 0, shape: "", size: NaN, control: true, seen: false };
 }
@@ -58,11 +72,20 @@ export function boxLabel(segment: string): string {
   return m ? `${m[1]} ${m[2]}` : segment;
 }
 
-/** The short op: "aten::linear" -> "linear", "prim::Constant" -> "Constant"; "IO Node" -> the name's last segment. */
+/**
+ * An op node's label. Torch's ops are qualified and its names are numbers: the short
+ * op ("aten::linear" -> "linear", "prim::Constant" -> "Constant"; an "IO Node" is its
+ * name's last segment, "x"). TensorFlow's and Keras' names say what a node is
+ * ("dense1/MatMul", "x", "sequential/hidden"): their last segment, the op on a second line.
+ */
 export function opLabel(op: string, name: string): string {
-  if (op === "IO Node" || op === "") return lastSegment(name);
   const i = op.lastIndexOf("::");
-  return i >= 0 ? op.slice(i + 2) : op;
+  return i >= 0 ? op.slice(i + 2) : lastSegment(name);
+}
+
+/** The second line of an op node: its op, when the label is its name and not the op. */
+export function opSecondLine(op: string, name: string): string {
+  return op.includes("::") || op === "IO Node" || op === lastSegment(name) ? "" : op;
 }
 
 export function lastSegment(name: string): string {
@@ -141,6 +164,8 @@ export class Hierarchy {
   readonly edgeLca: Int32Array;
   readonly edgeFrom: Int32Array;
   readonly edgeTo: Int32Array;
+  /** edges of shared constants, not drawn (isSharedConstant) */
+  readonly hiddenEdges: number;
   /** per item: aggregated edges between its children, into it from outside, out of it */
   private inner = new Map<number, Map<number, InnerEdge>>();
   private ins = new Map<number, Map<number, Agg>>();
@@ -185,7 +210,16 @@ export class Hierarchy {
     this.edgeLca = new Int32Array(e).fill(-1);
     this.edgeFrom = new Int32Array(e).fill(-1);
     this.edgeTo = new Int32Array(e).fill(-1);
-    for (let j = 0; j < e; j++) this.fileEdge(j);
+    const parentOf = (node: number) => {
+      const name = graph.names[node];
+      return name.slice(0, Math.max(0, name.lastIndexOf("/")));
+    };
+    let hidden = 0;
+    for (let j = 0; j < e; j++) {
+      if (isSharedConstant(graph, j, parentOf)) hidden++;
+      else this.fileEdge(j);
+    }
+    this.hiddenEdges = hidden;
   }
 
   private add(kind: number, parent: number, name: string, label: string, node: number): number {
@@ -300,6 +334,12 @@ export class Hierarchy {
 
   isContainer(id: number): boolean {
     return this.kindCode[id] !== OP;
+  }
+
+  /** An op item's second text line (opSecondLine), "" for others. */
+  secondLine(id: number): string {
+    const node = this.node[id];
+    return node < 0 ? "" : opSecondLine(this.graph.ops[node] ?? "", this.graph.names[node]);
   }
 
   /** Aggregated edges between the direct children of `id`. */

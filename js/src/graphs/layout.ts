@@ -32,6 +32,8 @@ export const PAD = 12;
 const NODESEP = 18;
 const RANKSEP = 30;
 const LABEL_H = 12;
+/** children past which a box's layout is ordered in one pass */
+const BIG_BOX = 100;
 const ANCHOR = "\u0000in";
 const ANCHOR_OUT = "\u0000out";
 
@@ -71,8 +73,6 @@ export function edgeWidth(agg: Agg): number {
 export class Layouts {
   readonly expanded = new Set<number>();
   private cache = new Map<number, Interior>();
-  /** the second text line of an op (Keras graphs: the layer's class) */
-  sublabel: (id: number) => string = () => "";
 
   constructor(
     readonly h: Hierarchy,
@@ -106,7 +106,7 @@ export class Layouts {
   lines(id: number): [string, string] {
     const h = this.h;
     const kind = h.kind(id);
-    if (kind === "op") return [h.label[id], this.sublabel(id)];
+    if (kind === "op") return [h.label[id], h.secondLine(id)];
     const n = h.count[id];
     const nodes = `${n.toLocaleString("en-US")} node${n === 1 ? "" : "s"}`;
     if (kind === "series") return [h.label[id], `${h.children[id].length} × · ${nodes}`];
@@ -154,7 +154,7 @@ export class Layouts {
       const text = edgeText(e);
       if (text) {
         labelled.set(key, text);
-        g.setEdge(String(e.from), String(e.to), { width: this.measure(text, "small") + 6, height: LABEL_H, labelpos: "c", weight: e.control ? 1 : 2 });
+        g.setEdge(String(e.from), String(e.to), { width: this.measure(text, "small") + 4, height: LABEL_H, labelpos: "r", labeloffset: 4, weight: e.control ? 1 : 2 });
       } else {
         g.setEdge(String(e.from), String(e.to), { weight: e.control ? 1 : 2 });
       }
@@ -169,7 +169,8 @@ export class Layouts {
       g.setNode(ANCHOR_OUT, { width: 1, height: 1 });
       for (const c of outOf.keys()) g.setEdge(String(c), ANCHOR_OUT, { weight: 1 });
     }
-    dagre.layout(g);
+    // dagre's ordering sweeps cost most in a big box (a 200-op chain of attention ops): one pass there
+    dagre.layout(g, { disableOptimalOrderHeuristic: kids.length > BIG_BOX });
     const nodes = new Map<number, Placed>();
     for (const c of kids) {
       const n = g.node(String(c));
