@@ -111,12 +111,22 @@ test("the transformer: the first view and one expansion lay out only a few boxes
   assert.ok(scene.items.length < 70, `${scene.items.length} items`);
 });
 
-test("curve: a path through the ends", () => {
+test("curve: a path through every point", () => {
   assert.equal(curve([{ x: 0, y: 0 }, { x: 0, y: 10 }]), "M0,0L0,10");
   const d = curve([
     { x: 0, y: 0 },
     { x: 10, y: 10 },
     { x: 0, y: 20 },
   ]);
-  assert.ok(d.startsWith("M0,0") && d.endsWith("L0,20") && d.includes("C"));
+  assert.ok(d.startsWith("M0,0") && d.endsWith(" 0,20") && d.includes(" 10,10C"), d);
+  // going down, the curve leaves and enters vertically and never passes its points sideways
+  const down = curve([
+    { x: 0, y: 0 },
+    { x: 0, y: 10 },
+    { x: 100, y: 20 },
+    { x: 100, y: 40 },
+  ]);
+  const xs = [...down.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[1]));
+  assert.ok(Math.min(...xs) >= 0 && Math.max(...xs) <= 100, down);
+  assert.ok(down.startsWith("M0,0C0,"), down);
 });

@@ -9,17 +9,24 @@ export function fileName(run: string, tag: string, ext: string): string {
   return `graph-${safe(run)}-${safe(tag)}.${ext}`;
 }
 
-/** A standalone copy of `live` showing the box (graph coordinates) x, y, w, h. */
-export function standalone(live: SVGSVGElement, box: { x: number; y: number; w: number; h: number }): SVGSVGElement {
+/**
+ * A standalone copy of `live` showing the box (graph coordinates) x, y, w, h on
+ * `background` (the canvas' colour: a dark theme's light text stays readable).
+ * Each element gets the computed styles that differ from its parent's.
+ */
+export function standalone(live: SVGSVGElement, box: { x: number; y: number; w: number; h: number }, background: string): SVGSVGElement {
   const copy = live.cloneNode(true) as SVGSVGElement;
   const from = [live, ...live.querySelectorAll("*")];
   const to = [copy, ...copy.querySelectorAll("*")];
+  const computed = new Map<Element, CSSStyleDeclaration>();
   for (let i = 0; i < from.length && i < to.length; i++) {
     const cs = getComputedStyle(from[i]);
+    computed.set(from[i], cs);
+    const parent = i > 0 && from[i].parentElement ? computed.get(from[i].parentElement!) : undefined;
     const style: string[] = [];
     for (const p of STYLED) {
       const v = cs.getPropertyValue(p);
-      if (v) style.push(`${p}:${v}`);
+      if (v && (!parent || parent.getPropertyValue(p) !== v)) style.push(`${p}:${v}`);
     }
     to[i].setAttribute("style", style.join(";"));
     to[i].removeAttribute("class");
@@ -34,9 +41,8 @@ export function standalone(live: SVGSVGElement, box: { x: number; y: number; w: 
   copy.setAttribute("viewBox", `${(box.x - pad).toFixed(1)} ${(box.y - pad).toFixed(1)} ${w} ${h}`);
   copy.setAttribute("width", String(w));
   copy.setAttribute("height", String(h));
-  const bg = getComputedStyle(live).getPropertyValue("background-color");
   const style = copy.getAttribute("style") ?? "";
-  copy.setAttribute("style", `${style};background-color:${bg && bg !== "rgba(0, 0, 0, 0)" ? bg : "#fff"}`);
+  copy.setAttribute("style", `${style};background-color:${background && background !== "rgba(0, 0, 0, 0)" ? background : "#fff"}`);
   return copy;
 }
 

@@ -154,7 +154,7 @@ export class Layouts {
       const text = edgeText(e);
       if (text) {
         labelled.set(key, text);
-        g.setEdge(String(e.from), String(e.to), { width: this.measure(text, "small") + 4, height: LABEL_H, labelpos: "r", labeloffset: 4, weight: e.control ? 1 : 2 });
+        g.setEdge(String(e.from), String(e.to), { width: this.measure(text, "small") + 6, height: LABEL_H, labelpos: "c", weight: e.control ? 1 : 2 });
       } else {
         g.setEdge(String(e.from), String(e.to), { weight: e.control ? 1 : 2 });
       }
@@ -337,21 +337,60 @@ export function place(layouts: Layouts): Scene {
   return { items, edges, labels, w: root.w, h: root.h };
 }
 
-/** An SVG path through `pts`: a uniform B-spline (smooth, passing through the ends). */
-export function curve(pts: readonly Point[]): string {
+/**
+ * An SVG path through every point of `pts`, smooth. Edges read top to bottom, so x is
+ * interpolated as a monotone cubic of y (Fritsch-Carlson: no overshoot, so the curve
+ * stays where dagre routed it, clear of the nodes and labels), leaving and entering
+ * vertically. A route that goes up somewhere (a cycle) is drawn through its points
+ * as a Catmull-Rom spline.
+ */
+export function curve(input: readonly Point[]): string {
   const f = (v: number) => (Math.round(v * 10) / 10).toString();
-  if (pts.length === 0) return "";
-  if (pts.length < 3) return `M${f(pts[0].x)},${f(pts[0].y)}` + pts.slice(1).map((p) => `L${f(p.x)},${f(p.y)}`).join("");
-  let d = `M${f(pts[0].x)},${f(pts[0].y)}`;
-  const p0 = pts[0];
-  const p1 = pts[1];
-  d += `L${f((5 * p0.x + p1.x) / 6)},${f((5 * p0.y + p1.y) / 6)}`;
-  for (let i = 2; i <= pts.length; i++) {
-    const a = pts[i - 2];
-    const b = pts[i - 1];
-    const c = i < pts.length ? pts[i] : b;
-    d += `C${f((2 * a.x + b.x) / 3)},${f((2 * a.y + b.y) / 3)} ${f((a.x + 2 * b.x) / 3)},${f((a.y + 2 * b.y) / 3)} ${f((a.x + 4 * b.x + c.x) / 6)},${f((a.y + 4 * b.y + c.y) / 6)}`;
+  const pts: Point[] = [];
+  for (const p of input) {
+    const last = pts[pts.length - 1];
+    if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 2) pts.push(p);
   }
-  const last = pts[pts.length - 1];
-  return d + `L${f(last.x)},${f(last.y)}`;
+  if (pts.length === 0) return "";
+  let d = `M${f(pts[0].x)},${f(pts[0].y)}`;
+  if (pts.length === 1) return d;
+  if (pts.length === 2) return d + `L${f(pts[1].x)},${f(pts[1].y)}`;
+  const n = pts.length;
+  const down = pts.every((p, i) => i === 0 || p.y - pts[i - 1].y >= 1);
+  if (down) {
+    const slope: number[] = [];
+    for (let i = 0; i + 1 < n; i++) slope.push((pts[i + 1].x - pts[i].x) / (pts[i + 1].y - pts[i].y));
+    const m = new Array<number>(n).fill(0);
+    for (let i = 1; i + 1 < n; i++) m[i] = slope[i - 1] * slope[i] <= 0 ? 0 : (slope[i - 1] + slope[i]) / 2;
+    for (let i = 0; i + 1 < n; i++) {
+      if (slope[i] === 0) {
+        m[i] = 0;
+        m[i + 1] = 0;
+        continue;
+      }
+      const a = m[i] / slope[i];
+      const b = m[i + 1] / slope[i];
+      const r = a * a + b * b;
+      if (r > 9) {
+        const t = 3 / Math.sqrt(r);
+        m[i] = t * a * slope[i];
+        m[i + 1] = t * b * slope[i];
+      }
+    }
+    for (let i = 0; i + 1 < n; i++) {
+      const p = pts[i];
+      const q = pts[i + 1];
+      const h = (q.y - p.y) / 3;
+      d += `C${f(p.x + m[i] * h)},${f(p.y + h)} ${f(q.x - m[i + 1] * h)},${f(q.y - h)} ${f(q.x)},${f(q.y)}`;
+    }
+    return d;
+  }
+  for (let i = 0; i + 1 < n; i++) {
+    const p0 = pts[Math.max(0, i - 1)];
+    const p1 = pts[i];
+    const p2 = pts[i + 1];
+    const p3 = pts[Math.min(n - 1, i + 2)];
+    d += `C${f(p1.x + (p2.x - p0.x) / 6)},${f(p1.y + (p2.y - p0.y) / 6)} ${f(p2.x - (p3.x - p1.x) / 6)},${f(p2.y - (p3.y - p1.y) / 6)} ${f(p2.x)},${f(p2.y)}`;
+  }
+  return d;
 }

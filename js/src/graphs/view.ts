@@ -298,7 +298,7 @@ export class GraphsDashboard implements Dashboard {
   private async download(kind: "svg" | "png"): Promise<void> {
     const s = this.shown;
     if (!s || !this.scene) return;
-    const copy = standalone(this.canvas.svg, { x: 0, y: 0, w: this.scene.w, h: this.scene.h });
+    const copy = standalone(this.canvas.svg, { x: 0, y: 0, w: this.scene.w, h: this.scene.h }, getComputedStyle(this.host).backgroundColor);
     const name = fileName(s.run, s.tag, kind);
     try {
       save(kind === "svg" ? new Blob([svgText(copy)], { type: "image/svg+xml" }) : await pngOf(copy), name);
@@ -330,7 +330,7 @@ export class GraphsDashboard implements Dashboard {
       holder.request(series.run, series.tag);
       state = holder.state(series.run, series.tag);
     }
-    if (state.state === "error") return this.showMessage(`This graph could not be read: ${state.error}`);
+    if (state.state === "error") return this.showMessage(`The graph could not be shown: ${state.error}`);
     if (state.state !== "ready") {
       return this.showMessage(`Waiting for the kernel to send the graph (${entry.nodes.toLocaleString("en-US")} nodes); while a cell runs it is sent when the cell is done.`);
     }
