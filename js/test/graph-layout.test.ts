@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Hierarchy, ROOT } from "../src/graphs/hierarchy";
-import { curve, Layouts, place, type Scene, type SceneItem } from "../src/graphs/layout";
-import { resnet, transformer } from "./graph-fixtures";
+import { curve, HUGE_BOX, Layouts, place, type Scene, type SceneItem } from "../src/graphs/layout";
+import { GraphBuilder, resnet, transformer } from "./graph-fixtures";
 
 const find = (h: Hierarchy, name: string, kind?: string) => {
   for (let id = 0; id < h.size; id++) if (h.name[id] === name && (!kind || h.kind(id) === kind)) return id;
@@ -129,4 +129,18 @@ test("curve: a path through every point", () => {
   const xs = [...down.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[1]));
   assert.ok(Math.min(...xs) >= 0 && Math.max(...xs) <= 100, down);
   assert.ok(down.startsWith("M0,0C0,"), down);
+});
+
+test("a box of thousands of children (a graph without scopes) is laid out quickly, without overlaps", () => {
+  const b = new GraphBuilder();
+  for (let i = 0; i < 3000; i++) b.node(`op_${i}`, "Add");
+  for (let i = 1; i < 3000; i++) b.edge(`op_${Math.floor((i - 1) / 2)}`, `op_${i}`, "4", 4);
+  b.edge("op_2999", "op_0"); // a cycle
+  const h = new Hierarchy(b.build());
+  const layouts = new Layouts(h);
+  const scene = place(layouts);
+  assert.ok(h.children[ROOT].length > HUGE_BOX);
+  assert.equal(scene.items.length, 3000);
+  checkNoOverlap(h, scene);
+  assert.equal(scene.edges.length, 3000);
 });

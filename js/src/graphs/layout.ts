@@ -13,6 +13,7 @@
 // box's top anchor -> target, so every edge reads top to bottom.
 import dagre from "@dagrejs/dagre";
 import { ROOT, type Agg, type Hierarchy } from "./hierarchy";
+import { quickLayout } from "./layered";
 
 export interface Point {
   x: number;
@@ -34,6 +35,8 @@ const RANKSEP = 30;
 const LABEL_H = 12;
 /** children past which a box's layout is ordered in one pass */
 const BIG_BOX = 100;
+/** children past which dagre would take seconds: the quick layered layout (layered.ts) instead */
+export const HUGE_BOX = 600;
 const ANCHOR = "\u0000in";
 const ANCHOR_OUT = "\u0000out";
 
@@ -127,6 +130,10 @@ export class Layouts {
     return { w: Math.max(60, textW + 36), h: BOX_H };
   }
 
+  private layQuick(id: number): Interior {
+    return layQuickOf(this, id);
+  }
+
   /** The layout of a container's direct children (cached). */
   interior(id: number): Interior {
     let got = this.cache.get(id);
@@ -138,6 +145,7 @@ export class Layouts {
   }
 
   private lay(id: number): Interior {
+    if (this.h.children[id].length > HUGE_BOX) return this.layQuick(id);
     const t0 = Date.now();
     const h = this.h;
     const g = new dagre.graphlib.Graph({ multigraph: false });
@@ -197,6 +205,39 @@ export class Layouts {
     ht = Math.max(ht, 20);
     return { w, h: ht, nodes, edges, labels, anchorIn: at(ANCHOR), anchorOut: at(ANCHOR_OUT), ms: Date.now() - t0 };
   }
+}
+
+/** Layouts.lay for a box of thousands of children: quickLayout, no reserved label room. */
+function layQuickOf(layouts: Layouts, id: number): Interior {
+  const t0 = Date.now();
+  const h = layouts.h;
+  const kids = h.children[id];
+  const index = new Map<number, number>(kids.map((c, i) => [c, i]));
+  const sizes = kids.map((c) => layouts.size(c));
+  const edges: [number, number][] = [];
+  const keys: string[] = [];
+  for (const e of h.innerEdges(id)) {
+    edges.push([index.get(e.from)!, index.get(e.to)!]);
+    keys.push(`${e.from}>${e.to}`);
+  }
+  const into = id === ROOT ? new Map() : h.edgesIntoChildren(id);
+  const outOf = id === ROOT ? new Map() : h.edgesOutOfChildren(id);
+  const first = into.size ? sizes.push({ w: 1, h: 1 }) - 1 : -1;
+  const last = outOf.size ? sizes.push({ w: 1, h: 1 }) - 1 : -1;
+  for (const c of into.keys()) {
+    edges.push([first, index.get(c)!]);
+    keys.push(`in>${c}`);
+  }
+  for (const c of outOf.keys()) {
+    edges.push([index.get(c)!, last]);
+    keys.push(`${c}>out`);
+  }
+  const r = quickLayout({ sizes, edges, first, last });
+  const nodes = new Map<number, Placed>();
+  kids.forEach((c, i) => nodes.set(c, { x: r.nodes[i].x, y: r.nodes[i].y, w: sizes[i].w, h: sizes[i].h }));
+  const routes = new Map<string, Point[]>();
+  keys.forEach((k, i) => routes.set(k, r.edges[i]));
+  return { w: r.w, h: r.h, nodes, edges: routes, labels: new Map(), anchorIn: first >= 0 ? r.nodes[first] : null, anchorOut: last >= 0 ? r.nodes[last] : null, ms: Date.now() - t0 };
 }
 
 /** An item as drawn, absolute coordinates (top-left corner). */

@@ -12,7 +12,7 @@ import { Details } from "./details";
 import { GraphCanvas } from "./draw";
 import { fileName, pngOf, save, standalone, svgText } from "./export";
 import { Hierarchy, ROOT } from "./hierarchy";
-import { Layouts, place, type Measure, type Scene } from "./layout";
+import { HEADER, Layouts, place, type Measure, type Scene, type SceneItem } from "./layout";
 import { Search } from "./search";
 import { Viewport } from "./viewport";
 
@@ -144,7 +144,19 @@ export class GraphsDashboard implements Dashboard {
       if (id < 0 || !this.shown) return;
       e.preventDefault();
       this.activate(id, true);
-      this.canvas.drawn.get(id)?.focus();
+      this.canvas.drawn.get(id)?.focus({ preventScroll: true });
+    });
+    // a node reached with Tab: shown in the view by panning (the browser would scroll the
+    // canvas' box instead, which hides its overflow and would shift the drawing)
+    this.host.addEventListener("focusin", (e) => {
+      this.host.scrollTop = 0;
+      this.host.scrollLeft = 0;
+      const target = e.target as Element;
+      // only for the keyboard: a click's own focus must not move what is under the pointer
+      if (!target.matches(":focus-visible")) return;
+      const id = this.canvas.itemOf(target);
+      const it = id >= 0 ? this.scene?.items.find((i) => i.id === id) : undefined;
+      if (it) this.reveal(it.expanded ? { ...it, h: HEADER } : it);
     });
     this.host.addEventListener("keydown", (e) => {
       const step = 60;
@@ -198,9 +210,15 @@ export class GraphsDashboard implements Dashboard {
     const now = vp.toScreen({ x: it.x + it.w / 2, y: it.y });
     vp.panBy(at.x - now.x, at.y - now.y);
     if (!opening) return;
-    const m = 16;
-    const fitK = Math.min((vp.width - 2 * m) / it.w, (vp.height - 2 * m) / it.h);
+    const fitK = Math.min((vp.width - 32) / it.w, (vp.height - 32) / it.h);
     if (fitK < vp.k) vp.zoomAt(vp.toScreen({ x: it.x + it.w / 2, y: it.y }), Math.max(fitK, Math.min(vp.k, 0.5)));
+    this.reveal(it);
+  }
+
+  /** Pans the least that shows an item's top left part in the view. */
+  private reveal(it: SceneItem): void {
+    const vp = this.viewport;
+    const m = 16;
     const r = vp.toScreen(it);
     const w = it.w * vp.k;
     const h = it.h * vp.k;
