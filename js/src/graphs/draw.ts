@@ -160,7 +160,7 @@ export class GraphCanvas {
     title.appendChild(svg("tspan", { class: "tbnb-gsub", dx: 8 }, second));
     header.appendChild(title);
     header.appendChild(svg("text", { class: "tbnb-gtoggle", x: (it.w - 10).toFixed(1), y: (HEADER - 4) / 2 }, "−"));
-    header.appendChild(svg("title", {}, `${visible(h.name[it.id])}\n${second}: click to close`));
+    header.appendChild(svg("title", {}, `${visible(h.name[it.id])}\n${second}`));
     headers.appendChild(header);
     return g;
   }

@@ -112,7 +112,7 @@ export class Layouts {
     if (kind === "op") return [h.label[id], h.secondLine(id)];
     const n = h.count[id];
     const nodes = `${n.toLocaleString("en-US")} node${n === 1 ? "" : "s"}`;
-    if (kind === "series") return [h.label[id], `${h.children[id].length} × · ${nodes}`];
+    if (kind === "series") return [h.label[id], `×${h.children[id].length} · ${nodes}`];
     return [h.label[id], nodes];
   }
 

@@ -136,14 +136,14 @@ export class GraphsDashboard implements Dashboard {
       const g = (e.target as Element).closest?.("g.tbnb-gnode, g.tbnb-gheader");
       const id = g ? this.canvas.itemOf(g) : -1;
       if (id < 0 || !this.shown) return;
-      this.activate(id, g!.classList.contains("tbnb-gheader"));
+      this.activate(id);
     });
     svg.addEventListener("keydown", (e) => {
       if (e.key !== "Enter" && e.key !== " ") return;
       const id = this.canvas.itemOf(e.target as Element);
       if (id < 0 || !this.shown) return;
       e.preventDefault();
-      this.activate(id, true);
+      this.activate(id);
       this.canvas.drawn.get(id)?.focus({ preventScroll: true });
     });
     // a node reached with Tab: shown in the view by panning (the browser would scroll the
@@ -178,10 +178,9 @@ export class GraphsDashboard implements Dashboard {
     });
   }
 
-  /** A click or Enter on an item: an op is selected; a collapsed box opens; an expanded one closes from its header, else is selected. */
-  private activate(id: number, header: boolean): void {
-    const s = this.shown!;
-    if (s.h.kind(id) !== "op" && (!s.layouts.isExpanded(id) || header)) this.toggle(id);
+  /** A click or Enter on an item: a box or series opens or closes (and is selected); an op is selected. */
+  private activate(id: number): void {
+    if (this.shown!.h.kind(id) !== "op") this.toggle(id);
     this.select(id);
   }
 
