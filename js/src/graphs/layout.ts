@@ -130,6 +130,29 @@ export class Layouts {
     return { w: Math.max(60, textW + 36), h: BOX_H };
   }
 
+  /**
+   * A box of one child (torch's weight/weight.29 scopes: most boxes of a model) is
+   * laid out as dagre would, without paying dagre's fixed cost: the anchors above and
+   * below the child, straight edges between.
+   */
+  private layOne(id: number): Interior {
+    const h = this.h;
+    const c = h.children[id][0];
+    const s = this.size(c);
+    const into = id !== ROOT && h.edgesIntoChildren(id).size > 0;
+    const outOf = id !== ROOT && h.edgesOutOfChildren(id).size > 0;
+    const x = s.w / 2;
+    const top = into ? 1 + RANKSEP : 0;
+    const bottom = top + s.h;
+    const edges = new Map<string, Point[]>();
+    const anchorIn = into ? { x, y: 0.5 } : null;
+    const anchorOut = outOf ? { x, y: bottom + RANKSEP + 0.5 } : null;
+    if (anchorIn) edges.set(`in>${c}`, [{ x, y: 1 }, { x, y: top }]);
+    if (anchorOut) edges.set(`${c}>out`, [{ x, y: bottom }, { x, y: bottom + RANKSEP }]);
+    const nodes = new Map<number, Placed>([[c, { x, y: top + s.h / 2, w: s.w, h: s.h }]]);
+    return { w: Math.max(s.w, 40), h: Math.max(anchorOut ? bottom + RANKSEP + 1 : bottom, 20), nodes, edges, labels: new Map(), anchorIn, anchorOut, ms: 0 };
+  }
+
   private layQuick(id: number): Interior {
     return layQuickOf(this, id);
   }
@@ -146,6 +169,7 @@ export class Layouts {
 
   private lay(id: number): Interior {
     if (this.h.children[id].length > HUGE_BOX) return this.layQuick(id);
+    if (this.h.children[id].length === 1) return this.layOne(id);
     const t0 = Date.now();
     const h = this.h;
     const g = new dagre.graphlib.Graph({ multigraph: false });
