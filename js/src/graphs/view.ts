@@ -359,6 +359,14 @@ export class GraphsDashboard implements Dashboard {
   }
 
   private showMessage(text: string): void {
+    // nothing of a graph no longer shown stays searchable or selected
+    if (this.shown) {
+      this.shown = null;
+      this.scene = null;
+      this.selected = -1;
+      this.details.clear();
+      this.search.setGraph([], []);
+    }
     this.message.textContent = text;
     this.message.hidden = false;
     this.toolbar.hidden = true;
