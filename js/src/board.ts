@@ -12,13 +12,14 @@ import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
 import { FilterField } from "./filter-field";
+import { GraphsDashboard } from "./graphs";
 import { setSetting, type Model } from "./settings";
 import { StatusLine } from "./status";
 import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "projector";
+export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "projector";
 
 interface TabSpec {
   id: TabId;
@@ -34,6 +35,7 @@ const TABS: TabSpec[] = [
   { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
   { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
   { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, make: (m, s) => new TextDashboard(m, s) },
+  { id: "graphs", label: "Graphs", empty: "No graph in these runs. add_graph writes one; if it raised (tracing failed), nothing was written.", has: (s) => s.kinds.graphs.listed().length > 0, make: (m, s) => new GraphsDashboard(m, s) },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 
