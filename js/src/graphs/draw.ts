@@ -153,6 +153,7 @@ export class GraphCanvas {
     g.setAttribute("aria-label", `${kind === "series" ? "series" : "box"} ${visible(main)}, ${second}, expanded. Enter collapses it`);
     g.appendChild(svg("rect", { class: "tbnb-gframe", width: it.w.toFixed(1), height: it.h.toFixed(1), rx: 6 }));
     const header = svg("g", { class: "tbnb-gheader", transform: `translate(${it.x.toFixed(1)},${it.y.toFixed(1)})` });
+    header.setAttribute("data-name", h.name[it.id]);
     this.ids.set(header, it.id);
     header.appendChild(svg("rect", { class: "tbnb-gheader-bg", width: it.w.toFixed(1), height: HEADER - 4, rx: 6 }));
     const title = svg("text", { class: "tbnb-gheader-label", x: 8, y: (HEADER - 4) / 2 });

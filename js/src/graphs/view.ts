@@ -326,11 +326,18 @@ export class GraphsDashboard implements Dashboard {
 
   /** The chooser's options, one per graph listed; the graph shown follows the person's choice. */
   private sync(): void {
-    const listed = this.store.kinds.graphs.listed();
+    // in the board's run order (as the run selector lists them), then by tag
+    const order = new Map(this.store.runs.map((r, i) => [r, i]));
+    const rank = (run: string) => order.get(run) ?? order.size;
+    const listed = this.store.kinds.graphs.listed().sort((a, b) => rank(a.run) - rank(b.run) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
     const options = listed.map((s) => ({ value: seriesKey(s.run, s.tag), text: `${visible(s.run)} · ${visible(s.tag)} (${(s.entry?.nodes ?? 0).toLocaleString("en-US")} nodes)` }));
     const same = options.length === this.chooser.options.length && options.every((o, i) => this.chooser.options[i].value === o.value && this.chooser.options[i].text === o.text);
     if (!same) this.chooser.replaceChildren(...options.map((o) => h("option", { value: o.value }, o.text)));
-    if (!options.some((o) => o.value === this.key)) this.key = options[0]?.value ?? "";
+    if (!options.some((o) => o.value === this.key)) {
+      // the first graph that can be drawn (a malformed one is still there to choose)
+      const good = listed.find((l) => l.entry && !l.entry.error && l.entry.nodes > 0);
+      this.key = good ? seriesKey(good.run, good.tag) : (options[0]?.value ?? "");
+    }
     this.chooser.value = this.key;
     this.chooser.disabled = options.length < 2;
     this.showCurrent(listed.find((s) => seriesKey(s.run, s.tag) === this.key));
@@ -367,8 +374,14 @@ export class GraphsDashboard implements Dashboard {
       this.details.clear();
       this.search.setGraph([], []);
     }
+    const changed = this.message.hidden || this.message.textContent !== text;
     this.message.textContent = text;
     this.message.hidden = false;
+    if (changed) {
+      // a message shown is what the tab draws now (tests and benchmarks wait on draws)
+      this.draws++;
+      this.el.dataset.draws = String(this.draws);
+    }
     this.toolbar.hidden = true;
     this.host.hidden = true;
     this.notes.hidden = true;
