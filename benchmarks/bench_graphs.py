@@ -32,6 +32,7 @@ import gc
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -53,7 +54,9 @@ DRAWS_JS = """
 ([root, n]) => { const g = root.querySelector('.tbnb-graph');
   return g && Number(g.dataset.draws || 0) >= n && performance.now(); }
 """
-CLICK_JS = "el => { const t = performance.now(); el.click(); return t; }"
+CLICK_JS = """el => { const t = performance.now();
+  el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
+  return t; }"""
 
 
 def write_logdirs() -> tuple[Path, Path]:
@@ -216,7 +219,7 @@ def main() -> None:
         f"{mem['one_graph_loaded'] / 1e6:.1f} MB) - goal: near zero",
         flush=True,
     )
-    jupyter = JupyterServer.start(Path(CACHE / "jupyter"))
+    jupyter = JupyterServer.start(Path(tempfile.mkdtemp(prefix="bench-graphs-")))
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
