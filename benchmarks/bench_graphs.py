@@ -50,9 +50,11 @@ from bench_board import TensorBoard  # noqa: E402
 
 from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Notebook  # noqa: E402
 
+# the tab's n-th drawing done, with nodes in it (not the message that it waits for them)
 DRAWS_JS = """
 ([root, n]) => { const g = root.querySelector('.tbnb-graph');
-  return g && Number(g.dataset.draws || 0) >= n && performance.now(); }
+  return g && Number(g.dataset.draws || 0) >= n && !!g.querySelector('g.tbnb-gnode')
+    && performance.now(); }
 """
 CLICK_JS = """el => { const t = performance.now();
   el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
