@@ -159,7 +159,7 @@ def test_hparams_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: H
     before = t["draws"]
     box.get_by_label("sgd", exact=True).uncheck()
     t = hp.after(before)
-    assert all(r["cells"]["hparam:optimizer"] != "sgd" for r in t["rows"]) and len(t["rows"]) == 6
+    assert all(r["cells"]["hparam:optimizer"] != "sgd" for r in t["rows"]) and len(t["rows"]) == 7
     before = t["draws"]
     box.get_by_label("sgd", exact=True).check()
     t = hp.after(before, lambda t: len(t["rows"]) == 10)
