@@ -29,6 +29,7 @@ test("filter kinds: checkboxes for booleans, few numbers, few strings, statuses 
   assert.equal(filterKind(hp, distinctValues([true, false, null])), "set");
   assert.equal(filterKind(hp, distinctValues([1, 2, 4])), "set");
   assert.equal(filterKind(hp, distinctValues([1, 2, 3, 4, 5, 6, 7])), "range");
+  assert.equal(filterKind(hp, distinctValues([0.1, 0.01])), "range", "fractions are a range");
   assert.equal(filterKind(hp, distinctValues(["adam", "sgd"])), "set");
   assert.equal(filterKind(hp, distinctValues(Array.from({ length: 20 }, (_, i) => `s${i}`))), "regex");
   const discrete = { name: "x", display_name: "", description: "", type: "number" as const, domain_kind: "discrete" as const, values: [1, 2, 3, 4, 5, 6, 7, 8], min: null, max: null };
@@ -127,6 +128,12 @@ test("derived: filters (of shown columns) and brushes mask rows; the order sorts
   filters.get("metric:acc")!.min = 0.6;
   const mask = filterMask(rows, specs);
   assert.deepEqual(mask, [true, false, false, true]);
+  // a filter in use keeps its kind when a value arriving would change it
+  const { rows: rows2 } = rowsOf([...sweep, session("r4", { opt: "x" }, {}), ...Array.from({ length: 12 }, (_, i) => session(`n${i}`, { opt: `o${i}` }, {}))]);
+  filters.get("hparam:opt")!.excluded.add(valueKey("sgd"));
+  assert.equal(filterSpecs(columns, rows2, filters, new Map()).find((s) => s.col.id === "hparam:opt")!.kind, "set");
+  filters.get("hparam:opt")!.excluded.clear();
+  assert.equal(filterSpecs(columns, rows2, filters, new Map()).find((s) => s.col.id === "hparam:opt")!.kind, "regex");
   // a hidden column's filter is not applied
   const shown = columns.filter((c) => c.id !== "metric:acc");
   assert.deepEqual(filterMask(rows, filterSpecs(shown, rows, filters, new Map())), [true, false, true, true]);

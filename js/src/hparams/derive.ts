@@ -10,6 +10,7 @@ import {
   emptyFilter,
   filterKind,
   filterPredicate,
+  isActive,
   valueKey,
   valueLabel,
   type Axis,
@@ -53,7 +54,11 @@ export function filterSpecs(columns: readonly Column[], rows: readonly RowData[]
       state = emptyFilter();
       filters.set(col.id, state);
     }
-    out.push({ col, kind: filterKind(col, distinct, domain), distinct, state });
+    let kind = filterKind(col, distinct, domain);
+    // a filter in use keeps its kind when sessions arriving would change it (6 values -> 7)
+    if (state.kind && state.kind !== kind && isActive(state, state.kind)) kind = state.kind;
+    state.kind = kind;
+    out.push({ col, kind, distinct, state });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { compileFilter, passes, type CompiledFilter } from "../filters";
 import type { HParamInfoEntry } from "../protocol";
 import { compareCells, formatNumber, type Cell, type Column } from "./model";
 
-/** At most this many distinct numbers get checkboxes; more get a min/max range. */
+/** At most this many distinct integers get checkboxes; more (or any fractions) get a min/max range. */
 export const FEW_NUMBERS = 6;
 /** At most this many distinct strings get checkboxes; more get a regex. */
 export const FEW_STRINGS = 12;
@@ -19,6 +19,7 @@ export interface FilterState {
   min: number | null;
   max: number | null;
   pattern: string;
+  kind?: FilterKind; // the kind last offered (kept while it filters: sessions arriving do not change it)
 }
 
 export const emptyFilter = (): FilterState => ({ excluded: new Set(), min: null, max: null, pattern: "" });
@@ -58,9 +59,9 @@ export function filterKind(col: Column, distinct: readonly Cell[], info?: HParam
   if (col.kind === "metric" || col.kind === "scalar" || col.kind === "start") return "range";
   if (info && info.domain_kind === "discrete") return "set";
   const present = distinct.filter((c) => c !== null);
-  const numbers = present.filter((c) => typeof c === "number").length;
+  const numbers = present.filter((c) => typeof c === "number") as number[];
   const strings = present.filter((c) => typeof c === "string").length;
-  if (strings === 0 && numbers > 0) return numbers <= FEW_NUMBERS ? "set" : "range";
+  if (strings === 0 && numbers.length > 0) return numbers.length <= FEW_NUMBERS && numbers.every(Number.isInteger) ? "set" : "range";
   if (strings > FEW_STRINGS) return "regex";
   return "set";
 }

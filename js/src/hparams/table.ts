@@ -101,7 +101,8 @@ export class SessionTable {
     if (!row) {
       const box = h("input", { type: "checkbox" });
       const name = h("span", { class: "tbnb-hparams-name" });
-      const marker = h("span", { class: "tbnb-hparams-note", tabindex: "0", role: "img" }, "!");
+      // the marker's "!" is drawn by CSS: the cell's text stays the session's name
+      const marker = h("span", { class: "tbnb-hparams-note", tabindex: "0", role: "img" });
       const tr = h("tr", { tabindex: "-1", "aria-selected": "false" });
       tr.dataset.run = data.session.run;
       row = { tr, box, name, marker, cells: new Map(), data };
