@@ -14,6 +14,7 @@ import {
   emptyFilter,
   filterKind,
   filterPredicate,
+  niceTicks,
   normalizeRanges,
   valueKey,
   type FilterState,
@@ -66,10 +67,20 @@ test("axes: numbers numeric (log offered when all > 0), anything else categorica
   assert.equal(num.categories, null);
   assert.ok(num.canLog);
   assert.equal(num.scale, "log");
-  assert.deepEqual(num.range, [-3, -1]);
+  // the session without a value is drawn below the others, at "(none)"
+  assert.equal(num.missing, -3 - 2 * 0.12);
+  assert.deepEqual(num.range, [num.missing, -1]);
   assert.equal(axisValue(num, 0.01), -2);
-  assert.ok(Number.isNaN(axisValue(num, null)));
-  assert.deepEqual(axisTicks(num)!.ticktext, ["0.001", "0.01", "0.1"]);
+  assert.equal(axisValue(num, null), num.missing);
+  assert.deepEqual(axisTicks(num), { tickvals: [num.missing, -3, -2, -1], ticktext: ["(none)", "0.001", "0.01", "0.1"] });
+  const full = chooseAxis("m", [0.5, 2.5, 1], "linear");
+  assert.equal(full.missing, null);
+  assert.deepEqual(full.range, [0.5, 2.5]);
+  assert.equal(axisTicks(full), null, "plotly ticks a linear axis without missing values");
+  const nan = chooseAxis("m", [0, NaN, 10], "linear");
+  assert.equal(nan.missing, -1.2);
+  assert.equal(axisValue(nan, NaN), -1.2);
+  assert.deepEqual(axisTicks(nan)!.ticktext, ["(none)", "0", "2", "4", "6", "8", "10"]);
   const withZero = chooseAxis("hparam:d", [0, 0.5], "log");
   assert.ok(!withZero.canLog);
   assert.equal(withZero.scale, "linear", "log only when every value > 0");
@@ -82,6 +93,13 @@ test("axes: numbers numeric (log offered when all > 0), anything else categorica
   assert.deepEqual(axisTicks(cat), { tickvals: [0, 1, 2], ticktext: ["adam", "sgd", "(none)"] });
   const bool = chooseAxis("hparam:bn", [true, false], "linear");
   assert.deepEqual(bool.categories, [false, true]);
+});
+
+test("round ticks", () => {
+  assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(niceTicks(0.03, 0.97, 4), [0.2, 0.4, 0.6, 0.8]);
+  assert.deepEqual(niceTicks(-7, 12), [-5, 0, 5, 10]);
+  assert.deepEqual(niceTicks(3, 3), [3]);
 });
 
 test("brushes: plotly's constraintrange forms, inclusive ranges in axis units, categories by index", () => {
@@ -97,6 +115,12 @@ test("brushes: plotly's constraintrange forms, inclusive ranges in axis units, c
   const lp = brushPredicate(log, [[-3, -2]])!;
   assert.ok(lp(0.001) && lp(0.005) && !lp(0.1));
   assert.equal(describeBrush(log, [[-3, -2]]), "0.001 \u2013 0.01");
+  const gaps = chooseAxis("m", [0, null, 10], "linear");
+  const gp = brushPredicate(gaps, [[-2, 1]])!;
+  assert.ok(gp(null) && gp(NaN) && gp(0.5) && !gp(5), "a brush over (none) takes the sessions without a value");
+  assert.equal(describeBrush(gaps, [[-2, 1]]), "(none), 0 \u2013 1");
+  assert.equal(describeBrush(gaps, [[-1.5, -1]]), "(none)");
+  assert.ok(!brushPredicate(gaps, [[0, 10]])!(null));
   const cat = chooseAxis("opt", ["adam", "rmsprop", "sgd"], "linear");
   const cp = brushPredicate(cat, [[0.6, 2.2]])!;
   assert.ok(!cp("adam") && cp("rmsprop") && cp("sgd"));

@@ -1,15 +1,18 @@
 // The scalar curves of the selected session: every scalar tag of its run and of its
 // parent run (torch's add_hparams writes the metrics in a timestamp sub-run, the
 // training curves stay in the parent), one small chart per (run, tag), drawn by the
-// Scalars tab's Chart with the board's smoothing and axes.
+// Scalars tab's Chart with the board's smoothing and axes. A series of one point (the
+// metric add_hparams writes) is shown as its value: a line of one point draws nothing.
 import { Chart, type View } from "../chart";
 import { h } from "../dom";
 import { visible } from "../names";
 import type { ScalarSeries, Session, Store } from "../store";
+import { formatNumber } from "./model";
 
 interface Curve {
   el: HTMLElement;
   chart: Chart;
+  value: HTMLElement;
   series: ScalarSeries;
   version: number;
 }
@@ -27,9 +30,9 @@ export class SessionCurves {
     this.el = h("div", { class: "tbnb-hparams-curves" }, this.title, this.grid);
   }
 
-  /** The series shown for a session: its run's, then its parent's, by tag. */
+  /** The series shown for a session: its parent run's (the training curves), then its own, by tag. */
   private seriesOf(s: Session): [string, ScalarSeries][] {
-    const runs = s.parent !== s.run ? [s.run, s.parent] : [s.run];
+    const runs = s.parent !== s.run ? [s.parent, s.run] : [s.run];
     const out: [string, ScalarSeries][] = [];
     for (const run of runs) {
       const mine = [...this.store.kinds.scalars.series].filter(([, x]) => x.run === run);
@@ -71,17 +74,22 @@ export class SessionCurves {
       let c = this.curves.get(key);
       if (!c) {
         const chart = new Chart(series.tag);
-        const el = h("div", { class: "tbnb-hparams-curve" }, h("div", { class: "tbnb-hparams-curve-run", title: visible(series.run) }, visible(series.run)), chart.el);
+        const value = h("div", { class: "tbnb-hparams-curve-value" });
+        const el = h("div", { class: "tbnb-hparams-curve" }, h("div", { class: "tbnb-hparams-curve-run", title: visible(series.run) }, visible(series.run)), chart.el, value);
         el.dataset.run = series.run;
         el.dataset.tag = series.tag;
-        c = { el, chart, series, version: -1 };
+        c = { el, chart, value, series, version: -1 };
         this.curves.set(key, c);
       }
       if (this.grid.children[i] !== c.el) this.grid.insertBefore(c.el, this.grid.children[i] ?? null);
       if (force || c.version !== series.version || c.series !== series) {
         c.series = series;
         c.version = series.version;
-        c.chart.draw([series], { ...view, visible: () => true });
+        const one = series.n === 1;
+        c.el.classList.toggle("tbnb-hparams-one-point", one);
+        c.value.hidden = !one;
+        if (one) c.value.replaceChildren(h("span", { class: "tbnb-chart-title" }, visible(series.tag)), ` ${formatNumber(series.value[0])} at step ${series.step[0]}`);
+        else c.chart.draw([series], { ...view, visible: () => true });
       }
     });
   }

@@ -134,7 +134,11 @@ export function splomDims(rows: readonly RowData[], idx: readonly number[], axes
       if (a.categories) return valueLabel(c);
       return typeof c === "number" && Number.isFinite(c) && (a.scale !== "log" || c > 0) ? c : null;
     });
-    return { col: a.col, label: columns.get(a.col)?.label ?? a.col, values, type: a.categories ? "category" : a.scale };
+    // the axes span every session (not only those shown): a filter moves no point
+    const pad = (a.range[1] - a.low) * 0.05;
+    const range: [number, number] = a.categories ? [-0.5, a.categories.length - 0.5] : [a.low - pad, a.range[1] + pad];
+    const categories = a.categories ? a.categories.filter((c) => c !== null).map(valueLabel) : undefined;
+    return { col: a.col, label: columns.get(a.col)?.label ?? a.col, values, type: a.categories ? "category" : a.scale, range, categories };
   });
 }
 

@@ -95,8 +95,18 @@ export interface Axis {
   categories: Cell[] | null; // the values of a categorical axis, in order (null: numeric)
   canLog: boolean; // every value > 0 (a log scale is offered)
   scale: Scale; // what is drawn (linear when log is not possible)
-  range: [number, number]; // in axis units (log10 of the values on a log axis)
+  range: [number, number]; // in axis units (log10 of the values on a log axis), `missing` included
+  /**
+   * Where a numeric axis draws the sessions without a value (missing, NaN, or <= 0 on
+   * a log axis), below its values, ticked "(none)": plotly draws no line through NaN,
+   * so they would vanish from the view. null: every session has a value.
+   */
+  missing: number | null;
+  low: number; // the lowest value's position (above `missing`)
 }
+
+/** How far below the values (a fraction of their span) the "(none)" position is. */
+const MISSING_GAP = 0.12;
 
 /**
  * A column's axis: numeric when every present value is a number, else categorical
@@ -107,12 +117,16 @@ export function chooseAxis(col: string, cells: readonly Cell[], scale: Scale): A
   const numeric = present.length > 0 && present.every((c) => typeof c === "number");
   if (!numeric) {
     const categories = distinctValues(cells);
-    return { col, categories, canLog: false, scale: "linear", range: [0, Math.max(categories.length - 1, 1)] };
+    return { col, categories, canLog: false, scale: "linear", range: [0, Math.max(categories.length - 1, 1)], missing: null, low: 0 };
   }
   let lo = Infinity;
   let hi = -Infinity;
+  let gaps = present.length < cells.length;
   for (const c of present as number[]) {
-    if (!Number.isFinite(c)) continue;
+    if (!Number.isFinite(c)) {
+      gaps = true;
+      continue;
+    }
     if (c < lo) lo = c;
     if (c > hi) hi = c;
   }
@@ -124,7 +138,10 @@ export function chooseAxis(col: string, cells: readonly Cell[], scale: Scale): A
   const log = canLog && scale === "log";
   let range: [number, number] = log ? [Math.log10(lo), Math.log10(hi)] : [lo, hi];
   if (range[0] === range[1]) range = [range[0] - (log ? 0.5 : Math.abs(range[0]) * 0.1 || 1), range[1] + (log ? 0.5 : Math.abs(range[1]) * 0.1 || 1)];
-  return { col, categories: null, canLog, scale: log ? "log" : "linear", range };
+  const low = range[0];
+  const missing = gaps ? low - (range[1] - low) * MISSING_GAP : null;
+  if (missing !== null) range = [missing, range[1]];
+  return { col, categories: null, canLog, scale: log ? "log" : "linear", range, missing, low };
 }
 
 /** A cell in axis units (NaN when it cannot be drawn on the axis). */
@@ -133,8 +150,8 @@ export function axisValue(axis: Axis, c: Cell): number {
     const k = valueKey(c);
     return axis.categories.findIndex((x) => valueKey(x) === k);
   }
-  if (typeof c !== "number" || !Number.isFinite(c)) return NaN;
-  return axis.scale === "log" ? (c > 0 ? Math.log10(c) : NaN) : c;
+  const v = typeof c !== "number" || !Number.isFinite(c) ? NaN : axis.scale === "log" ? (c > 0 ? Math.log10(c) : NaN) : c;
+  return Number.isNaN(v) && axis.missing !== null ? axis.missing : v;
 }
 
 /** The axis values of many cells at once (a categorical axis indexes its values once). */
@@ -144,18 +161,35 @@ export function axisValues(axis: Axis, cells: readonly Cell[]): number[] {
   return cells.map((c) => index.get(valueKey(c)) ?? NaN);
 }
 
-/** Ticks of an axis: categories by name, a log axis at powers of ten. */
+/** About `count` round numbers (1, 2 or 5 times a power of ten apart) from lo to hi. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  // the round step nearest the raw one (by ratio)
+  const step = [1, 2, 5, 10].map((m) => m * p).reduce((best, s) => (Math.abs(Math.log(s / raw)) < Math.abs(Math.log(best / raw)) ? s : best));
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** Ticks of an axis: categories by name, a log axis at powers of ten, "(none)" where missing values are (null: plotly's own). */
 export function axisTicks(axis: Axis): { tickvals: number[]; ticktext: string[] } | null {
   if (axis.categories) return { tickvals: axis.categories.map((_, i) => i), ticktext: axis.categories.map(valueLabel) };
-  if (axis.scale !== "log") return null;
-  const tickvals: number[] = [];
-  for (let e = Math.ceil(axis.range[0]); e <= Math.floor(axis.range[1]); e++) tickvals.push(e);
-  if (tickvals.length < 2) {
-    // a span of less than a decade: a few ticks inside it
-    const [a, b] = axis.range;
-    for (let i = 0; i <= 3; i++) tickvals.push(a + ((b - a) * i) / 3);
+  if (axis.scale !== "log" && axis.missing === null) return null;
+  const lo = axis.low;
+  const hi = axis.range[1];
+  let tickvals: number[] = [];
+  if (axis.scale === "log") {
+    for (let e = Math.ceil(lo - 1e-9); e <= Math.floor(hi + 1e-9); e++) tickvals.push(e);
+    if (tickvals.length < 2) tickvals = niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10); // less than a decade
+  } else tickvals = niceTicks(lo, hi);
+  const ticktext = tickvals.map((v) => formatNumber(axis.scale === "log" ? Number((10 ** v).toPrecision(3)) : v));
+  if (axis.missing !== null) {
+    tickvals.unshift(axis.missing);
+    ticktext.unshift(valueLabel(null));
   }
-  return { tickvals, ticktext: tickvals.map((v) => formatNumber(Number((10 ** v).toPrecision(3)))) };
+  return { tickvals, ticktext };
 }
 
 /** plotly's constraintrange ([a, b], [[a, b], ...] or nothing) as a list of ranges. */
@@ -194,5 +228,12 @@ export function describeBrush(axis: Axis, ranges: readonly [number, number][]): 
     return cats.filter((_, i) => ranges.some(([a, b]) => i >= a && i <= b)).map(valueLabel).join(", ") || "nothing";
   }
   const unit = (v: number) => formatNumber(axis.scale === "log" ? 10 ** v : v);
-  return ranges.map(([a, b]) => `${unit(a)} \u2013 ${unit(b)}`).join(", ");
+  const m = axis.missing;
+  const parts = ranges.map(([a, b]) => {
+    const none = m !== null && a <= m && m <= b;
+    const lo = m !== null ? Math.max(a, axis.low) : a;
+    if (none && lo > b) return valueLabel(null);
+    return `${none ? `${valueLabel(null)}, ` : ""}${unit(lo)} \u2013 ${unit(b)}`;
+  });
+  return parts.join(", ");
 }

@@ -13,10 +13,11 @@ import { DEFAULT_SMOOTHING } from "../smoothing";
 import { seriesKey, type Session, type Store } from "../store";
 import { ColumnChooser, FilterPanel, type FilterSpec } from "./controls";
 import { SessionCurves } from "./curves";
-import { axesFor, axisData, brushMask, carryBrushes, colourData, filterMask, filterSpecs, infoByName, orderRows, pickSplom, SPLOM_DIMS, splomDims } from "./derive";
+import { axesFor, axisData, brushMask, carryBrushes, colourData, filterMask, filterSpecs, infoByName, orderRows, pickSplom, splomDims } from "./derive";
 import { describeBrush, type Axis, type FilterState, type Scale } from "./filtering";
 import { buildColumns, cellOf, csvCell, scalarColumnId, scalarTagsOf, toCsv, type Cell, type Column, type ScalarColumn, type SortKey } from "./model";
 import { SessionTable, type RowData } from "./table";
+import { ViewControls } from "./view-controls";
 import { ParcoordsView, SplomView, type Brushes } from "./views";
 
 /** Live updates wait at least this long after the last one, and LIVE_FACTOR times its cost. */
@@ -37,9 +38,7 @@ export class HParamsDashboard implements Dashboard {
   private count = h("span", { class: "tbnb-hparams-count", role: "status" });
   private notes = h("ul", { class: "tbnb-hparams-notes" });
   private tip = h("div", { class: "tbnb-hparams-tooltip", role: "tooltip" });
-  private colour = h("select", { "aria-label": "colour by" });
-  private scaleList = h("div", { class: "tbnb-hparams-scales" });
-  private splomPicker = h("div", { class: "tbnb-hparams-splom-pick" });
+  private controls: ViewControls;
 
   private rowList: RowData[] = [];
   private rows = new Map<string, RowData>();
@@ -118,9 +117,19 @@ export class HParamsDashboard implements Dashboard {
     this.splom = new SplomView((run) => this.select(run));
     this.curves = new SessionCurves(store);
     this.tip.hidden = true;
-    this.colour.addEventListener("change", () => {
-      this.colourBy = this.colour.value;
-      this.touch("parcoords", "splom");
+    this.controls = new ViewControls({
+      colour: (col) => {
+        this.colourBy = col;
+        this.touch("parcoords", "splom");
+      },
+      scale: (col, scale) => {
+        this.scales.set(col, scale);
+        this.touch("parcoords");
+      },
+      pick: (cols) => {
+        this.splomPick = cols;
+        this.touch("splom");
+      },
     });
 
     const button = (text: string, attrs: Record<string, string>, fn: () => void) => {
@@ -150,11 +159,11 @@ export class HParamsDashboard implements Dashboard {
       section("Filters", true, this.filterPanel.el),
       section("Columns", false, this.chooser.el),
       h("div", { class: "tbnb-hparams-table-wrap" }, this.table.el),
-      h("div", { class: "tbnb-hparams-view-bar" }, h("span", { class: "tbnb-hparams-view-title" }, "Parallel coordinates"), h("label", { class: "tbnb-row" }, "Colour by", this.colour)),
-      this.scaleList,
+      h("div", { class: "tbnb-hparams-view-bar" }, h("span", { class: "tbnb-hparams-view-title" }, "Parallel coordinates"), h("label", { class: "tbnb-row" }, "Colour by", this.controls.colour)),
+      this.controls.scales,
       this.parcoords.el,
       h("div", { class: "tbnb-hparams-view-bar" }, h("span", { class: "tbnb-hparams-view-title" }, "Scatter-plot matrix")),
-      this.splomPicker,
+      this.controls.picker,
       this.splom.el,
       this.curves.el,
       this.tip,
@@ -284,7 +293,10 @@ export class HParamsDashboard implements Dashboard {
       this.brushes = carryBrushes(this.brushes, before, this.axes);
       need.add("brushes").add("splom");
     }
-    if (need.has("splom")) this.syncViewControls(colById);
+    if (need.has("splom")) {
+      const picked = new Set(pickSplom(this.axes, colById, this.splomPick).map((a) => a.col));
+      this.controls.sync(this.columns, this.axes, this.colourColumn(colById)?.id ?? "", picked, this.splomPick !== null);
+    }
     if (need.has("brushes") || need.has("sort")) {
       const brushed = brushMask(this.rowList, this.axes, this.brushes);
       const mask = this.passFilters.map((ok, i) => ok && brushed[i]);
@@ -405,59 +417,6 @@ export class HParamsDashboard implements Dashboard {
     return this.columns.find((c) => c.kind === "metric") ?? null;
   }
 
-  /** The colour menu, the axes' scale menus and the scatter matrix's picks, for the current axes. */
-  private syncViewControls(colById: Map<string, Column>): void {
-    const colourable = this.columns.filter((c) => c.kind === "metric" || c.kind === "scalar");
-    const current = this.colourColumn(colById)?.id ?? "";
-    const options = [["", "none"], ...colourable.map((c) => [c.id, visible(c.label)])];
-    const have = [...this.colour.options].map((o) => `${o.value}\u0000${o.text}`).join("\u0001");
-    if (have !== options.map(([v, t]) => `${v}\u0000${t}`).join("\u0001")) this.colour.replaceChildren(...options.map(([v, t]) => h("option", { value: v }, t)));
-    this.colour.value = current;
-
-    const numeric = this.axes.filter((a) => !a.categories);
-    const sig = numeric.map((a) => `${a.col}:${a.canLog}:${a.scale}:${colById.get(a.col)?.label}`).join("|");
-    if (this.scaleList.dataset.sig !== sig) {
-      this.scaleList.dataset.sig = sig;
-      this.scaleList.replaceChildren(
-        ...numeric.map((a) => {
-          const label = visible(colById.get(a.col)?.label ?? a.col);
-          const select = h("select", { "aria-label": `scale of ${label}` }, h("option", { value: "linear" }, "linear"), h("option", { value: "log" }, a.canLog ? "log" : "log (needs values > 0)"));
-          (select.options[1] as HTMLOptionElement).disabled = !a.canLog;
-          select.value = a.scale;
-          select.addEventListener("change", () => {
-            this.scales.set(a.col, select.value as Scale);
-            this.touch("parcoords");
-          });
-          const el = h("label", { class: "tbnb-row", title: visible(a.col) }, h("span", { class: "tbnb-hparams-scale-name" }, label), select);
-          el.dataset.col = a.col;
-          return el;
-        }),
-      );
-    }
-
-    const picked = new Set(pickSplom(this.axes, colById, this.splomPick).map((a) => a.col));
-    const psig = this.axes.map((a) => `${a.col}:${picked.has(a.col)}`).join("|");
-    this.splomPicker.hidden = this.axes.length <= SPLOM_DIMS && this.splomPick === null;
-    if (this.splomPicker.dataset.sig !== psig) {
-      this.splomPicker.dataset.sig = psig;
-      this.splomPicker.replaceChildren(
-        h("span", {}, `Dimensions (${SPLOM_DIMS} or fewer read best):`),
-        ...this.axes.map((a) => {
-          const box = h("input", { type: "checkbox" });
-          box.checked = picked.has(a.col);
-          box.addEventListener("change", () => {
-            const pick = new Set(pickSplom(this.axes, colById, this.splomPick).map((x) => x.col));
-            if (box.checked) pick.add(a.col);
-            else pick.delete(a.col);
-            this.splomPick = pick;
-            this.touch("splom");
-          });
-          return h("label", { class: "tbnb-check" }, box, visible(colById.get(a.col)?.label ?? a.col));
-        }),
-      );
-    }
-  }
-
   private toggleSort(col: string): void {
     this.sort = this.sort?.col === col ? { col, dir: this.sort.dir === "ascending" ? "descending" : "ascending" } : { col, dir: "ascending" };
     this.touch("sort");
@@ -503,7 +462,7 @@ export class HParamsDashboard implements Dashboard {
       this.tip.hidden = true;
       return;
     }
-    this.tip.textContent = visible(text);
+    this.tip.textContent = text.split("\n").map(visible).join("\n");
     const r = marker.getBoundingClientRect();
     this.tip.style.left = `${Math.round(r.left)}px`;
     this.tip.style.top = `${Math.round(r.bottom + 4)}px`;

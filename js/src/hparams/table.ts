@@ -116,7 +116,7 @@ export class SessionTable {
     const notes = data.session.notes.join("\n");
     row.marker.hidden = notes === "";
     row.marker.dataset.notes = notes;
-    row.marker.setAttribute("aria-label", `notes: ${visible(notes)}`);
+    row.marker.setAttribute("aria-label", `notes: ${data.session.notes.map(visible).join("; ")}`);
     row.data = data;
     this.layout(row);
   }

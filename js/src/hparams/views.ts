@@ -121,7 +121,8 @@ export class ParcoordsView {
       const ticks = axisTicks(axis);
       if (ticks) {
         d.tickvals = ticks.tickvals;
-        d.ticktext = ticks.ticktext.map((t) => plotlyText(shortLabel(t, 16)));
+        // tick labels are set as text by d3 (no markup read), unlike the axis titles
+        d.ticktext = ticks.ticktext.map((t) => shortLabel(t, 16));
       }
       const ranges = input.brushes.get(axis.col);
       if (ranges?.length) d.constraintrange = ranges.length === 1 ? ranges[0] : ranges;
@@ -157,6 +158,8 @@ export interface SplomDim {
   label: string;
   values: (number | string | null)[];
   type: "linear" | "log" | "category";
+  range: [number, number]; // in axis units (log10 on a log axis, category index)
+  categories?: string[]; // a category axis' values, in order
 }
 
 export interface SplomInput {
@@ -186,7 +189,11 @@ export class SplomView {
     }
     const trace = {
       type: "splom",
-      dimensions: input.dims.map((d) => ({ label: plotlyText(shortLabel(d.label, 24)), values: d.values, axis: { type: d.type } })),
+      dimensions: input.dims.map((d) => ({
+        label: plotlyText(shortLabel(d.label, 24)),
+        values: d.type === "category" ? d.values.map((v) => (v === null ? null : plotlyText(String(v)))) : d.values,
+        axis: { type: d.type },
+      })),
       text: input.names.map((s) => plotlyText(s)),
       hovertemplate: "%{text}<br>%{x}, %{y}<extra></extra>",
       marker,
@@ -204,12 +211,13 @@ export class SplomView {
       font: { size: 11, color: fontColor(this.el) },
       uirevision: input.dims.map((d) => `${d.col}:${d.type}`).join("|"),
     };
-    for (let i = 0; i < n; i++) {
+    input.dims.forEach((d, i) => {
       const suffix = i ? i + 1 : "";
-      const axis = { automargin: true, zeroline: false, title: { font: { size: 10 } } };
+      const axis: Record<string, unknown> = { automargin: true, zeroline: false, title: { font: { size: 10 } }, range: d.range, autorange: false };
+      if (d.categories) Object.assign(axis, { categoryorder: "array", categoryarray: d.categories.map((c) => plotlyText(c)) });
       layout[`xaxis${suffix}`] = { ...axis };
       layout[`yaxis${suffix}`] = { ...axis };
-    }
+    });
     await Plotly.react(this.el, (n >= 2 ? [trace] : []) as never, layout as never, plotConfig() as never);
     if (!this.drawn) {
       this.drawn = true;
