@@ -110,10 +110,13 @@ export class ParcoordsView {
   }
 
   async draw(input: ParcoordsInput): Promise<void> {
+    // many axes: tilted, shorter labels, and no range numbers above and below the axes
+    // (they overlap; the ticks say the same)
+    const crowded = input.axes.length > 7;
     const dimensions = input.axes.map((axis) => {
       const d: Record<string, unknown> = {
         name: axis.col,
-        label: plotlyText(shortLabel(input.labels.get(axis.col) ?? axis.col)),
+        label: plotlyText(shortLabel(input.labels.get(axis.col) ?? axis.col, crowded ? 16 : 22)),
         values: input.values.get(axis.col) ?? [],
         range: axis.range,
         multiselect: true,
@@ -133,10 +136,11 @@ export class ParcoordsView {
       const { values, cmin, cmax } = colourValues(input.colour);
       Object.assign(line, { color: values, cmin, cmax, colorscale: COLORSCALE, showscale: true, colorbar: { title: { text: plotlyText(shortLabel(input.colour.label, 18)), side: "right" }, thickness: 12 } });
     }
-    const trace = { type: "parcoords", dimensions, line, labelangle: input.axes.length > 6 ? -12 : 0, labelside: "top" };
+    const trace: Record<string, unknown> = { type: "parcoords", dimensions, line, labelangle: crowded ? -30 : 0, labelside: "top" };
+    if (crowded) trace.rangefont = { color: "rgba(0,0,0,0)" };
     const layout = {
-      height: 360,
-      margin: { l: 60, r: input.colour ? 90 : 40, t: 64, b: 24 },
+      height: crowded ? 400 : 360,
+      margin: { l: 60, r: input.colour ? 90 : 40, t: crowded ? 90 : 64, b: 24 },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { size: 11, color: fontColor(this.el) },
