@@ -73,6 +73,9 @@ test("axes: numbers numeric (log offered when all > 0), anything else categorica
   assert.equal(axisValue(num, 0.01), -2);
   assert.equal(axisValue(num, null), num.missing);
   assert.deepEqual(axisTicks(num), { tickvals: [num.missing, -3, -2, -1], ticktext: ["(none)", "0.001", "0.01", "0.1"] });
+  assert.deepEqual(axisTicks(chooseAxis("lr", [0.0026, 0.079], "log"))!.ticktext, ["0.005", "0.01", "0.02", "0.05"]);
+  assert.deepEqual(axisTicks(chooseAxis("lr", [1e-5, 0.1], "log"))!.ticktext, ["0.00001", "0.0001", "0.001", "0.01", "0.1"]);
+  assert.deepEqual(axisTicks(chooseAxis("lr", [0.011, 0.018], "log"))!.ticktext, ["0.012", "0.014", "0.016", "0.018"]);
   const full = chooseAxis("m", [0.5, 2.5, 1], "linear");
   assert.equal(full.missing, null);
   assert.deepEqual(full.range, [0.5, 2.5]);

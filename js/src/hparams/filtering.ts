@@ -181,8 +181,14 @@ export function axisTicks(axis: Axis): { tickvals: number[]; ticktext: string[] 
   const hi = axis.range[1];
   let tickvals: number[] = [];
   if (axis.scale === "log") {
-    for (let e = Math.ceil(lo - 1e-9); e <= Math.floor(hi + 1e-9); e++) tickvals.push(e);
-    if (tickvals.length < 2) tickvals = niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10); // less than a decade
+    // decades; over fewer than three, 1, 2 and 5 times them; within one, round numbers
+    const inside = (v: number) => v >= lo - 1e-9 && v <= hi + 1e-9;
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) if (inside(e)) tickvals.push(e);
+    if (tickvals.length < 3) {
+      tickvals = [];
+      for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) if (inside(e + Math.log10(m))) tickvals.push(e + Math.log10(m));
+    }
+    if (tickvals.length < 2) tickvals = niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10);
   } else tickvals = niceTicks(lo, hi);
   const ticktext = tickvals.map((v) => formatNumber(axis.scale === "log" ? Number((10 ** v).toPrecision(3)) : v));
   if (axis.missing !== null) {

@@ -170,13 +170,16 @@ export class SessionTable {
     }
     const changed = runs.length !== this.order.length || runs.some((r, i) => r !== this.order[i]);
     if (changed) {
-      const frag = document.createDocumentFragment();
+      // rows move only where the order differs (a session arriving in a sorted table
+      // moves one row); hidden rows end up after the shown ones, in any order
+      const kids = this.body.children;
+      let i = 0;
       for (const run of runs) {
         const row = this.rows.get(run);
-        if (row) frag.appendChild(row.tr);
+        if (!row) continue;
+        if (kids[i] !== row.tr) this.body.insertBefore(row.tr, kids[i] ?? null);
+        i++;
       }
-      // hidden rows go after the shown ones, in any order
-      this.body.insertBefore(frag, this.body.firstChild);
       this.order = runs.slice();
     }
     this.roving();
