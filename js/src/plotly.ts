@@ -3,10 +3,12 @@
 import Plotly from "plotly.js/lib/core";
 import bar from "plotly.js/lib/bar";
 import heatmap from "plotly.js/lib/heatmap";
+import parcoords from "plotly.js/lib/parcoords";
 import scatter from "plotly.js/lib/scatter";
 import scatter3d from "plotly.js/lib/scatter3d";
 import scattergl from "plotly.js/lib/scattergl";
+import splom from "plotly.js/lib/splom";
 
-Plotly.register([scatter, scattergl, scatter3d, heatmap, bar]);
+Plotly.register([scatter, scattergl, scatter3d, heatmap, bar, parcoords, splom]);
 
 export default Plotly;
