@@ -3,8 +3,11 @@
 // the selected session's scalar curves, and a link to the board's run selection.
 // Everything runs on data already in the browser (CONTRIBUTING.md, principle 1): an
 // update recomputes what its change touched, keeps the table's rows (reordering and
-// hiding them) and redraws a plotly view only when what it shows changed. The root's
-// data-draws counts completed updates and data-ms says how long the last one took.
+// hiding them) and redraws a plotly view only when what it shows changed. The table is
+// updated first, the plotly views in the frame after. The root's data-draws counts
+// completed updates (the table's, then the views') and data-ms says how long the last
+// one took. (Over the 500-line guideline: the scheduling of those updates and what each
+// recomputes are one piece, kept together.)
 import type { Dashboard } from "../dashboard";
 import { h } from "../dom";
 import { visible } from "../names";
@@ -22,6 +25,9 @@ import { ParcoordsView, SplomView, type Brushes } from "./views";
 
 /** Live updates wait at least this long after the last one, and LIVE_FACTOR times its cost. */
 const LIVE_WAIT = 250;
+const TABLE_NEEDS = ["rows", "scalars", "columns", "filters", "brushes", "sort"] as const;
+// sessions listed in the table at first, and added by "list more"
+const PAGE_ROWS = 200;
 const LIVE_FACTOR = 4;
 
 type Need = "rows" | "scalars" | "columns" | "filters" | "brushes" | "sort" | "parcoords" | "splom" | "curves";
@@ -36,6 +42,9 @@ export class HParamsDashboard implements Dashboard {
   private splom: SplomView;
   private curves: SessionCurves;
   private count = h("span", { class: "tbnb-hparams-count", role: "status" });
+  /** rows listed in the table (the views and the CSV have every session that passes) */
+  private listed = PAGE_ROWS;
+  private moreButton: HTMLButtonElement;
   private notes = h("ul", { class: "tbnb-hparams-notes" });
   private tip = h("div", { class: "tbnb-hparams-tooltip", role: "tooltip" });
   private controls: ViewControls;
@@ -137,10 +146,16 @@ export class HParamsDashboard implements Dashboard {
       b.addEventListener("click", fn);
       return b;
     };
+    this.moreButton = button(`list ${PAGE_ROWS} more`, { class: "tbnb-hparams-more", "aria-label": `list ${PAGE_ROWS} more sessions in the table` }, () => {
+      this.listed += PAGE_ROWS;
+      this.touch("sort");
+    });
+    this.moreButton.hidden = true;
     const bar = h(
       "div",
       { class: "tbnb-hparams-bar" },
       this.count,
+      this.moreButton,
       button("show only the filtered sessions' runs", { class: "tbnb-hparams-only" }, () => this.showOnlyFiltered()),
       button("show all", { class: "tbnb-hparams-show-all", "aria-label": "show all runs" }, () => setSetting(this.model, "hidden_runs", [])),
       button("clear brushes", { class: "tbnb-hparams-clear" }, () => {
@@ -278,6 +293,8 @@ export class HParamsDashboard implements Dashboard {
 
   private async compute(): Promise<void> {
     const need = this.need;
+    // what the person or the kernel changed of the table (the views' needs follow from it)
+    const tableDone = TABLE_NEEDS.some((w) => need.has(w));
     const data = need.has("rows") || need.has("scalars") || need.has("columns") ? this.syncRows() : false;
     const shownCols = this.columns.filter((c) => !this.hiddenCols.has(c.id));
     const colById = new Map(this.columns.map((c) => [c.id, c]));
@@ -301,9 +318,15 @@ export class HParamsDashboard implements Dashboard {
       const brushed = brushMask(this.rowList, this.axes, this.brushes);
       const mask = this.passFilters.map((ok, i) => ok && brushed[i]);
       this.shownIdx = orderRows(this.rowList, mask, this.sort);
-      this.table.arrange(this.shownIdx.map((i) => this.rowList[i].session.run));
+      this.table.arrange(
+        this.shownIdx.map((i) => this.rowList[i].session.run),
+        this.listed,
+      );
       this.table.setSort(this.sort);
-      this.count.textContent = `${this.shownIdx.length} of ${this.rowList.length} sessions shown`;
+      const n = this.shownIdx.length;
+      const more = n > this.listed;
+      this.count.textContent = `${n} of ${this.rowList.length} sessions shown${more ? ` (the first ${this.listed} listed)` : ""}`;
+      this.moreButton.hidden = !more;
       const byCol = new Map(this.axes.map((a) => [a.col, a]));
       for (const spec of this.specs) {
         const axis = byCol.get(spec.col.id);
@@ -312,8 +335,13 @@ export class HParamsDashboard implements Dashboard {
       }
       if (need.has("brushes")) need.add("splom");
     }
-    for (const done of ["rows", "scalars", "columns", "filters", "brushes", "sort"] as const) need.delete(done);
+    for (const done of TABLE_NEEDS) need.delete(done);
     if (!this.onScreen && this.el.getClientRects().length === 0) return; // drawn when the tab shows
+    if (tableDone && (need.has("parcoords") || need.has("splom"))) {
+      // the table shows now; the plotly views (WebGL) are drawn in the next frame
+      this.again = true;
+      return;
+    }
     const draws: Promise<void>[] = [];
     const colour = this.colourColumn(colById);
     if (need.has("parcoords")) {

@@ -161,26 +161,27 @@ export class SessionTable {
     if (!same) row.tr.replaceChildren(...wanted);
   }
 
-  /** Shows the rows of `runs` in that order; the others are hidden (a reorder only when it changed). */
-  arrange(runs: readonly string[]): void {
-    const shown = new Set(runs);
-    for (const [run, row] of this.rows) {
-      const hide = !shown.has(run);
-      if (row.tr.hidden !== hide) row.tr.hidden = hide;
-    }
-    const changed = runs.length !== this.order.length || runs.some((r, i) => r !== this.order[i]);
+  /**
+   * Shows the first `limit` rows of `runs`, in that order; the others are taken out of
+   * the table (kept, with their cells, for when they show again): the page lays out at
+   * most `limit` rows whatever the sweep's size. Rows move only where the order differs
+   * (a session arriving in a sorted table moves one row).
+   */
+  arrange(runs: readonly string[], limit = Infinity): void {
+    const shown = runs.length > limit ? runs.slice(0, limit) : runs;
+    const keep = new Set(shown);
+    for (const [run, row] of this.rows) if (!keep.has(run) && row.tr.parentNode) row.tr.remove();
+    const changed = shown.length !== this.order.length || shown.some((r, i) => r !== this.order[i]);
     if (changed) {
-      // rows move only where the order differs (a session arriving in a sorted table
-      // moves one row); hidden rows end up after the shown ones, in any order
       const kids = this.body.children;
       let i = 0;
-      for (const run of runs) {
+      for (const run of shown) {
         const row = this.rows.get(run);
         if (!row) continue;
         if (kids[i] !== row.tr) this.body.insertBefore(row.tr, kids[i] ?? null);
         i++;
       }
-      this.order = runs.slice();
+      this.order = shown.slice();
     }
     this.roving();
   }
