@@ -274,6 +274,11 @@ export class HParamsDashboard implements Dashboard {
   private async update(): Promise<void> {
     this.running = true;
     const t0 = performance.now();
+    const table = TABLE_NEEDS.some((w) => this.need.has(w));
+    if (table) {
+      // the start of the frame after this update: the table laid out and painted
+      requestAnimationFrame(() => (this.el.dataset.tableDrawn = String(performance.now())));
+    }
     try {
       await this.compute();
     } catch (err) {
