@@ -247,8 +247,8 @@ def main() -> None:
             keys = ("first", "first_views", "filter", "filter_views", "brush", "brush_views")
             med = {k: statistics.median(r[k] for r in runs) for k in keys}
             print(
-                f"(b) tab click to the table drawn ({runs[0]['rows']:,} sessions, the first "
-                f"200 listed): {fmt(med['first'])}, to the parallel coordinates and "
+                f"(b) tab click to the table drawn ({SESSIONS:,} sessions, the first "
+                f"{runs[0]['rows']:,} listed): {fmt(med['first'])}, to the parallel coordinates and "
                 f"scatter matrix drawn {fmt(med['first_views'])} (goal <= 1 s)\n"
                 f"(c) a metric filter: table {fmt(med['filter'])}, views "
                 f"{fmt(med['filter_views'])}; a brush: table {fmt(med['brush'])}, scatter "

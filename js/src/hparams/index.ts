@@ -27,7 +27,7 @@ import { ParcoordsView, SplomView, type Brushes } from "./views";
 const LIVE_WAIT = 250;
 const TABLE_NEEDS = ["rows", "scalars", "columns", "filters", "brushes", "sort"] as const;
 // sessions listed in the table at first, and added by "list more"
-const PAGE_ROWS = 200;
+const PAGE_ROWS = 100;
 const LIVE_FACTOR = 4;
 
 type Need = "rows" | "scalars" | "columns" | "filters" | "brushes" | "sort" | "parcoords" | "splom" | "curves";
