@@ -248,8 +248,8 @@ def main() -> None:
             med = {k: statistics.median(r[k] for r in runs) for k in keys}
             print(
                 f"(b) tab click to the table drawn ({SESSIONS:,} sessions, the first "
-                f"{runs[0]['rows']:,} listed): {fmt(med['first'])}, to the parallel coordinates and "
-                f"scatter matrix drawn {fmt(med['first_views'])} (goal <= 1 s)\n"
+                f"{runs[0]['rows']:,} listed): {fmt(med['first'])}, to the parallel "
+                f"coordinates and scatter matrix drawn {fmt(med['first_views'])} (goal <= 1 s)\n"
                 f"(c) a metric filter: table {fmt(med['filter'])}, views "
                 f"{fmt(med['filter_views'])}; a brush: table {fmt(med['brush'])}, scatter "
                 f"matrix {fmt(med['brush_views'])} (goal <= 100 ms)",
