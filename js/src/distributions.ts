@@ -15,7 +15,7 @@ import { relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes
 import { xValues } from "./points";
 import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
-import { alpha, runColor } from "./colors";
+import { alpha } from "./colors";
 import { plotlyText, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
 import { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries, type Store } from "./store";
 
@@ -101,7 +101,7 @@ export class DistributionCard extends Card {
     this.showCounts(s.n, s.total, "histograms");
     const mode = this.model.get("x_axis");
     const time = seriesUnit(s);
-    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode, time);
+    const traces = distributionTraces(s, view.color(this.run), mode, time);
     const layout = plotLayout(this.el, {
       hovermode: "x",
       uirevision: `distribution|${mode}`,

@@ -13,7 +13,7 @@
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
-import { alpha, runColor, tint } from "./colors";
+import { alpha, tint } from "./colors";
 import { plotlyText, type Model, type RunView } from "./settings";
 import type { HistogramSeries, Store } from "./store";
 
@@ -164,7 +164,7 @@ export class HistogramCard extends Card {
     if (!s) return;
     this.showCounts(s.n, s.total, "histograms");
     const mode = this.mode();
-    const traces = histogramTraces(s, mode, runColor(view.runIndex(this.run)));
+    const traces = histogramTraces(s, mode, view.color(this.run));
     const layout = plotLayout(this.el, {
       hovermode: "closest",
       uirevision: mode,

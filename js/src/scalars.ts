@@ -75,7 +75,7 @@ export class ScalarsDashboard implements Dashboard {
       this.applyFilters();
       this.invalidateAll();
     };
-    for (const key of ["smoothing", "x_axis", "log_y", "ignore_outliers", "run_filter", "hidden_runs"]) {
+    for (const key of ["smoothing", "x_axis", "log_y", "ignore_outliers", "run_filter", "hidden_runs", "run_colors"]) {
       model.on(`change:${key}`, onSettings);
       this.cleanups.push(() => model.off(`change:${key}`, onSettings));
     }
@@ -119,6 +119,7 @@ export class ScalarsDashboard implements Dashboard {
       ignoreOutliers: this.model.get("ignore_outliers"),
       visible: runs.visible,
       runIndex: runs.runIndex,
+      color: runs.color,
     };
   }
 
