@@ -28,6 +28,8 @@ export interface View {
   ownHover?: boolean;
   /** the plot's height in pixels (default 240) */
   height?: number;
+  /** the x range to show (linked zoom); undefined: the person's own zoom is kept */
+  xRange?: [number, number] | null;
 }
 
 /** One run as drawn: x as numbers (steps, relative time, or ms since the epoch), y untransformed. */
@@ -203,6 +205,7 @@ export class Chart {
       uirevision: `${view.xAxis}|${view.logY}|${view.ignoreOutliers}|${c > 0}`,
       showlegend: false,
       xaxis: {
+        ...(view.xRange ? { range: view.xRange.slice(), autorange: false } : view.xRange === null ? { autorange: true } : {}),
         type: view.xAxis === "wall" ? "date" : "linear",
         title: { text: view.xAxis === "step" ? "step" : view.xAxis === "wall" ? "" : relativeTitle(unit), font: { size: 11 } },
         automargin: true,
@@ -224,6 +227,11 @@ export class Chart {
     this.el.dataset.yaxis = c ? "symlog" : logY ? "log" : "linear";
     void Plotly.react(this.plot, traces as never, layout as never, config as never).then(() => this.onDrawn?.());
     this.drawn = true;
+  }
+
+  /** A layout change without redrawing the data (a linked zoom). */
+  relayout(update: Record<string, unknown>): Promise<unknown> {
+    return Plotly.relayout(this.plot, update as never);
   }
 
   destroy(): void {

@@ -8,7 +8,7 @@ import { compileFilter, passes } from "./filters";
 import { CARD_TITLE_CHARS, shortNames, visible } from "./names";
 import { drawnNote } from "./points";
 import { colorOfRun } from "./colors";
-import { runView, type Model, type RunView } from "./settings";
+import { linkedStep, runView, type Model, type RunView } from "./settings";
 import type { Change, ChangeName, SeriesRef, Store } from "./store";
 import type { DeltaField } from "./store/holder";
 
@@ -170,6 +170,18 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
     };
     this.model.on("change:run_colors", onColors);
     this.cleanups.push(() => this.model.off("change:run_colors", onColors));
+    // the scalars' step marker, linked by step: the cards follow it (linkedStep)
+    let followed = linkedStep(this.model);
+    const onStep = () => {
+      const step = linkedStep(this.model);
+      if (step === followed) return;
+      followed = step;
+      this.followStep(step);
+    };
+    for (const key of ["step_markers", "link_by_step"]) {
+      this.model.on(`change:${key}`, onStep);
+      this.cleanups.push(() => this.model.off(`change:${key}`, onStep));
+    }
     this.cleanups.push(
       this.store.subscribe((change) => {
         const keys = this.changed(change);
@@ -188,6 +200,11 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
 
   get count(): number {
     return this.cards.size;
+  }
+
+  /** The linked step marker moved (null: unlinked or removed): by default, redraw. */
+  protected followStep(_step: number | null): void {
+    this.invalidateAll();
   }
 
   /** Adds cards for new series, drops those of series gone, orders and colours by run. */

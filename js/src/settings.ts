@@ -96,6 +96,16 @@ export function runView(model: Model, runs: readonly string[]): RunView {
   };
 }
 
+/**
+ * The step the board's linked marker is at (link_by_step and a marker placed), which
+ * the Images, Histograms and Distributions tabs follow; null otherwise.
+ */
+export function linkedStep(model: Model): number | null {
+  if (!model.get("link_by_step")) return null;
+  const m = (model.get("step_markers") ?? {})[""];
+  return Array.isArray(m) && typeof m[0] === "number" && Number.isFinite(m[0]) ? m[0] : null;
+}
+
 /** The horizontal axis menu (scalars, distributions): sets the board's x_axis. */
 export function xAxisSelect(model: Model): HTMLSelectElement {
   const select = h("select", { class: "tbnb-xaxis", "aria-label": "horizontal axis" });
