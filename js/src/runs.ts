@@ -80,7 +80,7 @@ export class RunSelector {
         // the native picker: a button that opens with Enter or Space
         const picker = h("input", { type: "color", class: "tbnb-run-color", "aria-label": `Run colour: ${visible(run)}` });
         picker.addEventListener("input", () => this.pick(run, picker.value));
-        const reset = h("button", { type: "button", class: "tbnb-run-color-reset", "aria-label": `Reset run colour: ${visible(run)}`, title: "back to the colour of its name" }, "↺");
+        const reset = h("button", { type: "button", class: "tbnb-run-color-reset", "aria-label": `Reset the colour of ${visible(run)}`, title: "back to the colour of its name" }, "↺");
         reset.addEventListener("click", () => this.pick(run, null));
         const wrap = h("div", { class: "tbnb-run-row" }, picker, r, reset);
         wrap.dataset.run = run;

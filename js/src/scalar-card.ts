@@ -67,7 +67,7 @@ export class ScalarCard {
     this.status.hidden = true;
     this.el.append(this.status, this.table.el);
 
-    this.pin = toggle("Pin card", "📌", "tbnb-pin");
+    this.pin = toggle("Pin card", "☆", "tbnb-pin");
     this.pin.addEventListener("click", () => host.togglePin(tag));
     this.full = toggle("Full size", "⤢", "tbnb-full");
     this.full.addEventListener("click", () => host.toggleFull(tag));
@@ -103,6 +103,7 @@ export class ScalarCard {
   setState(pinnedToo: boolean, fullSize: boolean): void {
     this.pin.setAttribute("aria-pressed", String(pinnedToo));
     this.pin.classList.toggle("tbnb-on", pinnedToo);
+    this.pin.textContent = pinnedToo ? "★" : "☆";
     this.full.setAttribute("aria-pressed", String(fullSize));
     this.full.classList.toggle("tbnb-on", fullSize);
     this.el.classList.toggle("tbnb-full-size", fullSize);

@@ -56,10 +56,13 @@ export function scalarControls(model: Model, xAxis: HTMLSelectElement): ScalarCo
   for (const [value, text] of TOOLTIP_SORTS) sort.appendChild(h("option", { value }, text));
   sort.addEventListener("change", () => setSetting(model, "tooltip_sort", sort.value as TooltipSort));
   const rows = h("input", { type: "number", min: "0", max: "1000", step: "1", class: "tbnb-tooltip-rows", "aria-label": "Tooltip rows (0: all)" });
-  rows.addEventListener("change", () => {
+  const setRows = () => {
+    if (rows.value === "") return; // being typed
     const n = Math.max(0, Math.min(1000, Math.round(Number(rows.value) || 0)));
-    setSetting(model, "tooltip_rows", n);
-  });
+    if (n !== model.get("tooltip_rows")) setSetting(model, "tooltip_rows", n);
+  };
+  rows.addEventListener("input", setRows);
+  rows.addEventListener("change", setRows);
 
   const el = h(
     "div",
