@@ -73,14 +73,18 @@ export class ScalarCard {
     this.full.addEventListener("click", () => host.toggleFull(tag));
     const csv = h("button", { type: "button", class: "tbnb-download-csv", "aria-label": "Download CSV" }, "CSV");
     const json = h("button", { type: "button", class: "tbnb-download-json", "aria-label": "Download JSON" }, "JSON");
-    csv.addEventListener("click", () => void this.download("csv"));
-    json.addEventListener("click", () => void this.download("json"));
-    const download = h(
+    const download: HTMLDetailsElement = h(
       "details",
       { class: "tbnb-download" },
       h("summary", { class: "tbnb-card-tool", "aria-label": "Download data", title: "Download data (every point of every visible run)" }, "⤓"),
       h("div", { class: "tbnb-download-menu" }, csv, json),
     );
+    for (const [button, format] of [[csv, "csv"], [json, "json"]] as const) {
+      button.addEventListener("click", () => {
+        download.open = false;
+        void this.download(format);
+      });
+    }
     const title = this.el.querySelector(".tbnb-chart-title")!;
     const head = h("div", { class: "tbnb-chart-head" });
     title.replaceWith(head);
@@ -211,15 +215,18 @@ export class ScalarCard {
       this.status.textContent = `download failed: ${(err as Error).message}`;
       return;
     }
+    const t1 = performance.now();
     const text = format === "csv" ? toCsv(got) : toJson(this.tag, got);
     saveFile(fileName(this.tag, format), text, format === "csv" ? "text/csv" : "application/json");
     const ms = performance.now() - t0;
+    const points_ms = t1 - t0; // the points held, or the kernel's answer
     this.status.hidden = true;
     this.status.textContent = "";
     let points = 0;
     for (const s of got) points += s.n;
-    this.el.dataset.downloaded = JSON.stringify({ format, runs: got.length, points, ms, asked: asks.length });
-    this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail: { format, runs: got.length, points, ms, asked: asks.length } }));
+    const detail = { format, runs: got.length, points, ms, points_ms, asked: asks.length };
+    this.el.dataset.downloaded = JSON.stringify(detail);
+    this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }
 
   destroy(): void {

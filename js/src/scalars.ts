@@ -45,6 +45,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   private controls: ScalarControls;
   private observer: IntersectionObserver;
   private onScreen = new Set<ScalarCard>();
+  /** cards to draw at the next frame even when off screen (a new pin) */
+  private eager = new Set<ScalarCard>();
   private frame = 0;
   private idle = 0;
   private cleanups: (() => void)[] = [];
@@ -98,9 +100,18 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.controls.sync();
       this.toolsAll();
     });
-    listen(["pinned_cards", "full_size_cards"], () => {
+    // a pin draws its new copy only; full size redraws the cards it changed
+    listen(["pinned_cards"], () => {
       this.syncPins();
-      this.invalidateAll();
+      this.schedule();
+    });
+    listen(["full_size_cards"], () => {
+      const full = new Set(this.model.get("full_size_cards") ?? []);
+      for (const c of this.charts.values()) {
+        if (c.el.classList.contains("tbnb-full-size") !== full.has(c.tag)) c.chart.dirty = true;
+      }
+      this.syncPins();
+      this.schedule();
     });
     listen(["card_width", "tooltip_sort", "tooltip_rows", "link_hover_zoom"], () => {
       this.controls.sync();
@@ -166,6 +177,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
 
   private makeCard(tag: string, pinned: boolean): ScalarCard {
     const card = new ScalarCard(tag, pinned, this, this.store);
+    // a pin is drawn at once, in view or not (the pinned section may be scrolled away)
+    if (pinned) this.eager.add(card);
     this.charts.set(pinned ? PIN + tag : tag, card);
     this.observer.observe(card.el);
     return card;
@@ -206,6 +219,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       if (!card.pinned || want.has(card.tag)) continue;
       this.observer.unobserve(card.el);
       this.onScreen.delete(card);
+      this.eager.delete(card);
       card.destroy();
       card.el.remove();
       this.charts.delete(key);
@@ -251,6 +265,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      for (const card of this.eager) if (card.chart.dirty) card.draw(this.view(card));
+      this.eager.clear();
       for (const card of this.charts.values()) {
         if (!card.chart.onScreen || card.el.hidden) continue;
         if (card.chart.dirty) card.draw(this.view(card));

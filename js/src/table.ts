@@ -8,6 +8,13 @@ import { visible } from "./names";
 import { formatCell, RANGE_COLUMNS, sortRows, STEP_COLUMNS, type Column, type Row } from "./steps";
 import type { DataTableState } from "./settings";
 
+interface RowEls {
+  tr: HTMLTableRowElement;
+  swatch: HTMLElement;
+  name: HTMLElement;
+  cells: Map<string, HTMLTableCellElement>;
+}
+
 export class DataTable {
   readonly el: HTMLElement;
   private head: HTMLTableRowElement;
@@ -15,6 +22,8 @@ export class DataTable {
   private chooser: HTMLElement;
   private caption: HTMLElement;
   private shape = "";
+  private rowsShape = "";
+  private rowEls = new Map<string, RowEls>();
 
   constructor(private onState: (state: DataTableState) => void) {
     this.head = h("tr");
@@ -51,28 +60,59 @@ export class DataTable {
       this.drawHead(columns, shown, hidden, sort, descending, state);
     }
     sortRows(rows, sort, descending);
-    const trs: HTMLTableRowElement[] = [];
-    for (const r of rows) {
-      const tr = h("tr");
-      tr.dataset.run = r.run;
-      for (const c of shown) {
-        if (c.kind === "run") {
-          const swatch = h("span", { class: "tbnb-swatch" });
-          swatch.style.background = r.color;
-          const td = h("td", { class: "tbnb-cell-run", title: visible(r.run) }, swatch, r.name);
-          td.dataset.col = "run";
-          tr.appendChild(td);
-          continue;
-        }
-        const v = r.values[c.key];
-        const td = h("td", {}, formatCell(v, c.kind));
-        td.dataset.col = c.key;
-        td.dataset.value = String(v);
-        tr.appendChild(td);
-      }
-      trs.push(tr);
+    // rows are kept per run and their cells' text updated: a marker moved over a board
+    // of 100 runs changes text, not the table's structure
+    if (shape !== this.rowsShape) {
+      this.rowsShape = shape;
+      this.rowEls.clear();
+      this.body.replaceChildren();
     }
-    this.body.replaceChildren(...trs);
+    const seen = new Set<string>();
+    rows.forEach((r, i) => {
+      seen.add(r.run);
+      let row = this.rowEls.get(r.run);
+      if (!row) {
+        row = this.makeRow(r, shown);
+        this.rowEls.set(r.run, row);
+      }
+      row.swatch.style.background = r.color;
+      if (row.name.textContent !== r.name) row.name.textContent = r.name;
+      for (const c of shown) {
+        if (c.kind === "run") continue;
+        const td = row.cells.get(c.key)!;
+        const v = r.values[c.key];
+        const text = formatCell(v, c.kind);
+        if (td.textContent !== text) td.textContent = text;
+        td.dataset.value = String(v);
+      }
+      if (this.body.children[i] !== row.tr) this.body.insertBefore(row.tr, this.body.children[i] ?? null);
+    });
+    for (const [run, row] of this.rowEls) {
+      if (seen.has(run)) continue;
+      row.tr.remove();
+      this.rowEls.delete(run);
+    }
+  }
+
+  private makeRow(r: Row, shown: Column[]): RowEls {
+    const tr = h("tr");
+    tr.dataset.run = r.run;
+    const swatch = h("span", { class: "tbnb-swatch" });
+    const name = h("span", {});
+    const cells = new Map<string, HTMLTableCellElement>();
+    for (const c of shown) {
+      if (c.kind === "run") {
+        const td = h("td", { class: "tbnb-cell-run", title: visible(r.run) }, swatch, name);
+        td.dataset.col = "run";
+        tr.appendChild(td);
+        continue;
+      }
+      const td = h("td");
+      td.dataset.col = c.key;
+      cells.set(c.key, td);
+      tr.appendChild(td);
+    }
+    return { tr, swatch, name, cells };
   }
 
   private drawHead(columns: readonly Column[], shown: Column[], hidden: Set<string>, sort: string, descending: boolean, state: DataTableState): void {
