@@ -118,7 +118,7 @@ export class BoardView {
       this.syncTagFilter();
       this.runs.syncControls();
     };
-    for (const key of ["tag_filter", "run_filter", "hidden_runs"]) {
+    for (const key of ["tag_filter", "run_filter", "hidden_runs", "run_colors"]) {
       model.on(`change:${key}`, onFilters);
       this.cleanups.push(() => model.off(`change:${key}`, onFilters));
     }

@@ -1,12 +1,15 @@
 // One scalar chart: every visible run of a tag as a raw (faint) and a smoothed line,
-// non-finite values as markers. Drawn only while on screen.
+// non-finite values as markers. Drawn only while on screen. What it drew is kept
+// (`lines`) for the tools drawn over it (step markers, the tooltip: scalar-card.ts),
+// which need no plotly redraw.
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { relativeTitle } from "./axes";
 import { RUN_ROW_CHARS, shortNames, visible } from "./names";
-import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine } from "./points";
+import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine, type Line } from "./points";
 import { quantile } from "./smoothing";
-import { runColor } from "./colors";
+import { colorOfRun } from "./colors";
+import { symlog, symlogConstant, symlogTicks } from "./symlog";
 import { plotlyText, type XAxis } from "./settings";
 import type { ScalarSeries } from "./store";
 
@@ -17,12 +20,41 @@ export interface View {
   ignoreOutliers: boolean;
   visible: (run: string) => boolean;
   runIndex: (run: string) => number;
+  /** the run's colour (default: from its name, colors.ts) */
+  color?: (run: string) => string;
+  /** the symlog y axis (symlog.ts); wins over logY */
+  symlog?: boolean;
+  /** plotly draws no hover: the tooltip is the caller's (hover.ts) */
+  ownHover?: boolean;
+  /** the plot's height in pixels (default 240) */
+  height?: number;
+  /** the x range to show (linked zoom); undefined: the person's own zoom is kept */
+  xRange?: [number, number] | null;
+}
+
+/** One run as drawn: x as numbers (steps, relative time, or ms since the epoch), y untransformed. */
+export interface DrawnLine {
+  run: string;
+  color: string;
+  name: string;
+  series: ScalarSeries;
+  x: number[];
+  raw: number[];
+  smoothed: number[];
 }
 
 export class Chart {
   readonly el: HTMLElement;
-  private plot: HTMLElement;
+  readonly plot: HTMLElement;
   private drawn = false;
+  /** what the last draw drew, visible runs in order */
+  lines: DrawnLine[] = [];
+  /** the last draw's view */
+  lastView: View | null = null;
+  /** the symlog constant of the last draw (0: no symlog) */
+  symlogC = 0;
+  /** called when plotly has drawn (the overlays follow its axes) */
+  onDrawn: (() => void) | null = null;
   dirty = true;
 
   /** whether the chart has been drawn at least once */
@@ -71,12 +103,29 @@ export class Chart {
     const traces: Record<string, unknown>[] = [];
     const finite: number[] = [];
     const smoothed = view.smoothing > 0;
+    const own = view.ownHover === true;
+    const lines: DrawnLine[] = [];
+    const made: Line[] = [];
     for (const s of shown) {
-      const color = runColor(view.runIndex(s.run));
-      const name = plotlyText(names.get(s.run) ?? s.run);
+      const color = view.color ? view.color(s.run) : colorOfRun(s.run);
+      const shownName = names.get(s.run) ?? s.run;
       const line = scalarLine(s, view.xAxis, scale, view.smoothing);
-      const { x, raw } = line;
-      for (const v of raw) if (Number.isFinite(v)) finite.push(v);
+      made.push(line);
+      lines.push({
+        run: s.run, color, name: shownName, series: s,
+        x: line.x.map((v) => (v instanceof Date ? v.getTime() : v)), raw: line.raw, smoothed: line.smoothed,
+      });
+      for (const v of line.raw) if (Number.isFinite(v)) finite.push(v);
+    }
+    const c = view.symlog ? symlogConstant(finite) : 0;
+    const ty = (ys: number[]) => (c ? ys.map((v) => symlog(v, c)) : ys);
+    const hover = (template: string) => (own ? { hoverinfo: "none" } : { hovertemplate: template });
+    for (const [i, s] of shown.entries()) {
+      const color = lines[i].color;
+      const name = plotlyText(lines[i].name);
+      const line = made[i];
+      const x = line.x;
+      const raw = ty(line.raw);
       traces.push({
         type: "scatter",
         mode: "lines",
@@ -85,8 +134,7 @@ export class Chart {
         name,
         line: { color, width: smoothed ? 1 : 1.5 },
         opacity: smoothed ? 0.25 : 1,
-        hoverinfo: smoothed ? "skip" : undefined,
-        hovertemplate: smoothed ? undefined : "%{y:.5g}",
+        ...(smoothed ? { hoverinfo: "skip" } : hover("%{y:.5g}")),
         hoverlabel: { namelength: RUN_ROW_CHARS },
         showlegend: false,
         meta: { run: s.run, kind: "raw" },
@@ -96,11 +144,11 @@ export class Chart {
           type: "scatter",
           mode: "lines",
           x,
-          y: line.smoothed,
-          customdata: raw,
+          y: ty(line.smoothed),
+          customdata: line.raw,
           name,
           line: { color, width: 1.5 },
-          hovertemplate: "%{y:.5g} (raw %{customdata:.5g})",
+          ...hover("%{customdata:.5g}"),
           hoverlabel: { namelength: RUN_ROW_CHARS },
           showlegend: false,
           meta: { run: s.run, kind: "smoothed" },
@@ -113,23 +161,35 @@ export class Chart {
           type: "scatter",
           mode: "markers",
           x: bad.x,
-          y: bad.y,
+          y: ty(bad.y),
           text: bad.text,
           name,
           marker: { color, symbol: bad.symbol, size: 9, line: { width: 1, color } },
-          hovertemplate: "%{text}",
+          ...hover("%{text}"),
           hoverlabel: { namelength: RUN_ROW_CHARS },
           showlegend: false,
           meta: { run: s.run, kind: "nonfinite" },
         });
       }
     }
-    const yaxis: Record<string, unknown> = { type: view.logY ? "log" : "linear", automargin: true, zeroline: false };
+    const logY = view.logY && !c;
+    const yaxis: Record<string, unknown> = { type: logY ? "log" : "linear", automargin: true, zeroline: false };
+    if (c) {
+      // the ticks say the values, not their transform
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of finite) {
+        const t = symlog(v, c);
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
+      }
+      if (lo <= hi) Object.assign(yaxis, { tickmode: "array", ...symlogTicks(lo, hi, c) });
+    }
     if (view.ignoreOutliers && finite.length > 2) {
-      const sorted = Float64Array.from(finite).sort();
+      const sorted = Float64Array.from(c ? finite.map((v) => symlog(v, c)) : finite).sort();
       let lo = quantile(sorted, 0.05);
       let hi = quantile(sorted, 0.95);
-      if (view.logY) {
+      if (logY) {
         lo = Math.log10(Math.max(lo, Number.MIN_VALUE));
         hi = Math.log10(Math.max(hi, Number.MIN_VALUE));
       }
@@ -138,13 +198,14 @@ export class Chart {
       yaxis.autorange = false;
     }
     const layout = {
-      height: 240,
+      height: view.height ?? 240,
       margin: { l: 50, r: 12, t: 8, b: 36 },
-      hovermode: "x unified",
+      hovermode: own ? false : "x unified",
       // live redraws keep the person's zoom; changing the axes resets it
-      uirevision: `${view.xAxis}|${view.logY}|${view.ignoreOutliers}`,
+      uirevision: `${view.xAxis}|${view.logY}|${view.ignoreOutliers}|${c > 0}`,
       showlegend: false,
       xaxis: {
+        ...(view.xRange ? { range: view.xRange.slice(), autorange: false } : view.xRange === null ? { autorange: true } : {}),
         type: view.xAxis === "wall" ? "date" : "linear",
         title: { text: view.xAxis === "step" ? "step" : view.xAxis === "wall" ? "" : relativeTitle(unit), font: { size: 11 } },
         automargin: true,
@@ -160,8 +221,17 @@ export class Chart {
       modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
       toImageButtonOptions: { filename: this.tag.replace(/[^A-Za-z0-9_.-]+/g, "_"), format: "png" },
     };
-    void Plotly.react(this.plot, traces as never, layout as never, config as never);
+    this.lines = lines;
+    this.lastView = view;
+    this.symlogC = c;
+    this.el.dataset.yaxis = c ? "symlog" : logY ? "log" : "linear";
+    void Plotly.react(this.plot, traces as never, layout as never, config as never).then(() => this.onDrawn?.());
     this.drawn = true;
+  }
+
+  /** A layout change without redrawing the data (a linked zoom). */
+  relayout(update: Record<string, unknown>): Promise<unknown> {
+    return Plotly.relayout(this.plot, update as never);
   }
 
   destroy(): void {

@@ -1,5 +1,8 @@
-// The colours of the board: the run palette (a run keeps its colour on every chart,
-// and the projector's categories take the same palette), and colour arithmetic.
+// The colours of the board: the run palette, a run's colour from its name (the same
+// run has the same colour on every board, in every notebook, in the static snapshot,
+// `tbnb export` and Board.figure: tbnb/board/settings.py run_colour is the same rule,
+// both tested against tests/fixtures/colors.json), unless the person picked one, and
+// colour arithmetic. The projector's categories take the palette in order.
 
 // A palette of distinguishable colours.
 const PALETTE = [
@@ -8,9 +11,34 @@ const PALETTE = [
   "#3182bd", "#e6550d", "#31a354", "#756bb1",
 ];
 
-/** The colour of the run (or category) at `index` in display order. */
+/** The palette's colour at `index` (a category, or a run by its place in a list). */
 export function runColor(index: number): string {
   return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
+}
+
+/** The palette, in order (for the shared test cases). */
+export const RUN_PALETTE: readonly string[] = PALETTE;
+
+/** A colour the person may pick for a run: #rrggbb. */
+export const PICKED_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+const utf8 = new TextEncoder();
+
+/** FNV-1a (32 bits) of the UTF-8 bytes of `name`. */
+export function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of utf8.encode(name)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The colour of `run`: the one picked for it (run_colors), else the palette's by its name's hash. */
+export function colorOfRun(run: string, picked?: Readonly<Record<string, string>> | null): string {
+  const mine = picked && Object.prototype.hasOwnProperty.call(picked, run) ? picked[run] : undefined;
+  if (typeof mine === "string" && PICKED_COLOR.test(mine)) return mine.toLowerCase();
+  return PALETTE[nameHash(run) % PALETTE.length];
 }
 
 /** #rrggbb as [r, g, b] in 0..255. */

@@ -7,8 +7,8 @@ import { h } from "./dom";
 import { compileFilter, passes } from "./filters";
 import { CARD_TITLE_CHARS, shortNames, visible } from "./names";
 import { drawnNote } from "./points";
-import { runColor } from "./colors";
-import { runView, type Model, type RunView } from "./settings";
+import { colorOfRun } from "./colors";
+import { linkedStep, runView, type Model, type RunView } from "./settings";
 import type { Change, ChangeName, SeriesRef, Store } from "./store";
 import type { DeltaField } from "./store/holder";
 
@@ -25,9 +25,9 @@ export function prefix(tag: string): string {
 }
 
 /** A card's header: the run's colour and name (the tag is its group's title; the full name on hover). */
-export function runHeader(run: string, runIndex: number): { el: HTMLElement; swatch: HTMLElement; name: HTMLElement } {
+export function runHeader(run: string, color: string): { el: HTMLElement; swatch: HTMLElement; name: HTMLElement } {
   const swatch = h("span", { class: "tbnb-swatch" });
-  swatch.style.background = runColor(runIndex);
+  swatch.style.background = color;
   const name = h("span", { class: "tbnb-card-run" }, visible(run));
   const el = h("div", { class: "tbnb-card-title", title: visible(run) }, swatch, name);
   return { el, swatch, name };
@@ -53,7 +53,7 @@ export abstract class Card {
     readonly tag: string,
     kind: string,
   ) {
-    const header = runHeader(run, 0);
+    const header = runHeader(run, colorOfRun(run));
     this.swatch = header.swatch;
     this.runName = header.name;
     this.note = h("div", { class: "tbnb-card-note" });
@@ -163,6 +163,25 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
       this.model.on(`change:${key}`, onSettings);
       this.cleanups.push(() => this.model.off(`change:${key}`, onSettings));
     }
+    // a colour picked in the run list: swatches and plots take it
+    const onColors = () => {
+      this.syncCards();
+      this.invalidateAll();
+    };
+    this.model.on("change:run_colors", onColors);
+    this.cleanups.push(() => this.model.off("change:run_colors", onColors));
+    // the scalars' step marker, linked by step: the cards follow it (linkedStep)
+    let followed = linkedStep(this.model);
+    const onStep = () => {
+      const step = linkedStep(this.model);
+      if (step === followed) return;
+      followed = step;
+      this.followStep(step);
+    };
+    for (const key of ["step_markers", "link_by_step"]) {
+      this.model.on(`change:${key}`, onStep);
+      this.cleanups.push(() => this.model.off(`change:${key}`, onStep));
+    }
     this.cleanups.push(
       this.store.subscribe((change) => {
         const keys = this.changed(change);
@@ -181,6 +200,11 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
 
   get count(): number {
     return this.cards.size;
+  }
+
+  /** The linked step marker moved (null: unlinked or removed): by default, redraw. */
+  protected followStep(_step: number | null): void {
+    this.invalidateAll();
   }
 
   /** Adds cards for new series, drops those of series gone, orders and colours by run. */
@@ -206,7 +230,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
         );
         const names = shortNames(ordered.map((c) => c.run), CARD_TITLE_CHARS);
         ordered.forEach((card, i) => {
-          card.setColor(runColor(runs.runIndex(card.run)));
+          card.setColor(runs.color(card.run));
           card.setRunName(names.get(card.run) ?? card.run);
           if (group.grid.children[i] !== card.el) group.grid.insertBefore(card.el, group.grid.children[i] ?? null);
         });

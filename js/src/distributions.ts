@@ -15,8 +15,8 @@ import { relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes
 import { xValues } from "./points";
 import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
-import { alpha, runColor } from "./colors";
-import { plotlyText, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
+import { alpha } from "./colors";
+import { linkedStep, plotlyText, xAxisSelect, type Model, type RunView, type XAxis } from "./settings";
 import { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries, type Store } from "./store";
 
 // [lo column, hi column] of HistogramDelta.bands, outermost first
@@ -79,6 +79,23 @@ export function distributionTraces(s: HistogramSeries, color: string, mode: XAxi
   return traces;
 }
 
+/**
+ * The linked step marker on a distribution: a line at the held histogram nearest the
+ * step (the card's data-step says which), none without a marker.
+ */
+function stepShape(s: HistogramSeries, step: number | null, mode: XAxis, scale: number, el: HTMLElement): Record<string, unknown>[] {
+  if (step === null || s.n === 0) {
+    delete el.dataset.step;
+    return [];
+  }
+  const order = Array.from({ length: s.n }, (_, i) => i).sort((a, b) => s.step[a] - s.step[b]);
+  let best = 0;
+  for (let k = 1; k < order.length; k++) if (Math.abs(s.step[order[k]] - step) < Math.abs(s.step[order[best]] - step)) best = k;
+  el.dataset.step = String(s.step[order[best]]);
+  const x = xValues(s, order, mode, scale)[best];
+  return [{ type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color: "#f57c00", width: 2 } }];
+}
+
 export class DistributionCard extends Card {
   private plot: HTMLElement;
   private drawn = false;
@@ -101,9 +118,11 @@ export class DistributionCard extends Card {
     this.showCounts(s.n, s.total, "histograms");
     const mode = this.model.get("x_axis");
     const time = seriesUnit(s);
-    const traces = distributionTraces(s, runColor(view.runIndex(this.run)), mode, time);
+    const traces = distributionTraces(s, view.color(this.run), mode, time);
+    const shapes = stepShape(s, linkedStep(this.model), mode, time.scale, this.el);
     const layout = plotLayout(this.el, {
       hovermode: "x",
+      shapes,
       uirevision: `distribution|${mode}`,
       xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: axisTitle(mode, time), font: { size: 11 } }, automargin: true },
       yaxis: { automargin: true, zeroline: false },

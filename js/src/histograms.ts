@@ -13,8 +13,8 @@
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
-import { alpha, runColor, tint } from "./colors";
-import { plotlyText, type Model, type RunView } from "./settings";
+import { alpha, tint } from "./colors";
+import { linkedStep, plotlyText, type Model, type RunView } from "./settings";
 import type { HistogramSeries, Store } from "./store";
 
 export type HistogramMode = "offset" | "overlay";
@@ -153,6 +153,7 @@ export class HistogramCard extends Card {
     tag: string,
     private store: Store,
     private mode: () => HistogramMode,
+    private linked: () => number | null = () => null,
   ) {
     super(key, run, tag, "histogram");
     this.plot = h("div", { class: "tbnb-plot tbnb-card-plot" });
@@ -164,9 +165,21 @@ export class HistogramCard extends Card {
     if (!s) return;
     this.showCounts(s.n, s.total, "histograms");
     const mode = this.mode();
-    const traces = histogramTraces(s, mode, runColor(view.runIndex(this.run)));
+    const traces = histogramTraces(s, mode, view.color(this.run));
+    // the linked step marker: the histogram nearest it (a line at its step in offset mode)
+    const step = this.linked();
+    let shapes: Record<string, unknown>[] = [];
+    if (step !== null && s.n) {
+      let best = 0;
+      for (let i = 1; i < s.n; i++) if (Math.abs(s.step[i] - step) < Math.abs(s.step[best] - step)) best = i;
+      this.el.dataset.step = String(s.step[best]);
+      if (mode === "offset") shapes = [{ type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: s.step[best], y1: s.step[best], line: { color: "#f57c00", width: 2 } }];
+    } else {
+      delete this.el.dataset.step;
+    }
     const layout = plotLayout(this.el, {
       hovermode: "closest",
+      shapes,
       uirevision: mode,
       xaxis: { automargin: true, zeroline: false },
       yaxis:
@@ -201,6 +214,6 @@ export class HistogramsDashboard extends CardDashboard<HistogramCard> {
   }
 
   protected makeCard(key: string, run: string, tag: string): HistogramCard {
-    return new HistogramCard(key, run, tag, this.store, () => this.mode);
+    return new HistogramCard(key, run, tag, this.store, () => this.mode, () => linkedStep(this.model));
   }
 }

@@ -4,7 +4,7 @@
 // swaps img.src. Brightness, contrast and actual size are CSS, applied here.
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
-import type { Model, RunView } from "./settings";
+import { linkedStep, type Model, type RunView } from "./settings";
 import type { ChangeName, ImageSeries, Store } from "./store";
 import { wallTime } from "./text";
 
@@ -42,6 +42,8 @@ export class ImageCard extends Card {
   /** the slider's position (a step group); follows the newest while `follow` */
   private pos = -1;
   private follow = true;
+  /** a step to jump to at the next draw (the linked step marker) */
+  private jump: number | null = null;
   private requestTimer = 0;
 
   constructor(
@@ -67,12 +69,28 @@ export class ImageCard extends Card {
     });
   }
 
+  /** The slider jumps to the step nearest `step` (the scalars' linked step marker). */
+  followStep(step: number): void {
+    this.jump = step;
+    this.dirty = true;
+  }
+
   draw(_view?: RunView): void {
     const s = this.store.kinds.images.series.get(this.key);
     if (!s) return;
     if (this.groupsVersion !== s.version) {
       this.groups = stepGroups(s);
       this.groupsVersion = s.version;
+    }
+    if (this.jump !== null && this.groups.length) {
+      const step = this.jump;
+      this.jump = null;
+      let best = 0;
+      this.groups.forEach(([a], i) => {
+        if (Math.abs(s.step[a] - step) < Math.abs(s.step[this.groups[best][0]] - step)) best = i;
+      });
+      this.pos = best;
+      this.follow = best === this.groups.length - 1;
     }
     const last = this.groups.length - 1;
     if (this.follow || this.pos > last || this.pos < 0) this.pos = last;
@@ -198,7 +216,16 @@ export class ImagesDashboard extends CardDashboard<ImageCard> {
   }
 
   protected makeCard(key: string, run: string, tag: string): ImageCard {
-    return new ImageCard(key, run, tag, this.store);
+    const card = new ImageCard(key, run, tag, this.store);
+    const step = linkedStep(this.model);
+    if (step !== null) card.followStep(step);
+    return card;
+  }
+
+  protected followStep(step: number | null): void {
+    if (step === null) return; // the sliders stay where the marker left them
+    for (const card of this.cards.values()) card.followStep(step);
+    this.invalidateAll();
   }
 
   protected changeNames(): ChangeName[] {

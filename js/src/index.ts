@@ -5,7 +5,7 @@ import { BoardView } from "./board";
 import { ensureStyle } from "./dom";
 import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
-import type { GraphDataMessage, ImageDataMessage, Snapshot, UpdateMessage } from "./protocol";
+import type { GraphDataMessage, ImageDataMessage, ScalarDataMessage, Snapshot, UpdateMessage } from "./protocol";
 import { Store } from "./store";
 import css from "./style.css";
 
@@ -23,13 +23,15 @@ function storeOf(model: Model): Store {
     store.sender = (request) => model.send(request);
     store.applySnapshot(model.get("data_snapshot") as Snapshot);
     model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
-      const m = msg as UpdateMessage | ImageDataMessage | GraphDataMessage;
+      const m = msg as UpdateMessage | ImageDataMessage | GraphDataMessage | ScalarDataMessage;
       if (!m) return;
       if (m.type === "update") {
         if (store!.apply(m, buffers ?? [])) model.send({ type: "resync" });
       } else if (m.type === "image_data") {
         // the answer to an ImageRequest: cached, and shown by the cards waiting for it
         store!.applyImageData(m.items ?? [], buffers ?? []);
+      } else if (m.type === "scalar_data") {
+        store!.applyScalarData(m.items ?? [], buffers ?? []);
       } else if (m.type === "graph_data") {
         store!.applyGraphData(m.items ?? [], buffers ?? []);
       }

@@ -297,6 +297,32 @@ export interface ImageDataMessage {
   items: ImageData[];
 }
 
+/** Every point of one (run, tag): the answer to a ScalarRequest. */
+export interface ScalarData {
+  run: string;
+  tag: string;
+  step: ArrayRef | null; // float64[n]; null with an error
+  wall_time: ArrayRef | null;
+  value: ArrayRef | null;
+  error: string; // "" or why the series could not be sent
+}
+
+/** kernel -> browser, the answer to a ScalarRequest (no seq: it changes no series). */
+export interface ScalarDataMessage {
+  type: "scalar_data";
+  items: ScalarData[];
+}
+
+/**
+ * browser -> kernel: "send every point of these series" (a download of a card whose
+ * series the browser holds downsampled). While a training cell runs the kernel
+ * answers when it is done; the card says it waits.
+ */
+export interface ScalarRequest {
+  type: "scalar_request";
+  items: { run: string; tag: string }[];
+}
+
 /**
  * browser -> kernel: "send me these images" (a step the slider moved to). While a
  * training cell runs the kernel answers when the cell is done; the newest image of

@@ -1,91 +1,122 @@
-// The scalars dashboard: its settings for the sidebar, one chart per tag in
-// collapsible sections by tag prefix. Everything here runs on data already in the browser.
+// The scalars dashboard: its settings for the sidebar, one card per tag in
+// collapsible sections by tag prefix, and the pinned cards (copies) above them.
+// Everything here runs on data already in the browser (CONTRIBUTING.md, principle 1),
+// and every tool's state is a synced trait (settings.ts), so a re-opened notebook and
+// a second view show the same board: the step markers (step_markers, link_by_step,
+// range_selection), the data table (data_table), pins (pinned_cards), full-size cards
+// and card width, the tooltip (tooltip_sort, tooltip_rows), linked hover and zoom
+// (link_hover_zoom) and the symlog axis (symlog_y).
 import { h } from "./dom";
 import { visible } from "./names";
-import { Chart, type View } from "./chart";
+import type { View } from "./chart";
 import { DEFAULT_SMOOTHING } from "./smoothing";
 import { prefix, type Dashboard } from "./dashboard";
 import { compileFilter, passes } from "./filters";
-import { runView, setSetting, xAxisSelect, type Model } from "./settings";
+import { runView, setSetting, xAxisSelect, type DataTableState, type Model, type TooltipSort } from "./settings";
+import { ScalarCard, type CardHost } from "./scalar-card";
+import { scalarControls, type ScalarControls } from "./scalar-controls";
 import type { Store } from "./store";
 
 interface Section {
   el: HTMLDetailsElement;
   grid: HTMLElement;
   count: HTMLElement;
-  charts: Map<string, Chart>;
+  charts: Map<string, ScalarCard>;
 }
 
-export class ScalarsDashboard implements Dashboard {
+/** The markers of the card of `tag`: its own, or the board's one when linked by step. */
+export function markersOf(model: Model, tag: string): number[] {
+  const all = model.get("step_markers") ?? {};
+  const key = model.get("link_by_step") ? "" : tag;
+  const m = Object.prototype.hasOwnProperty.call(all, key) ? all[key] : undefined;
+  return Array.isArray(m) ? m.filter((v) => typeof v === "number" && Number.isFinite(v)) : [];
+}
+
+const FULL_HEIGHT = 480;
+
+export class ScalarsDashboard implements Dashboard, CardHost {
   readonly el: HTMLElement;
   readonly settings: HTMLElement;
   private sections = new Map<string, Section>();
-  private charts = new Map<string, Chart>();
-  private controls: {
-    smoothing: HTMLInputElement;
-    smoothingValue: HTMLElement;
-    xAxis: HTMLSelectElement;
-    logY: HTMLInputElement;
-    outliers: HTMLInputElement;
-  };
+  /** every card, by key: the tag, or PIN + tag for a pinned copy */
+  private charts = new Map<string, ScalarCard>();
+  private pinnedGrid: HTMLElement;
+  private pinnedEl: HTMLElement;
+  private controls: ScalarControls;
   private observer: IntersectionObserver;
+  private onScreen = new Set<ScalarCard>();
+  /** cards to draw at the next frame even when off screen (a new pin) */
+  private eager = new Set<ScalarCard>();
   private frame = 0;
   private idle = 0;
   private cleanups: (() => void)[] = [];
+  /** the linked zoom's x range (null: autorange), applied to cards drawn later */
+  private linkedRange: [number, number] | null | undefined = undefined;
+  private relaying = false;
+  /** how long the last hover took over every card it drew (ms), for the benchmark */
+  lastHoverMs = 0;
 
   constructor(
     private model: Model,
     private store: Store,
   ) {
-    const smoothing = h("input", { type: "range", min: "0", max: "0.999", step: "0.001", class: "tbnb-smoothing", "aria-label": "smoothing" });
-    const smoothingValue = h("span", { class: "tbnb-smoothing-value" });
-    const xAxis = xAxisSelect(model);
-    const logY = h("input", { type: "checkbox", class: "tbnb-logy" });
-    const outliers = h("input", { type: "checkbox", class: "tbnb-outliers" });
-    this.controls = { smoothing, smoothingValue, xAxis, logY, outliers };
+    this.controls = scalarControls(model, xAxisSelect(model));
+    this.settings = this.controls.el;
+    this.pinnedGrid = h("div", { class: "tbnb-grid" });
+    this.pinnedEl = h("section", { class: "tbnb-pinned", "aria-label": "Pinned cards" }, h("div", { class: "tbnb-pinned-title" }, "Pinned"), this.pinnedGrid);
+    this.el = h("div", { class: "tbnb-scalars" }, this.pinnedEl);
 
-    this.settings = h(
-      "div",
-      { class: "tbnb-tab-settings" },
-      h("label", { class: "tbnb-control" }, "Smoothing", h("div", { class: "tbnb-row" }, smoothing, smoothingValue)),
-      h("label", { class: "tbnb-control" }, "Horizontal axis", xAxis),
-      h("label", { class: "tbnb-check" }, logY, "Log-scale y axis"),
-      h("label", { class: "tbnb-check" }, outliers, "Ignore outliers"),
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const card = this.cardOf(e.target as HTMLElement);
+          if (!card) continue;
+          card.chart.onScreen = e.isIntersecting;
+          if (e.isIntersecting) this.onScreen.add(card);
+          else this.onScreen.delete(card);
+          if (card.chart.onScreen && (card.chart.dirty || card.toolsDirty)) this.schedule();
+        }
+      },
+      { rootMargin: "200px" },
     );
-    this.el = h("div", { class: "tbnb-scalars" });
 
-    this.observer = new IntersectionObserver((entries) => {
-      for (const e of entries) {
-        const chart = this.charts.get((e.target as HTMLElement).dataset.tag ?? "");
-        if (!chart) continue;
-        chart.onScreen = e.isIntersecting;
-        if (chart.onScreen && chart.dirty) this.schedule();
+    const listen = (keys: string[], fn: () => void) => {
+      for (const key of keys) {
+        model.on(`change:${key}`, fn);
+        this.cleanups.push(() => model.off(`change:${key}`, fn));
       }
-    }, { rootMargin: "200px" });
-
-    smoothing.addEventListener("input", () => {
-      smoothingValue.textContent = Number(smoothing.value).toFixed(3);
-      setSetting(model, "smoothing", Number(smoothing.value));
-    });
-    logY.addEventListener("change", () => setSetting(model, "log_y", logY.checked));
-    outliers.addEventListener("change", () => setSetting(model, "ignore_outliers", outliers.checked));
-
-    const onSettings = () => {
-      this.syncControls();
+    };
+    listen(["smoothing", "x_axis", "log_y", "ignore_outliers", "run_filter", "hidden_runs", "run_colors", "symlog_y"], () => {
+      this.controls.sync();
       this.applyFilters();
       this.invalidateAll();
-    };
-    for (const key of ["smoothing", "x_axis", "log_y", "ignore_outliers", "run_filter", "hidden_runs"]) {
-      model.on(`change:${key}`, onSettings);
-      this.cleanups.push(() => model.off(`change:${key}`, onSettings));
-    }
+    });
     // the tag filter changes which charts show, not what they draw
-    const onTagFilter = () => {
+    listen(["tag_filter"], () => {
       this.applyFilters();
       this.schedule();
-    };
-    model.on("change:tag_filter", onTagFilter);
-    this.cleanups.push(() => model.off("change:tag_filter", onTagFilter));
+    });
+    listen(["step_markers", "link_by_step", "range_selection", "data_table"], () => {
+      this.controls.sync();
+      this.toolsAll();
+    });
+    // a pin draws its new copy only; full size redraws the cards it changed
+    listen(["pinned_cards"], () => {
+      this.syncPins();
+      this.schedule();
+    });
+    listen(["full_size_cards"], () => {
+      const full = new Set(this.model.get("full_size_cards") ?? []);
+      for (const c of this.charts.values()) {
+        if (c.el.classList.contains("tbnb-full-size") !== full.has(c.tag)) c.chart.dirty = true;
+      }
+      this.syncPins();
+      this.schedule();
+    });
+    listen(["card_width", "tooltip_sort", "tooltip_rows", "link_hover_zoom"], () => {
+      this.controls.sync();
+      this.applyWidth();
+    });
     this.cleanups.push(
       store.subscribe((change) => {
         const keys = change.of("scalars");
@@ -93,25 +124,36 @@ export class ScalarsDashboard implements Dashboard {
         this.syncCharts();
         for (const key of keys) {
           const tag = store.kinds.scalars.series.get(key)?.tag;
-          const c = tag === undefined ? undefined : this.charts.get(tag);
-          if (c) c.dirty = true;
+          if (tag === undefined) continue;
+          for (const c of this.cardsOf(tag)) c.chart.dirty = true;
         }
         if (change.runs || change.full) this.invalidateAll();
         this.schedule();
       }),
     );
-    this.syncControls();
+    this.applyWidth();
     this.syncCharts();
+    this.syncPins();
     this.applyFilters();
     this.schedule();
   }
 
   get count(): number {
-    return this.charts.size;
+    return [...this.charts.values()].filter((c) => !c.pinned).length;
   }
 
-  private view(): View {
+  private cardOf(el: HTMLElement): ScalarCard | undefined {
+    const tag = el.dataset.tag ?? "";
+    return this.charts.get(el.dataset.pinned ? PIN + tag : tag);
+  }
+
+  private cardsOf(tag: string): ScalarCard[] {
+    return [this.charts.get(tag), this.charts.get(PIN + tag)].filter((c): c is ScalarCard => c !== undefined);
+  }
+
+  private view(card: ScalarCard): View {
     const runs = runView(this.model, this.store.runs);
+    const full = (this.model.get("full_size_cards") ?? []).includes(card.tag);
     return {
       smoothing: this.model.get("smoothing") ?? DEFAULT_SMOOTHING,
       xAxis: this.model.get("x_axis"),
@@ -119,18 +161,27 @@ export class ScalarsDashboard implements Dashboard {
       ignoreOutliers: this.model.get("ignore_outliers"),
       visible: runs.visible,
       runIndex: runs.runIndex,
+      color: runs.color,
+      symlog: this.model.get("symlog_y") === true,
+      ownHover: true,
+      height: full ? FULL_HEIGHT : undefined,
+      xRange: this.model.get("link_hover_zoom") ? this.linkedRange : undefined,
     };
   }
 
-  private syncControls(): void {
-    const c = this.controls;
-    const m = this.model;
-    const smoothing = m.get("smoothing") ?? DEFAULT_SMOOTHING;
-    c.smoothing.value = String(smoothing);
-    c.smoothingValue.textContent = Number(smoothing).toFixed(3);
-    c.xAxis.value = m.get("x_axis");
-    c.logY.checked = m.get("log_y");
-    c.outliers.checked = m.get("ignore_outliers");
+  private applyWidth(): void {
+    const w = this.model.get("card_width") ?? 0;
+    if (w > 0) this.el.style.setProperty("--tbnb-card-width", `${w}px`);
+    else this.el.style.removeProperty("--tbnb-card-width");
+  }
+
+  private makeCard(tag: string, pinned: boolean): ScalarCard {
+    const card = new ScalarCard(tag, pinned, this, this.store);
+    // a pin is drawn at once, in view or not (the pinned section may be scrolled away)
+    if (pinned) this.eager.add(card);
+    this.charts.set(pinned ? PIN + tag : tag, card);
+    this.observer.observe(card.el);
+    return card;
   }
 
   private syncCharts(): void {
@@ -149,15 +200,38 @@ export class ScalarsDashboard implements Dashboard {
         const next = names[names.indexOf(name) + 1];
         this.el.insertBefore(el, next ? this.sections.get(next)!.el : null);
       }
-      const chart = new Chart(tag);
-      this.charts.set(tag, chart);
+      const chart = this.makeCard(tag, false);
       section.charts.set(tag, chart);
       const tags = [...section.charts.keys()].sort();
       const after = tags[tags.indexOf(tag) + 1];
       section.grid.insertBefore(chart.el, after ? section.charts.get(after)!.el : null);
-      this.observer.observe(chart.el);
     }
+    this.syncPins();
     this.applyFilters();
+  }
+
+  /** The pinned copies, in the order pinned (a pin of a tag not held yet waits for it). */
+  private syncPins(): void {
+    const pins = (this.model.get("pinned_cards") ?? []).filter((t) => typeof t === "string");
+    const full = new Set(this.model.get("full_size_cards") ?? []);
+    const want = new Set(pins);
+    for (const [key, card] of this.charts) {
+      if (!card.pinned || want.has(card.tag)) continue;
+      this.observer.unobserve(card.el);
+      this.onScreen.delete(card);
+      this.eager.delete(card);
+      card.destroy();
+      card.el.remove();
+      this.charts.delete(key);
+    }
+    const held = new Set(this.store.kinds.scalars.tags());
+    for (const tag of pins) {
+      if (!held.has(tag)) continue;
+      const card = this.charts.get(PIN + tag) ?? this.makeCard(tag, true);
+      this.pinnedGrid.appendChild(card.el); // keeps the pins' order
+    }
+    for (const card of this.charts.values()) card.setState(want.has(card.tag), full.has(card.tag));
+    this.pinnedEl.hidden = this.pinnedGrid.childElementCount === 0;
   }
 
   private applyFilters(): void {
@@ -175,17 +249,28 @@ export class ScalarsDashboard implements Dashboard {
   }
 
   private invalidateAll(): void {
-    for (const c of this.charts.values()) c.dirty = true;
+    for (const c of this.charts.values()) c.chart.dirty = true;
     this.schedule();
+  }
+
+  /** Markers or table settings changed: the cards in view now, the others when shown. */
+  private toolsAll(): void {
+    for (const c of this.charts.values()) {
+      if (c.chart.onScreen && !c.el.hidden && c.chart.everDrawn) c.updateTools();
+      else c.toolsDirty = true;
+    }
   }
 
   private schedule(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      const view = this.view();
-      for (const chart of this.charts.values()) {
-        if (chart.dirty && chart.onScreen && !chart.el.hidden) chart.draw(this.store.kinds.scalars.seriesOf(chart.tag), view);
+      for (const card of this.eager) if (card.chart.dirty) card.draw(this.view(card));
+      this.eager.clear();
+      for (const card of this.charts.values()) {
+        if (!card.chart.onScreen || card.el.hidden) continue;
+        if (card.chart.dirty) card.draw(this.view(card));
+        else if (card.toolsDirty && card.chart.everDrawn) card.updateTools();
       }
       this.scheduleIdle();
     });
@@ -198,14 +283,89 @@ export class ScalarsDashboard implements Dashboard {
    */
   private scheduleIdle(): void {
     if (this.idle) return;
-    const next = [...this.charts.values()].find((c) => !c.everDrawn && !c.onScreen && !c.el.hidden);
+    const next = [...this.charts.values()].find((c) => !c.chart.everDrawn && !c.chart.onScreen && !c.el.hidden);
     if (!next) return;
     const run = () => {
       this.idle = 0;
-      if (!next.everDrawn && !next.onScreen && !next.el.hidden) next.draw(this.store.kinds.scalars.seriesOf(next.tag), this.view());
+      if (!next.chart.everDrawn && !next.chart.onScreen && !next.el.hidden) next.draw(this.view(next));
       this.scheduleIdle();
     };
     this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);
+  }
+
+  // ---- CardHost: the state the cards share -------------------------------------
+
+  markersOf(tag: string): number[] {
+    return markersOf(this.model, tag);
+  }
+
+  /** While dragging (commit false) the board shows the markers; the kernel gets them on release. */
+  setMarkers(tag: string, markers: number[], commit: boolean): void {
+    const key = this.model.get("link_by_step") ? "" : tag;
+    const next = { ...(this.model.get("step_markers") ?? {}) };
+    if (markers.length) next[key] = markers.slice();
+    else delete next[key];
+    this.model.set("step_markers", next);
+    if (commit) this.model.save_changes();
+  }
+
+  rangeOn(): boolean {
+    return this.model.get("range_selection") === true;
+  }
+
+  tableState(): DataTableState {
+    return this.model.get("data_table") ?? {};
+  }
+
+  setTableState(state: DataTableState): void {
+    setSetting(this.model, "data_table", state);
+  }
+
+  tooltip(): { sort: TooltipSort; rows: number } {
+    return { sort: this.model.get("tooltip_sort") ?? "default", rows: Math.max(0, this.model.get("tooltip_rows") ?? 0) };
+  }
+
+  hover(from: ScalarCard, x: number | null, cursorY: number | null, pointer: { x: number; y: number } | null): void {
+    const t0 = performance.now();
+    from.showHover(x, cursorY, pointer);
+    if (this.model.get("link_hover_zoom")) {
+      for (const card of this.onScreen) if (card !== from && !card.el.hidden && card.chart.everDrawn) card.showHover(x, null, null);
+    }
+    this.lastHoverMs = performance.now() - t0;
+  }
+
+  zoomed(from: ScalarCard, range: [number, number] | null): void {
+    if (this.relaying || !this.model.get("link_hover_zoom")) return;
+    this.linkedRange = range;
+    this.relaying = true;
+    const done: Promise<unknown>[] = [];
+    for (const card of this.charts.values()) {
+      if (card === from) continue;
+      if (card.chart.onScreen && !card.el.hidden) {
+        const p = card.zoomTo(range);
+        if (p) done.push(p);
+      } else {
+        card.chart.dirty = true;
+      }
+    }
+    void Promise.allSettled(done).then(() => {
+      this.relaying = false;
+    });
+  }
+
+  togglePin(tag: string): void {
+    const pins = (this.model.get("pinned_cards") ?? []).slice();
+    const i = pins.indexOf(tag);
+    if (i >= 0) pins.splice(i, 1);
+    else pins.push(tag);
+    setSetting(this.model, "pinned_cards", pins);
+  }
+
+  toggleFull(tag: string): void {
+    const full = new Set(this.model.get("full_size_cards") ?? []);
+    if (full.has(tag)) full.delete(tag);
+    else full.add(tag);
+    setSetting(this.model, "full_size_cards", [...full]);
   }
 
   destroy(): void {
@@ -216,3 +376,5 @@ export class ScalarsDashboard implements Dashboard {
     for (const c of this.charts.values()) c.destroy();
   }
 }
+
+const PIN = "\u0000pin\u0000";

@@ -2,8 +2,17 @@
 import type { AnyModel } from "@anywidget/types";
 import { h } from "./dom";
 import { compileFilter, passes } from "./filters";
+import { colorOfRun } from "./colors";
 
 export type XAxis = "step" | "relative" | "wall";
+export type TooltipSort = "default" | "descending" | "ascending" | "nearest" | "alphabetical";
+
+/** The data table's state: hidden columns and the sort (js/src/table.ts). */
+export interface DataTableState {
+  hidden?: string[];
+  sort?: string;
+  descending?: boolean;
+}
 
 export interface BoardModel {
   board_id: string; // unique per board (per widget model)
@@ -18,6 +27,20 @@ export interface BoardModel {
   run_filter: string;
   hidden_runs: string[];
   height: number;
+  /** run -> "#rrggbb" the person picked (others: a hash of the name, colors.ts) */
+  run_colors: Record<string, string>;
+  symlog_y: boolean;
+  /** tag -> [step] or [start, end]; "" the marker every card shares when link_by_step */
+  step_markers: Record<string, number[]>;
+  link_by_step: boolean;
+  range_selection: boolean;
+  data_table: DataTableState;
+  pinned_cards: string[];
+  full_size_cards: string[];
+  card_width: number;
+  tooltip_sort: TooltipSort;
+  tooltip_rows: number;
+  link_hover_zoom: boolean;
 }
 
 export const SETTING_KEYS = [
@@ -28,6 +51,18 @@ export const SETTING_KEYS = [
   "tag_filter",
   "run_filter",
   "hidden_runs",
+  "run_colors",
+  "symlog_y",
+  "step_markers",
+  "link_by_step",
+  "range_selection",
+  "data_table",
+  "pinned_cards",
+  "full_size_cards",
+  "card_width",
+  "tooltip_sort",
+  "tooltip_rows",
+  "link_hover_zoom",
 ] as const;
 
 export type Model = AnyModel<BoardModel>;
@@ -42,10 +77,12 @@ export function plotlyText(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Which runs the run filter and the run checkboxes let through, and their colour order. */
+/** Which runs the run filter and the run checkboxes let through, their order and colours. */
 export interface RunView {
   visible: (run: string) => boolean;
   runIndex: (run: string) => number;
+  /** the run's colour: picked, else from its name (the same everywhere) */
+  color: (run: string) => string;
 }
 
 export function runView(model: Model, runs: readonly string[]): RunView {
@@ -55,7 +92,18 @@ export function runView(model: Model, runs: readonly string[]): RunView {
   return {
     visible: (run) => !hidden.has(run) && passes(filter, run),
     runIndex: (run) => index.get(run) ?? 0,
+    color: (run) => colorOfRun(run, model.get("run_colors")),
   };
+}
+
+/**
+ * The step the board's linked marker is at (link_by_step and a marker placed), which
+ * the Images, Histograms and Distributions tabs follow; null otherwise.
+ */
+export function linkedStep(model: Model): number | null {
+  if (!model.get("link_by_step")) return null;
+  const m = (model.get("step_markers") ?? {})[""];
+  return Array.isArray(m) && typeof m[0] === "number" && Number.isFinite(m[0]) ? m[0] : null;
 }
 
 /** The horizontal axis menu (scalars, distributions): sets the board's x_axis. */

@@ -7,7 +7,7 @@ from typing import Any
 
 from tbnb.board.engine import BoardEngine
 from tbnb.board.names import plotly_text
-from tbnb.board.settings import ViewSettings, colour
+from tbnb.board.settings import ViewSettings
 from tbnb.compute.smoothing import smooth
 from tbnb.compute.timeaxis import chart_unit, relative
 
@@ -19,7 +19,6 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
     series = engine.scalar_series(tag)
     if not series:
         raise KeyError(f"no scalar tag {tag!r} on this board")
-    order = {run: i for i, run in enumerate(engine.runs)}
     shown = [(run, s) for (run, _), s in series.items() if view.run_shown(run)]
     scale, unit = chart_unit(s.wall_time for _, s in shown)
     # traces as plain dicts, built once without plotly's per-trace validation (which
@@ -32,7 +31,7 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
             x = relative(s.wall_time, scale)
         else:
             x = s.wall_time.astype("datetime64[s]")
-        line = {"color": colour(order.get(run, 0))}
+        line = {"color": view.colour(run)}
         base = {"type": "scatter", "x": x, "name": plotly_text(run), "mode": "lines", "line": line}
         if view.smoothing > 0:
             faint = {"opacity": 0.25, "showlegend": False, "hoverinfo": "skip"}

@@ -6,6 +6,9 @@ the message type names). mypy --strict checks every message built here against t
 types. Arrays travel as binary buffers, never JSON lists of numbers: an array in a
 message is an `ArrayRef` ``{"buffer": i, "dtype": ..., "shape": [...]}`` naming the
 message's i-th buffer.
+
+Over 400 lines on purpose: every message of every dashboard is here, in one module, so
+that test_protocol compares the two halves in one place.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ IMAGE_REQUEST: Literal["image"] = "image"
 RESYNC: Literal["resync"] = "resync"
 GRAPH_DATA: Literal["graph_data"] = "graph_data"
 GRAPH_REQUEST: Literal["graph"] = "graph"
+SCALAR_DATA: Literal["scalar_data"] = "scalar_data"
+SCALAR_REQUEST: Literal["scalar_request"] = "scalar_request"
 EMBEDDING: Literal["embedding"] = "embedding"
 PROJECT: Literal["project"] = "project"
 PROJECT_CONTROL: Literal["project_control"] = "project_control"
@@ -247,6 +252,22 @@ class ImageDataMessage(TypedDict):
     items: list[ImageData]
 
 
+class ScalarData(TypedDict):
+    """Every point of one (run, tag) (the browser holds a downsampled copy)."""
+
+    run: str
+    tag: str
+    step: ArrayRef | None  # float64[n]; None with an error
+    wall_time: ArrayRef | None
+    value: ArrayRef | None
+    error: str
+
+
+class ScalarDataMessage(TypedDict):
+    type: Literal["scalar_data"]
+    items: list[ScalarData]
+
+
 class GraphDataMessage(TypedDict):
     type: Literal["graph_data"]
     items: list[GraphData]
@@ -290,6 +311,18 @@ class ImageRequestItem(TypedDict):
 class ImageRequest(TypedDict):
     type: Literal["image"]
     items: list[ImageRequestItem]
+
+
+class ScalarRequestItem(TypedDict):
+    run: str
+    tag: str
+
+
+class ScalarRequest(TypedDict):
+    """Every point of these series, for a download of a card the browser holds downsampled."""
+
+    type: Literal["scalar_request"]
+    items: list[ScalarRequestItem]
 
 
 class GraphRequestItem(TypedDict):
@@ -378,6 +411,7 @@ class ProjectorErrorMessage(TypedDict):
 KernelMessage = (
     UpdateMessage
     | ImageDataMessage
+    | ScalarDataMessage
     | GraphDataMessage
     | EmbeddingMessage
     | ProjectionMessage

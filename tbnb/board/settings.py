@@ -4,7 +4,8 @@ static snapshot, the export and `Board.figure`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
@@ -21,12 +22,41 @@ PALETTE = [
 
 
 def colour(index: int) -> str:
-    """The colour of the run at ``index`` in the board's run order."""
+    """The palette's colour at ``index`` (the projector's categories take them in order)."""
     return PALETTE[index % len(PALETTE)]
+
+
+# a colour the person picked for a run: #rrggbb (anything else is ignored)
+PICKED_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def name_hash(name: str) -> int:
+    """FNV-1a (32 bits) of the UTF-8 bytes of ``name``: the same run name gives the same
+    number on every board, in every notebook and in the front end (js/src/colors.ts,
+    both tested against tests/fixtures/colors.json)."""
+    h = 0x811C9DC5
+    for byte in name.encode("utf-8", "surrogatepass"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def run_colour(run: str, picked: Mapping[str, str] | None = None) -> str:
+    """The colour of ``run``: the one picked for it (``run_colors``), else the palette's
+    colour chosen by the hash of its name (the same run has it everywhere)."""
+    mine = (picked or {}).get(run)
+    if isinstance(mine, str) and PICKED_COLOUR.fullmatch(mine):
+        return mine.lower()
+    return PALETTE[name_hash(run) % len(PALETTE)]
 
 
 XAxis = Literal["step", "relative", "wall"]
 X_AXES: tuple[XAxis, ...] = ("step", "relative", "wall")
+# the order of the rows of a scalar chart's tooltip (js/src/hover.ts)
+TooltipSort = Literal["default", "descending", "ascending", "nearest", "alphabetical"]
+TOOLTIP_SORTS: tuple[TooltipSort, ...] = (
+    "default", "descending", "ascending", "nearest", "alphabetical",
+)  # fmt: skip
+DEFAULT_TOOLTIP_ROWS = 12
 
 
 @dataclass(frozen=True)
@@ -40,6 +70,23 @@ class ViewSettings:
     tag_filter: str = ""
     run_filter: str = ""
     hidden_runs: tuple[str, ...] = field(default_factory=tuple)
+    # run -> "#rrggbb" the person picked in the run list (others: run_colour's hash)
+    run_colors: dict[str, str] = field(default_factory=dict)
+    # the scalars tab's tools (js/src/scalars.ts); all applied in the browser
+    symlog_y: bool = False
+    # tag -> the step marker ([step]) or range ([start, end]) of its card; "" the
+    # marker every card shares when link_by_step
+    step_markers: dict[str, list[float]] = field(default_factory=dict)
+    link_by_step: bool = False
+    range_selection: bool = False
+    # the data table: {"hidden": [column...], "sort": column, "descending": bool}
+    data_table: dict[str, Any] = field(default_factory=dict)
+    pinned_cards: tuple[str, ...] = field(default_factory=tuple)
+    full_size_cards: tuple[str, ...] = field(default_factory=tuple)
+    card_width: int = 0  # px, the cards' least width (0: the board's default)
+    tooltip_sort: TooltipSort = "default"
+    tooltip_rows: int = DEFAULT_TOOLTIP_ROWS
+    link_hover_zoom: bool = False
 
     # compiled once per settings, not once per name tested
     @cached_property
@@ -56,14 +103,27 @@ class ViewSettings:
     def tag_shown(self, tag: str) -> bool:
         return self._tag_matches(tag)
 
+    def colour(self, run: str) -> str:
+        """The run's colour on this board (picked, else from its name)."""
+        return run_colour(run, self.run_colors)
+
     def traits(self) -> dict[str, Any]:
         """As the widget's trait values (lists for tuples)."""
         out = asdict(self)
-        out["hidden_runs"] = list(self.hidden_runs)
+        for name in _TUPLES:
+            out[name] = list(getattr(self, name))
         return out
 
     @classmethod
     def of(cls, obj: Any) -> ViewSettings:
         """The settings held by an object with these attributes (a Board's traits)."""
         values = {f.name: getattr(obj, f.name) for f in fields(cls)}
-        return cls(**{**values, "hidden_runs": tuple(values["hidden_runs"])})
+        for name in _TUPLES:
+            values[name] = tuple(values[name])
+        for name in ("run_colors", "step_markers", "data_table"):
+            values[name] = dict(values[name])
+        return cls(**values)
+
+
+# the fields held as tuples (lists as traits)
+_TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards")

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from tbnb.board.feeds.graphs import PUSH_NODES
 from tbnb.board.feeds.images import sniff_mime
 from tbnb.board.names import visible
-from tbnb.board.settings import ViewSettings, colour
+from tbnb.board.settings import ViewSettings
 from tbnb.compute.downsample import bucket_picks, bucket_width
 from tbnb.compute.smoothing import smooth
 from tbnb.compute.timeaxis import chart_unit, relative
@@ -127,11 +127,11 @@ def _chart(parent: ET.Element, title: str, lines: list[tuple[str, Any, Any, floa
         t.text = text
 
 
-def _legend(parent: ET.Element, runs: list[str], order: dict[str, int]) -> None:
+def _legend(parent: ET.Element, runs: list[str], view: ViewSettings) -> None:
     div = ET.SubElement(parent, "div", {"class": "legend"})
     for run in runs:
         span = ET.SubElement(div, "span")
-        mark = ET.SubElement(span, "b", {"style": f"color:{colour(order[run])}"})
+        mark = ET.SubElement(span, "b", {"style": f"color:{view.colour(run)}"})
         mark.text = "\u25a0 "
         mark.tail = visible(run)
 
@@ -167,7 +167,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     shown = {r for pairs in by_tag.values() for r, _ in pairs}
     shown_runs = sorted(shown, key=lambda r: order.get(r, 0))
     if shown_runs:
-        _legend(root, shown_runs, order)
+        _legend(root, shown_runs, view)
     sections: dict[str, list[str]] = {}
     for tag in by_tag:
         sections.setdefault(tag.split("/", 1)[0] if "/" in tag else tag, []).append(tag)
@@ -189,7 +189,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
                 n = len(series.value)
                 idx, _ = bucket_picks(series.value, bucket_width(n, buckets))
                 x = series.step[idx].astype(np.float64)
-                col = colour(order[run])
+                col = view.colour(run)
                 if view.smoothing > 0:
                     sm = smooth(series.value, view.smoothing)[idx]
                     if raw_too:
@@ -203,7 +203,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
             root, "p", {"class": "note"}
         ).text = f"the first {MAX_CHARTS} scalar charts are shown here"
     _images(root, engine, view)
-    _distributions(root, engine, view, order)
+    _distributions(root, engine, view)
     _texts(root, engine, view)
     _graphs(root, engine, view)
     _hparams(root, engine, view)
@@ -242,9 +242,7 @@ def _images(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
         )
 
 
-def _distributions(
-    root: ET.Element, engine: BoardEngine, view: ViewSettings, order: dict[str, int]
-) -> None:
+def _distributions(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     held = engine.histograms.bands().items()
     bands = {k: v for k, v in held if view.run_shown(k[0]) and view.tag_shown(k[1])}
     if not bands:
@@ -255,7 +253,7 @@ def _distributions(
     box = ET.SubElement(det, "div", {"class": "charts"})
     for (run, tag), (steps, walls, b) in list(bands.items())[:MAX_CHARTS]:
         x = _x(view, steps, walls)
-        col = colour(order.get(run, 0))
+        col = view.colour(run)
         lines = [(col, x, b[:, j], op) for j, op in ((0, 0.3), (4, 1.0), (8, 0.3))]
         _chart(box, f"{tag} · {run}", lines)
 

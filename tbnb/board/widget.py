@@ -24,7 +24,14 @@ from tbnb.board.filters import check_filter
 from tbnb.board.poller import Poller
 from tbnb.board.projector import ProjectorService
 from tbnb.board.protocol import RESYNC
-from tbnb.board.settings import DEFAULT_SMOOTHING, X_AXES, ViewSettings
+from tbnb.board.settings import (
+    DEFAULT_SMOOTHING,
+    DEFAULT_TOOLTIP_ROWS,
+    PICKED_COLOUR,
+    TOOLTIP_SORTS,
+    X_AXES,
+    ViewSettings,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE = STATIC / "widget.js"
@@ -96,6 +103,20 @@ class Board(anywidget.AnyWidget):
     tag_filter = traitlets.Unicode("").tag(sync=True)
     run_filter = traitlets.Unicode("").tag(sync=True)
     hidden_runs = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # run -> "#rrggbb" picked in the run list (the others: a hash of the name)
+    run_colors = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
+    # the scalars tab's tools (ViewSettings says what each holds)
+    symlog_y = traitlets.Bool(False).tag(sync=True)
+    step_markers = traitlets.Dict(value_trait=traitlets.List(traitlets.Float())).tag(sync=True)
+    link_by_step = traitlets.Bool(False).tag(sync=True)
+    range_selection = traitlets.Bool(False).tag(sync=True)
+    data_table = traitlets.Dict().tag(sync=True)
+    pinned_cards = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    full_size_cards = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    card_width = traitlets.Int(0).tag(sync=True)
+    tooltip_sort = traitlets.Enum(list(TOOLTIP_SORTS), "default").tag(sync=True)
+    tooltip_rows = traitlets.Int(DEFAULT_TOOLTIP_ROWS).tag(sync=True)
+    link_hover_zoom = traitlets.Bool(False).tag(sync=True)
     height = traitlets.Int(0).tag(sync=True)
     # what the Projector tab offers: [{id, run, tag, step, shape}] (js/src/protocol.ts)
     embeddings = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -209,6 +230,14 @@ class Board(anywidget.AnyWidget):
             message, buffers = self.engine.snapshot()
             state["data_snapshot"] = {"message": message, "buffers": buffers}
         return state
+
+    @traitlets.validate("run_colors")
+    def _valid_colours(self, proposal: dict[str, Any]) -> dict[str, str]:
+        colours: dict[str, str] = proposal["value"]
+        bad = [c for c in colours.values() if not PICKED_COLOUR.fullmatch(c)]
+        if bad:
+            raise traitlets.TraitError(f"run colours are #rrggbb, not {bad[0]!r}")
+        return colours
 
     @property
     def settings(self) -> ViewSettings:

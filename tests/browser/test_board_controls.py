@@ -215,9 +215,10 @@ def test_tags_and_run_names_cannot_inject_markup(
     nb.run_cell(1)
     root = nb.output(1).locator(".tbnb-root")
     root.locator(".tbnb-chart .js-plotly-plot .main-svg").first.wait_for()
-    # over the plot area: the unified hover box, which names the runs, is drawn
+    # over the plot area: the tooltip, which names the runs, is drawn
     root.locator(".tbnb-chart .nsewdrag").first.hover()
-    root.locator(".tbnb-chart .hoverlayer > *").first.wait_for(state="attached")
+    root.locator(".tbnb-chart .tbnb-tooltip .tbnb-tip-row").first.wait_for()
+    assert root.locator(".tbnb-tip-run").first.inner_text() == evil
     assert dialogs == []
     assert root.locator("img, script").count() == 0
     assert evil in root.locator(".tbnb-run-name").first.inner_text()

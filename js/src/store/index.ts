@@ -4,7 +4,7 @@
 // registered in HOLDERS under the UpdateMessage field that carries its deltas;
 // the store numbers the updates (seq), keeps the runs, and tells the views what
 // changed. A new kind of data is one holder module and one line in HOLDERS.
-import type { GraphData, GraphRequest, ImageData, ImageRequest, Snapshot, UpdateMessage } from "../protocol";
+import type { GraphData, GraphRequest, ImageData, ImageRequest, ScalarData, ScalarRequest, Snapshot, UpdateMessage } from "../protocol";
 import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, type SeriesRef } from "./holder";
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
@@ -16,7 +16,7 @@ import { TextHolder } from "./texts";
 export { Change, seriesKey, type ChangeName, type SeriesRef } from "./holder";
 export { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries } from "./histograms";
 export { IMAGE_CACHE_BYTES, type CachedImage, type ImageSeries } from "./images";
-export type { ScalarSeries } from "./scalars";
+export type { FullScalars, ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
@@ -59,9 +59,15 @@ export class Store {
   }
 
   /** sends a message to the kernel (set by index.ts) */
-  set sender(fn: ((msg: ImageRequest | GraphRequest) => void) | undefined) {
+  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest) => void) | undefined) {
     this.kinds.images.sender = fn;
     this.kinds.graphs.sender = fn;
+    this.kinds.scalars.sender = fn;
+  }
+
+  /** Applies a ScalarDataMessage (the kernel's answer to a ScalarRequest: a download's points). */
+  applyScalarData(items: readonly ScalarData[], buffers: readonly DataView[]): void {
+    this.kinds.scalars.receiveFull(items ?? [], buffers);
   }
 
   subscribe(fn: Listener): () => void {

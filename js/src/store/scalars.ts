@@ -1,7 +1,8 @@
 // The scalar series held in the browser: the kernel's downsampled points of each
-// (run, tag), replaced from each delta's `start` on.
-import { decodeArray, type ScalarDelta } from "../protocol";
-import { clearInto, grow, seriesFor, type Change, type SeriesHolder } from "./holder";
+// (run, tag), replaced from each delta's `start` on; and every point of a series,
+// asked of the kernel for a download (ScalarRequest) when the browser holds fewer.
+import { decodeArray, type ScalarData, type ScalarDelta, type ScalarRequest } from "../protocol";
+import { clearInto, grow, seriesFor, seriesKey, type Change, type SeriesHolder } from "./holder";
 
 export interface ScalarSeries {
   run: string;
@@ -14,8 +15,63 @@ export interface ScalarSeries {
   version: number; // bumped on every change, for redraw decisions
 }
 
+/** Every point of one series (what a download holds). */
+export interface FullScalars {
+  run: string;
+  n: number;
+  step: ArrayLike<number>;
+  wall: ArrayLike<number>;
+  value: ArrayLike<number>;
+}
+
+type Waiter = { resolve: (s: FullScalars) => void; reject: (e: Error) => void };
+
 export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
   readonly series = new Map<string, ScalarSeries>();
+  /** sends a request to the kernel (set by index.ts through the store) */
+  sender?: (msg: ScalarRequest) => void;
+  private waiting = new Map<string, Waiter[]>();
+
+  /**
+   * Every point of a series: what the browser holds when it holds them all, else
+   * asked of the kernel (which answers once a running cell is done).
+   */
+  full(run: string, tag: string): Promise<FullScalars> {
+    const k = seriesKey(run, tag);
+    const s = this.series.get(k);
+    if (s && s.n >= s.total) return Promise.resolve({ run, n: s.n, step: s.step, wall: s.wall, value: s.value });
+    return new Promise((resolve, reject) => {
+      const list = this.waiting.get(k);
+      if (list) {
+        list.push({ resolve, reject });
+        return;
+      }
+      this.waiting.set(k, [{ resolve, reject }]);
+      if (!this.sender) {
+        this.waiting.delete(k);
+        reject(new Error("no kernel to ask"));
+        return;
+      }
+      this.sender({ type: "scalar_request", items: [{ run, tag }] });
+    });
+  }
+
+  /** The kernel's answer to a ScalarRequest. */
+  receiveFull(items: readonly ScalarData[], buffers: readonly DataView[]): void {
+    for (const item of items) {
+      const k = seriesKey(item.run, item.tag);
+      const list = this.waiting.get(k);
+      if (!list) continue;
+      this.waiting.delete(k);
+      if (item.error || !item.step || !item.wall_time || !item.value) {
+        for (const w of list) w.reject(new Error(item.error || "the kernel sent no points"));
+        continue;
+      }
+      const step = decodeArray(item.step, buffers);
+      const full = { run: item.run, n: step.length, step, wall: decodeArray(item.wall_time, buffers), value: decodeArray(item.value, buffers) };
+      for (const w of list) w.resolve(full);
+    }
+  }
 
   apply(deltas: readonly ScalarDelta[], buffers: readonly DataView[], change: Change): boolean {
     for (const d of deltas) {

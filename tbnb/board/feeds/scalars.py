@@ -7,14 +7,24 @@ changed tail is sent.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from tbnb.board.feeds.base import Feed, FeedChange, Fields
-from tbnb.board.protocol import Buffers, ScalarDelta, delta_header
+from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
+from tbnb.board.protocol import (
+    SCALAR_DATA,
+    SCALAR_REQUEST,
+    Buffers,
+    Message,
+    ScalarData,
+    ScalarDataMessage,
+    ScalarDelta,
+    delta_header,
+)
 from tbnb.compute.downsample import MAX_BUCKETS, Downsampler, bucket_picks
 from tbnb.events.kinds import Kind
 
@@ -23,6 +33,10 @@ from tbnb.events.kinds import Kind
 # so the state a browser receives stays a few MB at most.
 BUDGET = 131_072
 MIN_BUCKETS = 64
+# series answered per ScalarRequest (a card asks for its visible runs)
+MAX_SERIES_PER_REQUEST = 10_000
+# bytes of full series `tbnb export` embeds for downloads of downsampled cards
+OFFLINE_SCALAR_BYTES = 16 << 20
 
 
 class Series(Protocol):
@@ -78,6 +92,54 @@ class ScalarFeed(Feed):
                 out.append(_delta(c.run, c.tag, start, held.n, series, idx, buffers))
         return {"scalars": out}
 
+    def answer(self, content: dict[str, Any]) -> Message | None:
+        """ScalarDataMessage: every point of the series a ScalarRequest names."""
+        if content.get("type") != SCALAR_REQUEST:
+            return None
+        buffers = Buffers()
+        items = content.get("items")
+        out: list[ScalarData] = []
+        for item in items[:MAX_SERIES_PER_REQUEST] if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            run, tag = item.get("run"), item.get("tag")
+            if not isinstance(run, str) or not isinstance(tag, str):
+                continue
+            series = self._series.get((run, tag))
+            if series is None:
+                out.append(_missing(run, tag, "no such series on this board"))
+            else:
+                out.append(_full(run, tag, series, buffers))
+        reply: ScalarDataMessage = {"type": SCALAR_DATA, "items": out}
+        return reply, buffers.items
+
+    def offline(self, budget: int) -> Offline:
+        """Every point of the series the browser holds downsampled, smallest first,
+        within ``budget`` (at most OFFLINE_SCALAR_BYTES): a download in the export."""
+        out = Offline(SCALAR_REQUEST, SCALAR_DATA, {}, [])
+        budget = min(budget, OFFLINE_SCALAR_BYTES)
+        cut = [(k, s) for k, s in self._series.items() if len(s.value) > self._shown(k)]
+        for (run, tag), series in sorted(cut, key=lambda ks: len(ks[1].value)):
+            size = 24 * len(series.value)
+            if size > budget:
+                break
+            budget -= size
+            buffers = Buffers()
+            reply: dict[str, Any] = dict(_full(run, tag, series, buffers))
+            for name in ("step", "wall_time", "value"):
+                ref = dict(reply[name])
+                ref["buffer"] = len(out.blobs)
+                out.blobs.append(bytes(buffers.items[reply[name]["buffer"]]))
+                reply[name] = ref
+            key = json.dumps({"run": run, "tag": tag}, separators=(",", ":"))
+            out.replies[key] = reply
+        return out
+
+    def _shown(self, key: tuple[str, str]) -> int:
+        held = self._held[key]
+        idx, _ = bucket_picks(self._series[key].value[: held.n], held.down.width)
+        return len(idx)
+
     def snapshot(self, buffers: Buffers) -> Fields:
         out: list[ScalarDelta] = []
         for (run, tag), held in self._held.items():
@@ -102,3 +164,18 @@ def _delta(
         "wall_time": buffers.add(series.wall_time[idx]),
         "value": buffers.add(series.value[idx]),
     }
+
+
+def _full(run: str, tag: str, series: Series, buffers: Buffers) -> ScalarData:
+    return {
+        "run": run,
+        "tag": tag,
+        "step": buffers.add(series.step.astype(np.float64)),
+        "wall_time": buffers.add(series.wall_time),
+        "value": buffers.add(series.value),
+        "error": "",
+    }
+
+
+def _missing(run: str, tag: str, error: str) -> ScalarData:
+    return {"run": run, "tag": tag, "step": None, "wall_time": None, "value": None, "error": error}
