@@ -191,7 +191,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
           const c = this.cards.get(k);
           if (c) c.dirty = true;
         }
-        if (change.runs) this.invalidateAll(); // colours follow the runs' order
+        if (change.runs) this.invalidateAll(); // run indexes (and names shown) follow the runs
         this.schedule();
       }),
     );

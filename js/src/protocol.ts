@@ -68,7 +68,7 @@ export interface UpdateMessage {
   seq: number;
   /** true: forget every series held and take this message as the whole state */
   full: boolean;
-  /** every run known, in display order (colours are assigned by this order) */
+  /** every run known, in display order (a run's colour comes from its name: colors.ts) */
   runs: string[];
   scalars: ScalarDelta[];
   histograms: HistogramDelta[];

@@ -66,7 +66,7 @@ class BoardEngine:
         self.lock = threading.RLock()
         self.read_lock = threading.RLock()
         self.feeds: dict[Kind, Feed] = {kind: make() for kind, make in FEEDS.items()}
-        self.runs: list[str] = []  # display order; colours follow it
+        self.runs: list[str] = []  # display order (a run's colour is from its name)
         self.seq = 0  # of the last delta made (UpdateMessage.seq)
         self._embeddings: list[EmbeddingEntry] = []
 

@@ -29,7 +29,7 @@ export type ChangeName = DeltaField | PushedField;
 /**
  * What one update changed, so views redraw only that: per change name the keys
  * (seriesKey) of the series changed. `full`: everything was replaced; `runs`: the
- * list of runs (and so the colours) changed.
+ * list of runs changed.
  */
 export class Change {
   full = false;
