@@ -39,6 +39,12 @@ BUNDLE = STATIC / "widget.js"
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
 LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
 
+# What a person curates on a board (pins, picked colours, card sizes), remembered per
+# logdir for the kernel's life: re-running the %tbnb cell makes a new Board, and it
+# starts with these as the last board of that logdir left them (unless given).
+REMEMBERED = ("pinned_cards", "run_colors", "full_size_cards", "card_width")
+_remembered: dict[str, dict[str, Any]] = {}
+
 
 class FrontEndMissingError(RuntimeError):
     """The built front end is not where the package expects it."""
@@ -154,6 +160,8 @@ class Board(anywidget.AnyWidget):
         # The first read happens before the widget opens: the snapshot sent with the
         # model carries it, so the first paint needs no further message.
         self.engine.read(message=False)
+        for key, value in _remembered.get(self.engine.title, {}).items():
+            kwargs.setdefault(key, value)
         super().__init__(
             board_id=uuid.uuid4().hex,
             logdir=self.engine.title,
@@ -166,6 +174,7 @@ class Board(anywidget.AnyWidget):
             **kwargs,
         )
         self.on_msg(self._on_browser_message)
+        self.observe(self._remember, names=list(REMEMBERED))
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
                 self.refresh, reload_interval, name=f"tbnb-poller-{self.model_id}"
@@ -175,6 +184,9 @@ class Board(anywidget.AnyWidget):
             LIVE.add(self)
         if self.comm is not None:
             self.comm.on_close(lambda _msg: self._stop())
+
+    def _remember(self, change: Any) -> None:
+        _remembered.setdefault(self.engine.title, {})[change["name"]] = change["new"]
 
     # -- messages --------------------------------------------------------------
 

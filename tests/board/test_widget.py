@@ -71,3 +71,27 @@ def test_a_closed_projector_is_collected() -> None:
     del p
     gc.collect()
     assert ref() is None
+
+
+def test_a_rerun_board_keeps_what_the_person_curated(
+    tmp_path: Path, boards: list[tbnb.Board]
+) -> None:
+    """Re-running the %tbnb cell makes a new Board: pins, picked colours and card sizes
+    of the last board of that logdir carry over (for the kernel's life), unless given."""
+    (tmp_path / "a").mkdir()
+    first = tbnb.Board(tmp_path / "a", reload_interval=0)
+    boards.append(first)
+    first.pinned_cards = ['["scalars","loss"]']
+    first.run_colors = {"exp1": "#112233"}
+    first.card_width = 520
+    first.close()
+    again = tbnb.Board(tmp_path / "a", reload_interval=0)
+    boards.append(again)
+    assert again.pinned_cards == ['["scalars","loss"]']
+    assert again.run_colors == {"exp1": "#112233"} and again.card_width == 520
+    given = tbnb.Board(tmp_path / "a", reload_interval=0, pinned_cards=[])
+    boards.append(given)
+    assert given.pinned_cards == [] and given.run_colors == {"exp1": "#112233"}
+    other = tbnb.Board(tmp_path / "b", reload_interval=0)
+    boards.append(other)
+    assert other.pinned_cards == [] and other.run_colors == {}
