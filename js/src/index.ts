@@ -6,6 +6,7 @@ import { ensureStyle } from "./dom";
 import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
 import type { GraphDataMessage, ImageDataMessage, ScalarDataMessage, Snapshot, UpdateMessage } from "./protocol";
+import { remember } from "./remember";
 import { Store } from "./store";
 import css from "./style.css";
 
@@ -13,6 +14,7 @@ const STYLE_ID = "tbnb-style";
 // Keyed by the board's id, not by the model object: anywidget hands initialize() and
 // each render() its own wrapper of the model, and every view must find the one store.
 const stores = new Map<string, Store>();
+const remembering = new Set<string>();
 
 function storeOf(model: Model): Store {
   const id = model.get("board_id");
@@ -43,6 +45,12 @@ function storeOf(model: Model): Store {
 export default {
   initialize({ model }: { model: Model }) {
     storeOf(model);
+    // once per board (a second view shares the model): pins and colours kept per logdir
+    const id = model.get("board_id");
+    if (asProjectorModel(model).get("view") !== "projector" && id && !remembering.has(id)) {
+      remembering.add(id);
+      remember(model);
+    }
   },
   render({ model, el }: { model: Model; el: HTMLElement }) {
     ensureStyle(STYLE_ID, css);

@@ -362,6 +362,18 @@ def test_pins_colours_downloads_survive_save_and_reopen(
     pinned = b.drawn("Loss/test", lambda p: len(p["traces"]) == 4, pinned=True)
     assert {t["color"] for t in pinned["traces"] if t["run"] == "exp2"} == {"#123456"}
     assert b.root.get_by_label("Run colour: exp2").input_value() == "#123456"
+    # a new kernel (the notebook re-opened another day): the cells run again make a new
+    # board, which the browser gives the pins and colours it remembers for this logdir
+    (session,) = [s for s in jupyter.api("GET", "/api/sessions") if s["path"] == nb.name]
+    jupyter.api("POST", f"/api/kernels/{session['kernel']['id']}/restart")
+    nb.wait_idle()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    b = Board(page, nb, 1)
+    pinned = b.drawn("Loss/test", lambda p: len(p["traces"]) == 4, pinned=True)
+    assert {t["color"] for t in pinned["traces"] if t["run"] == "exp2"} == {"#123456"}
+    out = kernel_says(nb, 3, lambda o: o.startswith("['Loss/test'] {'exp2': '#123456'}"))
+    assert "'exp2': '#123456'" in out.split("}", 1)[1]  # Board.figure takes it too
     # unpinning from the copy removes it
     b.chart("Loss/test", pinned=True).get_by_role("button", name="Pin card").click()
     until(lambda: b.chart("Loss/test", pinned=True).count() == 0, "unpinned")
