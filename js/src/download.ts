@@ -61,7 +61,12 @@ export function fileName(tag: string, ext: string): string {
 
 /** Hands `text` to the browser as a downloaded file. */
 export function saveFile(name: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  saveBlob(new Blob([text], { type: mime }), name);
+}
+
+/** Hands `blob` to the browser as a downloaded file named `name` (every tab's downloads). */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = name;

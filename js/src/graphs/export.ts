@@ -1,6 +1,8 @@
 // Downloads of the graph as drawn: an SVG file that looks the same on its own (the
 // computed styles copied onto each element, the whole graph in its viewBox), and a
 // PNG of it at twice its size, drawn through an Image of the SVG onto a canvas.
+import { saveBlob } from "../download";
+
 const STYLED = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline", "paint-order", "visibility", "display"];
 
 /** A file name from the run and tag: characters outside [A-Za-z0-9._-] become "_". */
@@ -51,15 +53,7 @@ export function svgText(copy: SVGSVGElement): string {
 }
 
 export function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(blob, name);
 }
 
 /** Browsers refuse canvases past about 16k px a side or 256 Mpx: the PNG's scale stays under. */
