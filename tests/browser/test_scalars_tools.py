@@ -592,6 +592,13 @@ def test_markers_stay_and_values_update_while_a_cell_writes(
     b.handle("loss").focus()
     b.handle("loss").press("End")
     first = b.table_until("loss", lambda t: t["mode"] == "step")["rows"][0]["step"]
+
+    def newest() -> float:
+        plot = b.plot("loss") or {"traces": []}
+        return max((max(tr.get("x") or [-1]) for tr in plot["traces"] if tr), default=-1)
+
+    # the browser holds a newer step (the cell writes every 0.1 s): End moves there
+    until(lambda: newest() > first, "a newer step drawn", timeout=60)
     b.handle("loss").press("End")
     later = b.table_until("loss", lambda t: t["rows"][0]["step"] > first)["rows"][0]
     assert later["value"] == np.float32(1 / (later["step"] + 1))
