@@ -92,7 +92,7 @@ class NamedLogdir:
             if kind == Kind.HPARAMS:  # assembled across runs below
                 sessions_changed = True
                 continue
-            if kind == Kind.SCALARS and not sessions_changed:
+            if kind == Kind.SCALARS and self._sessions and not sessions_changed:
                 # a metric of a session: the session's run or a run below it
                 sessions_changed = any(r in self._sessions for r in (run, *ancestors(run)))
             changed.setdefault(Kind(kind), []).append(

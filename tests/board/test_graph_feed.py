@@ -28,18 +28,8 @@ from tbnb.events import Logdir
 
 torch = pytest.importorskip("torch")
 
+from tests.events.evhelpers import frame  # noqa: E402
 from tests.graph_models import MODELS, transformer_graph_def  # noqa: E402
-
-
-def _frame(data: bytes) -> bytes:
-    import google_crc32c
-
-    def masked(b: bytes) -> int:
-        c = google_crc32c.value(b)
-        return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-    head = struct.pack("<Q", len(data))
-    return head + struct.pack("<I", masked(head)) + data + struct.pack("<I", masked(data))
 
 
 def write_events(path: Path, events: list[Any]) -> None:
@@ -47,7 +37,7 @@ def write_events(path: Path, events: list[Any]) -> None:
     version = event_pb2.Event(wall_time=1.0e9, file_version="brain.Event:2")
     with path.open("ab") as f:
         for ev in [version, *events]:
-            f.write(_frame(ev.SerializeToString()))
+            f.write(frame(ev.SerializeToString()))
 
 
 def graph_event(gd: Any, step: int = 0) -> Any:
@@ -171,7 +161,7 @@ def test_a_graph_written_while_the_board_reads_arrives_as_a_delta(tmp_path: Path
     small.node.add(name="a/x", op="IO Node")
     small.node.add(name="a/y", op="aten::relu", input=["a/x"])
     with path.open("ab") as f:
-        f.write(_frame(graph_event(small).SerializeToString()))
+        f.write(frame(graph_event(small).SerializeToString()))
     msg = engine.read()
     assert msg is not None
     content, buffers = msg
@@ -183,7 +173,7 @@ def test_a_graph_written_while_the_board_reads_arrives_as_a_delta(tmp_path: Path
     # written again under the same tag: a new delta and the new nodes
     small.node.add(name="a/z", op="aten::add", input=["a/y", "a/x"])
     with path.open("ab") as f:
-        f.write(_frame(graph_event(small, step=1).SerializeToString()))
+        f.write(frame(graph_event(small, step=1).SerializeToString()))
     content, _ = engine.read()  # type: ignore[misc]
     (data,) = content["graph_data"]  # type: ignore[typeddict-item]
     assert data["names"] == ["a/x", "a/y", "a/z"] and data["step"] == 1

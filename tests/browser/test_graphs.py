@@ -7,7 +7,6 @@ place, search finds a node, a node's details show, and an SVG downloads."""
 from __future__ import annotations
 
 import shutil
-import struct
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from tensorboard.compat.proto import event_pb2
 
 from tests.browser.jupyter import Hold, JupyterServer
 from tests.browser.test_board_tabs import CORPUS, Board, open_board
+from tests.events.evhelpers import frame
 
 torch = pytest.importorskip("torch")
 
@@ -42,25 +42,13 @@ root => {
 """
 
 
-def masked_crc(b: bytes) -> int:
-    import google_crc32c
-
-    c = google_crc32c.value(b)
-    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
 def write_malformed(path: Path) -> None:
     path.parent.mkdir(parents=True)
     events = [
         event_pb2.Event(wall_time=1.0e9, file_version="brain.Event:2"),
         event_pb2.Event(wall_time=1.0e9, step=0, graph_def=b"\x0a\xff\xff\xff\x0f"),
     ]
-    with path.open("wb") as f:
-        for ev in events:
-            data = ev.SerializeToString()
-            head = struct.pack("<Q", len(data))
-            f.write(head + struct.pack("<I", masked_crc(head)) + data)
-            f.write(struct.pack("<I", masked_crc(data)))
+    path.write_bytes(b"".join(frame(ev.SerializeToString()) for ev in events))
 
 
 def write_graphs(logdir: Path) -> None:

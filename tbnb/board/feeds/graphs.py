@@ -209,9 +209,9 @@ class GraphFeed(Feed):
             budget -= size
             base = len(out.blobs)
             out.blobs.extend(bytes(b) for b in buffers.items)
-            for name in ("edge_source", "edge_target", "edge_shape", "edge_size", "edge_control"):
-                ref = cast(dict[str, Any], data)[name]
-                ref["buffer"] += base
+            for ref in cast(dict[str, Any], data).values():  # its arrays name the blobs
+                if isinstance(ref, dict) and "buffer" in ref:
+                    ref["buffer"] += base
             item = json.dumps({"run": key[0], "tag": key[1]}, separators=(",", ":"))
             out.replies[item] = data
         return out

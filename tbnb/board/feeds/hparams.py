@@ -122,6 +122,7 @@ class HParamsFeed(Feed):
 
     _logdirs: dict[str, HParams] = field(default_factory=dict)  # NamedLogdir name -> all
     _sent: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # session run -> row
+    _info: HParamsInfo | None = None  # the configs as last taken in
 
     @property
     def count(self) -> int:
@@ -156,7 +157,7 @@ class HParamsFeed(Feed):
     def deltas(self, changes: list[FeedChange], buffers: Buffers | None) -> Fields:
         if not changes:
             return {"hparams": [], "hparams_info": []}
-        old_info = self.info()
+        old_info = self._info if self._info is not None else self.info()
         for c in changes:
             self._logdirs[c.run] = c.series
         now = {s.run: s for s in self.sessions()}
@@ -171,9 +172,9 @@ class HParamsFeed(Feed):
             self._sent[run] = row
             if buffers is not None:
                 out.append(_delta(s, buffers))
+        info = self._info = self.info()
         if buffers is None:
             return {"hparams": [], "hparams_info": []}
-        info = self.info()
         return {"hparams": out, "hparams_info": [info] if info != old_info else []}
 
     def snapshot(self, buffers: Buffers) -> Fields:
