@@ -17,6 +17,9 @@ script writes them): 10 hparams (a string, a bool, 8 numbers) and 5 metrics each
     the table and views updated (goal <= 100 ms);
 (d) TensorBoard: its page loaded, from choosing its HParams dashboard to its table's
     rows drawn.
+(e) with --trace, where each action's time goes, from Chromium's trace: the page's
+    main thread busy (tbnb's code, plotly's JavaScript, style, layout and paint) and
+    the GPU process busy (plotly's WebGL drawn in software here, and the compositing).
 Each figure is the median of 3 (fresh pages for (b)). "Table" is until the frame after
 the table's update starts (the table laid out and painted: the tab writes that time in
 ``data-table-drawn``); "views" until the parallel coordinates and scatter matrix are
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,33 +161,92 @@ def wait_js(page: Page, root: Any, js: str) -> float:
     return float(got.json_value())
 
 
-def bench_tab(browser: Browser, jupyter: JupyterServer, logdir: Path) -> dict[str, float]:
+CATEGORIES = "toplevel,devtools.timeline,disabled-by-default-devtools.timeline"
+
+
+class Trace:
+    """Chromium's timeline trace of one action: how long the page's main thread and the
+    GPU process were busy (top-level tasks, in seconds)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.cdp = page.context.new_cdp_session(page)
+        self.events: list[dict[str, Any]] = []
+        self.done = False
+        self.cdp.on("Tracing.dataCollected", lambda p: self.events.extend(p["value"]))
+        self.cdp.on("Tracing.tracingComplete", lambda p: setattr(self, "done", True))
+
+    def __call__(self, action: Callable[[], None]) -> dict[str, float]:
+        self.events.clear()
+        self.done = False
+        self.cdp.send(
+            "Tracing.start",
+            {"categories": CATEGORIES, "transferMode": "ReportEvents"},
+        )
+        action()
+        self.cdp.send("Tracing.end")
+        while not self.done:
+            self.page.wait_for_timeout(20)
+        threads = {
+            (e["pid"], e["tid"]): e["args"]["name"]
+            for e in self.events
+            if e.get("ph") == "M" and e.get("name") == "thread_name"
+        }
+        busy = {"main": 0.0, "gpu": 0.0}
+        for e in self.events:
+            if e.get("ph") != "X" or e.get("name") != "RunTask":
+                continue
+            thread = threads.get((e["pid"], e["tid"]), "")
+            key = "main" if thread == "CrRendererMain" else "gpu" if thread == "CrGpuMain" else ""
+            if key:
+                busy[key] += e.get("dur", 0) / 1e6
+        return busy
+
+
+def bench_tab(
+    browser: Browser, jupyter: JupyterServer, logdir: Path, trace: bool = False
+) -> dict[str, float]:
     """Each action timed twice: to the table updated (the tab's first drawing after it)
     and to the plotly views redrawn (the second: they are drawn in the frame after)."""
     page, root = open_board(browser, jupyter, logdir)
+    tracer = Trace(page) if trace else None
     try:
         out: dict[str, float] = {}
 
-        def timed(name: str, t0: float, n: int) -> None:
-            out[name + "_views"] = (wait_draw(page, root, n + 2) - t0) / 1000
-            out[name] = (table_drawn(root) - t0) / 1000
+        def traced(name: str, action: Callable[[], None]) -> None:
+            if tracer is None:
+                action()
+                return
+            for k, v in tracer(action).items():
+                out[f"{name}_{k}"] = v
+
+        def timed(name: str, start: Callable[[], float]) -> None:
+            def action() -> None:
+                n = draws(root)
+                t0 = start()
+                out[name + "_views"] = (wait_draw(page, root, n + 2) - t0) / 1000
+                out[name] = (table_drawn(root) - t0) / 1000
+
+            traced(name, action)
 
         tab = root.locator(".tbnb-tab[data-tab=hparams]").element_handle()
-        t0 = page.evaluate(CLICK_JS, tab)
-        wait_js(page, root, ROWS_JS)
-        out["first_views"] = (wait_js(page, root, VIEWS_JS) - t0) / 1000
-        out["first"] = (table_drawn(root) - t0) / 1000
+
+        def first() -> None:
+            t0 = page.evaluate(CLICK_JS, tab)
+            wait_js(page, root, ROWS_JS)
+            out["first_views"] = (wait_js(page, root, VIEWS_JS) - t0) / 1000
+            out["first"] = (table_drawn(root) - t0) / 1000
+
+        traced("first", first)
         out["rows"] = root.locator("table.tbnb-hparams-table tbody tr[data-run]").count()
         # a filter: the minimum of the first metric
         box = root.locator('.tbnb-hparams-filters [data-col="metric:hparam/m0"] input').first
-        n = draws(root)
-        timed("filter", page.evaluate(TYPE_JS, [box.element_handle(), "0.5"]), n)
+        timed("filter", lambda: float(page.evaluate(TYPE_JS, [box.element_handle(), "0.5"])))
         # a brush of the second metric's axis
         par = root.locator(".tbnb-hparams-parcoords")
         labels = par.evaluate("d => d.data[0].dimensions.map(x => x.label)")
         i = next(k for k, label in enumerate(labels) if "m1" in label)
-        n = draws(root)
-        timed("brush", page.evaluate(BRUSH_JS, [par.element_handle(), i, 0.2, 0.6]), n)
+        timed("brush", lambda: float(page.evaluate(BRUSH_JS, [par.element_handle(), i, 0.2, 0.6])))
         return out
     finally:
         page.close()
@@ -224,6 +287,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--trace", action="store_true", help="split each action's time (main/GPU)")
     args = ap.parse_args()
     logdir = write_logdir()
     code = READ.format(repo=str(REPO), path=str(logdir))
@@ -243,7 +307,7 @@ def main() -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            runs = [bench_tab(browser, jupyter, logdir) for _ in range(args.repeat)]
+            runs = [bench_tab(browser, jupyter, logdir, args.trace) for _ in range(args.repeat)]
             keys = ("first", "first_views", "filter", "filter_views", "brush", "brush_views")
             med = {k: statistics.median(r[k] for r in runs) for k in keys}
             print(
@@ -255,6 +319,15 @@ def main() -> None:
                 f"matrix {fmt(med['brush_views'])} (goal <= 100 ms)",
                 flush=True,
             )
+            if args.trace:
+                for name in ("first", "filter", "brush"):
+                    main_s = statistics.median(r[f"{name}_main"] for r in runs)
+                    gpu_s = statistics.median(r[f"{name}_gpu"] for r in runs)
+                    print(
+                        f"(e) {name}: the page's main thread busy {fmt(main_s)}, "
+                        f"the GPU process (software WebGL, compositing) {fmt(gpu_s)}",
+                        flush=True,
+                    )
             if not args.no_peers:
                 tb = bench_tensorboard(browser, logdir)
                 print(
