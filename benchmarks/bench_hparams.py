@@ -193,13 +193,18 @@ class Trace:
             if e.get("ph") == "M" and e.get("name") == "thread_name"
         }
         busy = {"main": 0.0, "gpu": 0.0}
-        for e in self.events:
+        ends: dict[tuple[int, int], float] = {}  # a task inside another is counted once
+        for e in sorted(self.events, key=lambda e: e.get("ts", 0)):
             if e.get("ph") != "X" or e.get("name") != "RunTask":
                 continue
-            thread = threads.get((e["pid"], e["tid"]), "")
+            where = (e["pid"], e["tid"])
+            thread = threads.get(where, "")
             key = "main" if thread == "CrRendererMain" else "gpu" if thread == "CrGpuMain" else ""
-            if key:
-                busy[key] += e.get("dur", 0) / 1e6
+            start, end = e["ts"], e["ts"] + e.get("dur", 0)
+            if not key or end <= ends.get(where, -1):
+                continue
+            busy[key] += (end - max(start, ends.get(where, start))) / 1e6
+            ends[where] = end
         return busy
 
 
