@@ -19,8 +19,11 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from tensorboard.util import tensor_util
 from tensorboardX import SummaryWriter as XWriter
 
+from tbnb.board import static
 from tbnb.board.engine import BoardEngine
+from tbnb.board.feeds.pr_curves import drawn
 from tbnb.board.protocol import decode
+from tbnb.board.settings import ViewSettings
 from tbnb.events.kinds import Kind
 from tests.events.evhelpers import CORPUS, frame
 
@@ -28,6 +31,7 @@ torch = pytest.importorskip("torch")
 from torch.utils.tensorboard import SummaryWriter  # noqa: E402
 
 STEPS = 3
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pr_curves.json"
 
 
 def write_curves(root: Path) -> None:
@@ -143,3 +147,23 @@ def test_a_tensor_that_is_not_a_curve_is_an_error_on_its_point(tmp_path: Path) -
     sent = curves(engine.snapshot())[("bad", "pr")]
     assert sent["tensors"][0] is None and "[6, k]" in sent["errors"][0]
     assert sent["tensors"][1].shape == (6, 2) and sent["errors"][1] == ""
+
+
+@pytest.mark.parametrize(
+    "case", json.loads(FIXTURE.read_text(encoding="utf-8"))["cases"], ids=lambda c: c["name"]
+)
+def test_the_points_drawn_are_the_browsers(case: dict[str, Any]) -> None:
+    recall, precision = drawn(np.array(case["tensor"], dtype=np.float32))
+    np.testing.assert_allclose(recall, case["recall"], rtol=1e-6)
+    np.testing.assert_allclose(precision, case["precision"], rtol=1e-6)
+
+
+def test_the_static_snapshot_draws_each_tag_escaped(tmp_path: Path) -> None:
+    w = XWriter(str(tmp_path / "<b>run</b>"))
+    w.add_pr_curve("<i>pr</i>", np.array([0, 1, 1, 0]), np.array([0.1, 0.8, 0.6, 0.4]), 0)
+    w.close()
+    engine = BoardEngine(tmp_path, live=False)
+    engine.read(message=False)
+    html = static.render(engine, ViewSettings())
+    assert "PR curves" in html and "&lt;i&gt;pr&lt;/i&gt;" in html and "<i>" not in html
+    assert html.count("<polyline") == 1

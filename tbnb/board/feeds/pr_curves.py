@@ -37,6 +37,19 @@ def curve_of(point: TensorPoint) -> tuple[npt.NDArray[np.float32] | None, str]:
     return np.asarray(t, dtype=np.float32), ""
 
 
+Floats = npt.NDArray[np.float32]
+
+
+def drawn(curve: Floats) -> tuple[Floats, Floats]:
+    """The recall (x) and precision (y) a [6, k] curve draws: its thresholds up to the
+    last that predicts something positive (TP + FP > 0), as TensorBoard trims them (the
+    rule of js/src/pr-curve-data.ts curvePoints; both test tests/fixtures/pr_curves.json)."""
+    end = curve.shape[1]
+    while end > 1 and curve[0, end - 1] + curve[1, end - 1] == 0:
+        end -= 1
+    return curve[5, :end], curve[4, :end]
+
+
 @dataclass
 class PRCurveFeed(Feed):
     """The PR curves per (run, tag)."""
