@@ -22,6 +22,9 @@ interface RunRow {
   /** the point shown, an index into the series; follows the newest while `follow` */
   pos: number;
   follow: boolean;
+  /** the trace last drawn and what it was made of: unchanged, plotly skips its data */
+  trace: Record<string, unknown> | null;
+  made: string;
 }
 
 const HOVER =
@@ -35,6 +38,7 @@ class PRCard {
   private errors: HTMLElement;
   private runs = new Map<string, RunRow>();
   private drawn = false;
+  private font = "";
   dirty = true;
   onScreen = false;
   draws = 0;
@@ -66,7 +70,7 @@ class PRCard {
     const stepText = h("span", { class: "tbnb-pr-step" });
     const el = h("div", { class: "tbnb-pr-run" }, swatch, h("span", { class: "tbnb-pr-run-name", title: visible(run) }, visible(run)), slider, stepText);
     el.dataset.run = run;
-    const made: RunRow = { el, swatch, slider, stepText, pos: -1, follow: true };
+    const made: RunRow = { el, swatch, slider, stepText, pos: -1, follow: true, trace: null, made: "" };
     slider.addEventListener("input", () => {
       const last = Number(slider.max);
       made.pos = Math.max(0, Math.min(last, Number(slider.value)));
@@ -76,6 +80,12 @@ class PRCard {
     });
     this.runs.set(run, made);
     return made;
+  }
+
+  /** The page's text colour, read once (reading it forces a style recalculation). */
+  private fontColor(): string {
+    if (!this.font) this.font = getComputedStyle(this.el).color || "#444";
+    return this.font;
   }
 
   /** Every run's slider to the point nearest `step` (the board's linked step marker). */
@@ -113,18 +123,25 @@ class PRCard {
         errors.push(`${visible(s.run)}: ${s.errors[row.pos] || "no PR curve at this step"}`);
         continue;
       }
-      const pts = curvePoints(curve, curve.length / 6);
-      traces.push({
-        type: "scatter",
-        mode: "lines",
-        name: plotlyText(visible(s.run)),
-        meta: `step ${step}`,
-        x: pts.recall,
-        y: pts.precision,
-        customdata: pts.info,
-        hovertemplate: HOVER,
-        line: { color, width: 2 },
-      });
+      // the same point of the same series in the same colour: the same trace object,
+      // so a slider's move recomputes only its own run's line
+      const made = `${s.version}|${row.pos}|${color}`;
+      if (!row.trace || row.made !== made) {
+        const pts = curvePoints(curve, curve.length / 6);
+        row.trace = {
+          type: "scatter",
+          mode: "lines",
+          name: plotlyText(visible(s.run)),
+          meta: `step ${step}`,
+          x: pts.recall,
+          y: pts.precision,
+          customdata: pts.info,
+          hovertemplate: HOVER,
+          line: { color, width: 2 },
+        };
+        row.made = made;
+      }
+      traces.push(row.trace);
     }
     // rows move only when the runs shown change (a slider keeps the keyboard's focus)
     const kids = this.rows.children;
@@ -138,7 +155,7 @@ class PRCard {
       hovermode: "closest",
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
-      font: { size: 11, color: getComputedStyle(this.el).color || "#444" },
+      font: { size: 11, color: this.fontColor() },
       xaxis: { title: { text: "Recall" }, range: [0, 1.02], zeroline: false },
       yaxis: { title: { text: "Precision" }, range: [0, 1.05], zeroline: false },
       uirevision: this.tag,
