@@ -8,6 +8,7 @@ import type { Dashboard } from "./dashboard";
 import { DistributionsDashboard } from "./distributions";
 import { HistogramsDashboard } from "./histograms";
 import { HParamsDashboard } from "./hparams";
+import { PRCurvesDashboard } from "./pr-curves";
 import { ImagesDashboard } from "./images";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
@@ -20,7 +21,7 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "projector";
+export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "projector";
 
 interface TabSpec {
   id: TabId;
@@ -38,6 +39,7 @@ const TABS: TabSpec[] = [
   { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, make: (m, s) => new TextDashboard(m, s) },
   { id: "graphs", label: "Graphs", empty: "No graph in these runs. add_graph writes one; if it raised (tracing failed), nothing was written.", has: (s) => s.kinds.graphs.listed().length > 0, make: (m, s) => new GraphsDashboard(m, s) },
   { id: "hparams", label: "HParams", empty: "No hparams yet: add_hparams (torch, tensorboardX) or the hparams API (TF2) writes them.", has: (s) => s.kinds.hparams.series.size > 0, make: (m, s) => new HParamsDashboard(m, s) },
+  { id: "pr_curves", label: "PR Curves", empty: "No PR curves yet: add_pr_curve (torch, tensorboardX) or TF's pr_curve summary writes them.", has: (s) => s.kinds.pr_curves.series.size > 0, make: (m, s) => new PRCurvesDashboard(m, s) },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 

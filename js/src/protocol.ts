@@ -76,6 +76,7 @@ export interface UpdateMessage {
   texts: TextDelta[];
   graphs: GraphDelta[];
   hparams: HParamsDelta[];
+  pr_curves: PRCurveDelta[];
   /** encoded bytes the kernel pushes: the images at the newest step of every (run, tag) that changed */
   image_data: ImageData[];
   /** graphs the kernel pushes: those that changed and are small (others are asked for by a GraphRequest) */
@@ -152,6 +153,23 @@ export interface TextDelta {
   step: ArrayRef; // float64[n]
   wall_time: ArrayRef; // float64[n]
   texts: TextEntry[]; // n entries
+}
+
+/**
+ * The PR curves of one (run, tag), in step order; entries from `start` on are replaced.
+ * Point i has thresholds[i] thresholds (0: not a PR curve, errors[i] says why) and its
+ * [6, k] tensor (TP, FP, TN, FN, precision, recall rows) next in `data`.
+ */
+export interface PRCurveDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  step: ArrayRef; // float64[n]
+  wall_time: ArrayRef; // float64[n]
+  thresholds: ArrayRef; // int32[n]
+  data: ArrayRef; // float32[sum of 6 * thresholds]
+  errors: string[]; // n entries
 }
 
 /** One graph as listed: what it is, without its nodes. */

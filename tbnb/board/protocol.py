@@ -228,6 +228,18 @@ class HParamsDelta(DeltaHeader):
     sessions: list[SessionEntry]
 
 
+class PRCurveDelta(DeltaHeader):
+    """The PR curves of one (run, tag), in step order: per point its number of
+    thresholds (0: the point is not a PR curve, ``errors`` says why) and its [6, k]
+    tensor (TP, FP, TN, FN, precision, recall rows), concatenated in ``data``."""
+
+    step: ArrayRef
+    wall_time: ArrayRef
+    thresholds: ArrayRef
+    data: ArrayRef
+    errors: list[str]
+
+
 # ---- kernel -> browser ------------------------------------------------------------
 
 
@@ -242,6 +254,7 @@ class UpdateMessage(TypedDict):
     texts: list[TextDelta]
     graphs: list[GraphDelta]
     hparams: list[HParamsDelta]
+    pr_curves: list[PRCurveDelta]
     image_data: list[ImageData]
     graph_data: list[GraphData]
     hparams_info: list[HParamsInfo]

@@ -18,11 +18,13 @@ import numpy.typing as npt
 
 from tbnb.board.feeds.graphs import PUSH_NODES
 from tbnb.board.feeds.images import sniff_mime
+from tbnb.board.feeds.pr_curves import PRCurveFeed, curve_of, drawn
 from tbnb.board.names import visible
 from tbnb.board.settings import ViewSettings
 from tbnb.compute.downsample import bucket_picks, bucket_width
 from tbnb.compute.smoothing import smooth
 from tbnb.compute.timeaxis import chart_unit, relative
+from tbnb.events.kinds import Kind
 
 if TYPE_CHECKING:
     from tbnb.board.engine import BoardEngine
@@ -207,6 +209,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     _texts(root, engine, view)
     _graphs(root, engine, view)
     _hparams(root, engine, view)
+    _pr_curves(root, engine, view)
     return ET.tostring(root, encoding="unicode", method="html")
 
 
@@ -342,3 +345,28 @@ def _hparams(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
         ET.SubElement(
             det, "p", {"class": "note"}
         ).text = f"the first {MAX_SESSIONS} of {len(sessions):,} sessions are shown here"
+
+
+def _pr_curves(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
+    """A chart per tag: each run's precision (y) against recall (x) at its newest step."""
+    feed = engine.feeds.get(Kind.PR_CURVES)
+    if not isinstance(feed, PRCurveFeed):
+        return
+    by_tag: dict[str, list[tuple[str, Any]]] = {}
+    order = {run: i for i, run in enumerate(engine.runs)}
+    for (run, tag), points in sorted(feed.points().items(), key=lambda kv: order.get(kv[0][0], 0)):
+        if points and view.run_shown(run) and view.tag_shown(tag):
+            by_tag.setdefault(tag, []).append((run, points[-1]))
+    if not by_tag:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "PR curves (newest step; x recall, y precision)"
+    box = ET.SubElement(det, "div", {"class": "charts"})
+    for tag in sorted(by_tag)[:MAX_CHARTS]:
+        lines = []
+        for run, point in by_tag[tag]:
+            curve, _ = curve_of(point)
+            if curve is not None:
+                recall, precision = drawn(curve)
+                lines.append((view.colour(run), recall, precision, 1.0))
+        _chart(box, tag, lines)

@@ -34,6 +34,7 @@ SHARED = [
     "HParamsInfo",
     "SessionEntry",
     "HParamsDelta",
+    "PRCurveDelta",
     "UpdateMessage",
     "ImageDataMessage",
     "ImageRequest",

@@ -10,6 +10,7 @@ import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
 import { HParamsHolder } from "./hparams";
 import { ImageHolder } from "./images";
+import { PRCurveHolder } from "./pr-curves";
 import { ScalarHolder } from "./scalars";
 import { TextHolder } from "./texts";
 
@@ -18,6 +19,7 @@ export { BAND_BASIS_POINTS, BAND_COLUMNS, type HistogramSeries } from "./histogr
 export { IMAGE_CACHE_BYTES, type CachedImage, type ImageSeries } from "./images";
 export type { FullScalars, ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
+export type { PRCurveSeries } from "./pr-curves";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
 
@@ -30,6 +32,7 @@ function makeHolders() {
     texts: new TextHolder(),
     graphs: new GraphHolder(),
     hparams: new HParamsHolder(),
+    pr_curves: new PRCurveHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 

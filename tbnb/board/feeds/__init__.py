@@ -15,6 +15,7 @@ from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
 from tbnb.board.feeds.hparams import HParamsFeed
 from tbnb.board.feeds.images import ImageFeed
+from tbnb.board.feeds.pr_curves import PRCurveFeed
 from tbnb.board.feeds.scalars import ScalarFeed
 from tbnb.board.feeds.texts import TextFeed
 from tbnb.events.kinds import Kind
@@ -27,6 +28,7 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.TEXT: TextFeed,
     Kind.GRAPHS: GraphFeed,
     Kind.HPARAMS: HParamsFeed,
+    Kind.PR_CURVES: PRCurveFeed,
 }
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "HistogramFeed",
     "ImageFeed",
     "Offline",
+    "PRCurveFeed",
     "ScalarFeed",
     "TextFeed",
 ]
