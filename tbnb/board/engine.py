@@ -70,6 +70,10 @@ class BoardEngine:
         self.seq = 0  # of the last delta made (UpdateMessage.seq)
         self._embeddings: list[EmbeddingEntry] = []
 
+    def local_dirs(self) -> list[str]:
+        """The local directories of the board's logdirs (remote ones are polled only)."""
+        return [d for ld in self.logdirs if ld.logdir and (d := ld.logdir.local_dir)]
+
     # ---- the feeds, by what they are ------------------------------------------------
     @property
     def scalars(self) -> ScalarFeed:

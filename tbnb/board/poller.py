@@ -4,20 +4,37 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+
+from tbnb.board.watch import FileEvents
 
 log = logging.getLogger("tbnb")
 
+# After a read woken by a file change, the next one waits at least this long, and at
+# least as long as the read took: many writers flushing often keep the kernel at most
+# half busy.
+MIN_GAP = 0.05
+
 
 class Poller:
-    """Calls ``tick()`` every ``interval`` seconds on a daemon thread until stopped."""
+    """Calls ``tick()`` every ``interval`` seconds on a daemon thread until stopped,
+    and at once when ``watch()`` names local directories where a file changed."""
 
-    def __init__(self, tick: Callable[[], None], interval: float, name: str) -> None:
+    def __init__(
+        self,
+        tick: Callable[[], None],
+        interval: float,
+        name: str,
+        watch: Callable[[], list[str]] | None = None,
+    ) -> None:
         if interval <= 0:
             raise ValueError("a poller needs a positive interval")
         self._tick = tick
         self.interval = interval
         self._stop = threading.Event()
+        self.events = FileEvents(watch or (lambda: []), self._stop)
+        self.ticks = 0
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
@@ -25,11 +42,15 @@ class Poller:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            began = time.monotonic()
             try:
                 self._tick()
             except Exception:  # keep polling; the tick reports its own errors
                 log.exception("tbnb poller tick failed")
-            self._stop.wait(self.interval)
+            self.ticks += 1
+            cost = time.monotonic() - began
+            if self.events.wait(self.interval):
+                self._stop.wait(max(0.0, max(MIN_GAP, cost) - (time.monotonic() - began - cost)))
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()

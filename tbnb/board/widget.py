@@ -177,7 +177,10 @@ class Board(anywidget.AnyWidget):
         self.observe(self._remember, names=list(REMEMBERED))
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
-                self.refresh, reload_interval, name=f"tbnb-poller-{self.model_id}"
+                self.refresh,
+                reload_interval,
+                name=f"tbnb-poller-{self.model_id}",
+                watch=self.engine.local_dirs,
             )
             self._poller.start()
         if reload_interval > 0:

@@ -29,7 +29,7 @@ from tbnb.events.points import (
 )
 from tbnb.events.problems import LATEST, Problem, ProblemLog
 from tbnb.events.run import FileState, Run
-from tbnb.events.source import Source, open_source
+from tbnb.events.source import LocalSource, Source, open_source
 from tbnb.events.store import ScalarSeries, scalars_frame
 from tbnb.events.tailing import read_file
 
@@ -464,6 +464,12 @@ class Logdir:
                     tags.append(tag)
                     parts.append(run.scalars[tag].series())
         return scalars_frame(names, tags, parts)
+
+    @property
+    def local_dir(self) -> str | None:
+        """The local directory read (None for a remote logdir): where the operating
+        system can say that files changed."""
+        return self._source.root if isinstance(self._source, LocalSource) else None
 
     def __repr__(self) -> str:
         return f"Logdir({self.path!r}, runs={len(self._runs)})"
