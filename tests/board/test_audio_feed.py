@@ -4,8 +4,11 @@ for, the export's answers within its budget, and a video that wrote no frames.""
 
 from __future__ import annotations
 
+import base64
 import io
 import itertools
+import json
+import re
 import shutil
 import warnings
 import wave
@@ -172,3 +175,55 @@ def test_a_video_with_no_frames_says_so(tmp_path: Path, boards: list[tbnb.Board]
     assert (data["step"], data["data"], data["error"]) == (4, None, NO_FRAMES)
     offline = board.engine.images.offline(1 << 20)
     assert next(iter(offline.replies.values()))["error"] == NO_FRAMES
+
+
+def test_the_static_snapshot_lists_the_audio_tags(tmp_path: Path, boards: list[tbnb.Board]) -> None:
+    write_audio(tmp_path, range(3))
+    evil = "<script>window.__pwned=1</script>"
+    w = SummaryWriter(str(tmp_path / evil), filename_suffix=f".a{next(_FILES)}")
+    w.add_audio("voice", tone(0)[:, None], 0, sample_rate=RATE)
+    w.close()
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    html = board.static_html()
+    assert "<summary>Audio</summary>" in html
+    assert "voice · exp · 3 clips at 3 steps, newest step 2, 8,000 Hz" in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and evil not in html
+    assert "<audio" not in html  # listed, not embedded: a saved notebook stays small
+
+
+def test_tbnb_export_embeds_the_clips(tmp_path: Path) -> None:
+    from tbnb.cli import main
+
+    write_audio(tmp_path / "logs", range(3))
+    out = tmp_path / "report.html"
+    assert main(["export", str(tmp_path / "logs"), "-o", str(out)]) == 0
+    html = out.read_text()
+    found = re.search(r'id="tbnb-offline">(.*?)</script>', html, re.S)
+    assert found is not None
+    table = json.loads(found.group(1))["audio"]
+    assert table["reply"] == "audio_data"
+    assert sorted(r["index"] for r in table["replies"].values()) == [0, 1, 2]
+    for reply in table["replies"].values():
+        data = base64.b64decode(table["blobs"][reply["data"]["buffer"]])
+        assert wav_samples(data)[0] == RATE
+
+
+def test_the_front_end_fixture_is_what_the_writers_write() -> None:
+    """js/test/media.test.ts reads tests/fixtures/media.json: a torch WAV and a
+    tensorboardX GIF; here they are read back with the standard library and Pillow."""
+    from PIL import Image
+
+    fixture = json.loads(
+        (Path(__file__).resolve().parents[1] / "fixtures" / "media.json").read_text()
+    )
+    rate, samples = wav_samples(base64.b64decode(fixture["wav"]))
+    t = np.arange(100) / 1000
+    assert rate == 1000 and np.abs(samples - 0.5 * np.sin(2 * np.pi * 50 * t)).max() < 1e-3
+    gif = Image.open(io.BytesIO(base64.b64decode(fixture["gif"])))
+    assert (gif.format, gif.size, gif.n_frames) == ("GIF", (8, 6), 3)
+    colours = []
+    for i in range(3):
+        gif.seek(i)
+        colours.append(gif.convert("RGB").getpixel((2, 2)))
+    assert colours == [(255, 0, 0), (0, 255, 0), (0, 0, 255)]
