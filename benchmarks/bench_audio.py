@@ -15,7 +15,8 @@ of 2 s at 44.1 kHz (16-bit mono WAV, 176 KB each: 17.6 MB) written by torch's
     made its snapshot and then answered a request for each of the 100 clips, minus one
     holding only the reader's Logdir of the same files (goal <= 10 MB: the clips are
     read from the files when sent, never kept); and the growth from answering the 100
-    requests alone. (The Board's share includes the widget modules it imports.)
+    requests alone; and, for comparison, what a Board of the scalar alone holds (both
+    processes import the widget's modules before measuring).
 
 The logdir holds one scalar tag too, so the board opens on Scalars and (a) times the
 tab from the click.
@@ -88,6 +89,7 @@ def write_logdir() -> Path:
 
 RSS = """
 import gc, json, sys, tbnb
+import tbnb.board.widget  # the widget's modules, in both processes: not the audio's cost
 def rss():
     return int(open('/proc/self/statm').read().split()[1]) * 4096
 gc.collect(); before = rss()
@@ -107,6 +109,17 @@ else:
     ld = tbnb.Logdir(sys.argv[1]); ld.reload()
 gc.collect(); print(rss() - before)
 """
+
+
+def write_scalars_only(logdir: Path) -> Path:
+    """The same scalar tag without the audio: a Board's own memory, for comparison."""
+    from tensorboardX import SummaryWriter
+
+    w = SummaryWriter(str(logdir / "run"))
+    for s in range(STEPS):
+        w.add_scalar("loss", 1 / (s + 1), s)
+    w.close()
+    return logdir
 
 
 def rss_growth(logdir: Path, what: str) -> tuple[int, str]:
@@ -150,6 +163,8 @@ def main() -> None:
     board_rss, out = rss_growth(logdir, "board")
     sent, answering = (int(x) for x in out.split()[-2:])
     index_rss, _ = rss_growth(logdir, "logdir")
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_rss, _ = rss_growth(write_scalars_only(Path(tmp)), "board")
     draws: list[tuple[float, float, int]] = []
     asked: list[float] = []
     seen: list[float] = []
@@ -192,6 +207,11 @@ def main() -> None:
         (
             f"  of which answering for all {TAGS * STEPS} clips ({sent / 1e6:.1f} MB sent)",
             f"{answering / 1e6:.1f} MB",
+            "",
+        ),
+        (
+            "  a Board of the same scalar without the audio, for comparison",
+            f"{bare_rss / 1e6:.1f} MB",
             "",
         ),
         (

@@ -216,7 +216,7 @@ export class AudioCard extends Card {
       text = LOADING_TEXT;
     } else if (clip.error || slot.playError) {
       cls = "tbnb-audio-error";
-      const what = clip.error || slot.playError;
+      const what = [clip.error, slot.playError].filter((x) => x).join("; ");
       text = clip.url ? `this clip cannot be decoded: ${what}` : what;
     } else if (!clip.wav) {
       text = `${clip.mime || "not a WAV"}: the waveform is drawn for WAV clips only`;

@@ -20,7 +20,7 @@ from tensorboardX.proto.summary_pb2 import Summary, SummaryMetadata
 from tensorboardX.proto.tensor_pb2 import TensorProto
 from tensorboardX.proto.tensor_shape_pb2 import TensorShapeProto
 
-from tests.browser.jupyter import JupyterServer
+from tests.browser.jupyter import Hold, JupyterServer
 from tests.browser.test_board_tabs import CORPUS, card, open_board
 
 with warnings.catch_warnings():
@@ -205,6 +205,68 @@ def test_audio_tab(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
     tf2_card = b.pane("audio").locator(".tbnb-audio-card[data-run='tf2']")
     played = page.evaluate(PLAY_JS, tf2_card.element_handle())
     assert played["ended"] and played["duration"] == pytest.approx(0.1, abs=0.01)
+
+
+TRAIN = """
+import numpy as np, torch
+from torch.utils.tensorboard import SummaryWriter
+w = SummaryWriter({logdir!r})
+t = np.arange(4000) / 8000
+step = 0
+while held():
+    clip = (0.3 * np.sin(2 * np.pi * (100 + 20 * step) * t)).astype(np.float32)
+    w.add_audio('live/voice', torch.from_numpy(clip)[None], step, sample_rate=8000)
+    w.flush()
+    step += 1
+    _time.sleep(0.25)
+w.close()
+"""
+
+
+def test_audio_follows_a_live_run(
+    page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
+) -> None:
+    logdir = tmp_path / "runs"
+    w = TbxWriter(str(logdir / "old"))
+    w.add_scalar("loss", 1.0, 0)
+    w.close()
+    nb, b = open_board(
+        page,
+        jupyter,
+        "live_audio.ipynb",
+        [
+            "%load_ext tbnb",
+            f"%tbnb --logdir {logdir} --reload_interval 0.4",
+            hold.code + TRAIN.format(logdir=str(logdir / "live")),
+        ],
+    )
+    assert b.root.locator(".tbnb-tab[data-tab=audio]").is_hidden()
+    nb.run_cell(2, wait=False)
+    hold.started()
+    b.root.locator(".tbnb-tab[data-tab=audio]").wait_for(timeout=30_000)  # appears live
+    b.root.scroll_into_view_if_needed()
+    b.tab("audio")
+
+    def newest(items: list[dict[str, Any]]) -> bool:
+        c = items[0]
+        return c["max"] >= 3 and c["value"] == c["max"] and c["clips"][0]["step"] == c["step"]
+
+    # while following, the card shows the newest step with its clip (pushed, not asked)
+    first = b.until(AUDIO_JS, newest)[0]
+    assert nb.running(2)
+    later = b.until(AUDIO_JS, lambda it: newest(it) and it[0]["max"] > first["max"])[0]
+    assert later["clips"][0]["src"] and later["clips"][0]["about"].startswith("0.50 s")
+    # moved back, the slider stays; moved to the end, it follows again
+    slider = b.pane("audio").locator(".tbnb-audio-slider")
+    slider.evaluate("s => { s.value = '1'; s.dispatchEvent(new Event('input')); }")
+    held_max = later["max"]
+    back = b.until(AUDIO_JS, lambda it: it[0]["max"] > held_max + 1)[0]
+    assert (back["value"], back["step"], back["clips"][0]["step"]) == (1, "1", "1")
+    slider.evaluate("s => { s.value = s.max; s.dispatchEvent(new Event('input')); }")
+    b.until(AUDIO_JS, lambda it: newest(it) and it[0]["max"] > back["max"])
+    assert nb.running(2)
+    hold.release()
+    nb.wait_done(2)
 
 
 # --- video ---------------------------------------------------------------------------
