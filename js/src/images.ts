@@ -1,7 +1,8 @@
 // The Images tab: a card per (run, tag) with a step slider, as TensorBoard's. The
 // kernel pushes the newest image of every (run, tag); any other step is asked for
 // once (ImageRequest) and kept in the store, so sliding back over seen steps only
-// swaps img.src. Brightness, contrast and actual size are CSS, applied here.
+// swaps img.src. Brightness, contrast and actual size are CSS, applied here. An
+// animated GIF (add_video) plays in its slot with play/pause and frame steps (video.ts).
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { linkedStep, type Model, type RunView } from "./settings";

@@ -348,3 +348,48 @@ def test_video_frames_step_and_no_frames(
     page.keyboard.press("Enter")
     b.until(VIDEO_JS, lambda it: card(it, "tbx", "clips/video")["frame"] != str(i))
     assert card(b.eval(VIDEO_JS), "tbx", "clips/video")["playing"] == "true"
+
+
+def test_export_plays_clips_offline(tmp_path: Path, page: Page) -> None:
+    """`tbnb export`: the newest clip travels in the snapshot, older ones among the
+    page's answers; both play in a file:// page with no kernel."""
+    from tbnb.cli import main
+
+    logs = tmp_path / "logs"
+    t = TorchWriter(str(logs / "torch"))
+    for step in range(3):
+        clip = torch.from_numpy(tone(0.2, 8000, 200 * (step + 1)))[None]
+        t.add_audio("voice", clip, step, sample_rate=8000)
+    t.close()
+    out = tmp_path / "report.html"
+    assert main(["export", str(logs), "-o", str(out)]) == 0
+    page.goto(out.as_uri())
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=30_000)
+    root = page.locator(".tbnb-root")
+    root.wait_for()
+    root.locator(".tbnb-tab[data-tab=audio]").click()  # the only tab with data: open already
+    handle = root.element_handle()
+
+    def shown() -> dict[str, Any]:
+        items: list[dict[str, Any]] = page.evaluate(AUDIO_JS, handle)
+        return items[0] if items else {}
+
+    page.wait_for_function(
+        "r => { const a = r.querySelector('.tbnb-audio-card audio');"
+        " return a && a.src.startsWith('blob:'); }",
+        arg=handle,
+        timeout=30_000,
+    )
+    assert (shown()["step"], shown()["clips"][0]["about"]) == (
+        "2",
+        "0.20 s · 8,000 Hz · mono · 16-bit PCM",
+    )
+    card_el = root.locator(".tbnb-audio-card").element_handle()
+    root.locator(".tbnb-audio-slider").evaluate(
+        "s => { s.value = '0'; s.dispatchEvent(new Event('input')); }"
+    )
+    page.wait_for_function(
+        "c => c.querySelector('audio').dataset.step === '0'", arg=card_el, timeout=30_000
+    )
+    played = page.evaluate(PLAY_JS, card_el)
+    assert played["ended"] and played["duration"] == pytest.approx(0.2, abs=0.01)
