@@ -5,6 +5,7 @@
 // setting (not a synced trait); dashboards are built when first shown.
 import { h } from "./dom";
 import type { Dashboard } from "./dashboard";
+import { AudioDashboard } from "./audio";
 import { DistributionsDashboard } from "./distributions";
 import { HistogramsDashboard } from "./histograms";
 import { HParamsDashboard } from "./hparams";
@@ -21,7 +22,7 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "projector";
+export type TabId = "scalars" | "images" | "audio" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "projector";
 
 interface TabSpec {
   id: TabId;
@@ -34,6 +35,7 @@ interface TabSpec {
 const TABS: TabSpec[] = [
   { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.kinds.scalars.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
   { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.kinds.images.series.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
+  { id: "audio", label: "Audio", empty: "No audio data yet.", has: (s) => s.kinds.audio.series.size > 0, make: (m, s) => new AudioDashboard(m, s) },
   { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
   { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },
   { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, make: (m, s) => new TextDashboard(m, s) },

@@ -1,24 +1,27 @@
 // The Images tab: a card per (run, tag) with a step slider, as TensorBoard's. The
 // kernel pushes the newest image of every (run, tag); any other step is asked for
 // once (ImageRequest) and kept in the store, so sliding back over seen steps only
-// swaps img.src. Brightness, contrast and actual size are CSS, applied here.
+// swaps img.src. Brightness, contrast and actual size are CSS, applied here. An
+// animated GIF (add_video) plays in its slot with play/pause and frame steps (video.ts).
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { linkedStep, type Model, type RunView } from "./settings";
-import type { ChangeName, ImageSeries, Store } from "./store";
+import type { ChangeName, Store } from "./store";
 import { wallTime } from "./text";
+import { GifPlayer } from "./video";
 
 export const LOADING_TEXT = "loading… waiting for the kernel (it answers once a running cell finishes)";
 
 interface Slot {
   el: HTMLElement;
   img: HTMLImageElement;
+  video: GifPlayer; // an animated GIF (add_video) plays in it
   caption: HTMLElement;
   message: HTMLElement;
 }
 
-/** The index ranges [start, end) of the images sharing one step, in order. */
-function stepGroups(s: ImageSeries): [number, number][] {
+/** The index ranges [start, end) of the entries sharing one step, in order. */
+export function stepGroups(s: { n: number; step: Float64Array }): [number, number][] {
   const out: [number, number][] = [];
   let a = 0;
   for (let i = 1; i <= s.n; i++) {
@@ -129,10 +132,12 @@ export class ImageCard extends Card {
         if (slot.img.getAttribute("src") !== cached.url) slot.img.src = cached.url;
         slot.img.dataset.step = String(cached.step);
         slot.img.dataset.index = String(i);
-        slot.img.hidden = false;
+        slot.img.hidden = slot.video.active;
         slot.message.hidden = true;
+        void slot.video.load(cached.mime === "image/gif" ? cached.blob : null);
       } else {
         slot.img.hidden = true;
+        void slot.video.load(null);
         slot.message.hidden = false;
         if (cached) {
           slot.message.className = "tbnb-image-error";
@@ -144,7 +149,10 @@ export class ImageCard extends Card {
         }
       }
     }
-    for (const extra of this.slots.splice(b - a)) extra.el.remove();
+    for (const extra of this.slots.splice(b - a)) {
+      extra.video.destroy();
+      extra.el.remove();
+    }
     if (this.requestTimer) clearTimeout(this.requestTimer);
     this.requestTimer = 0;
     if (!need.length) return;
@@ -160,6 +168,7 @@ export class ImageCard extends Card {
 
   destroy(): void {
     if (this.requestTimer) clearTimeout(this.requestTimer);
+    for (const slot of this.slots) slot.video.destroy();
   }
 
   private slotAt(i: number): Slot {
@@ -173,7 +182,8 @@ export class ImageCard extends Card {
       });
       const caption = h("div", { class: "tbnb-image-caption" });
       const message = h("div", { class: "tbnb-image-loading" });
-      slot = { el: h("div", { class: "tbnb-image-slot" }, caption, img, message), img, caption, message };
+      const video = new GifPlayer(img, img.alt);
+      slot = { el: h("div", { class: "tbnb-image-slot" }, caption, img, video.canvas, video.el, message), img, video, caption, message };
       this.slots[i] = slot;
       this.frame.appendChild(slot.el);
     }

@@ -6,6 +6,7 @@ import { ensureStyle } from "./dom";
 import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
 import type { GraphDataMessage, ImageDataMessage, ScalarDataMessage, Snapshot, UpdateMessage } from "./protocol";
+import type { AudioDataMessage } from "./protocol";
 import { remember } from "./remember";
 import { Store } from "./store";
 import css from "./style.css";
@@ -25,7 +26,7 @@ function storeOf(model: Model): Store {
     store.sender = (request) => model.send(request);
     store.applySnapshot(model.get("data_snapshot") as Snapshot);
     model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
-      const m = msg as UpdateMessage | ImageDataMessage | GraphDataMessage | ScalarDataMessage;
+      const m = msg as UpdateMessage | ImageDataMessage | GraphDataMessage | ScalarDataMessage | AudioDataMessage;
       if (!m) return;
       if (m.type === "update") {
         if (store!.apply(m, buffers ?? [])) model.send({ type: "resync" });
@@ -34,6 +35,8 @@ function storeOf(model: Model): Store {
         store!.applyImageData(m.items ?? [], buffers ?? []);
       } else if (m.type === "scalar_data") {
         store!.applyScalarData(m.items ?? [], buffers ?? []);
+      } else if (m.type === "audio_data") {
+        store!.applyAudioData(m.items ?? [], buffers ?? []);
       } else if (m.type === "graph_data") {
         store!.applyGraphData(m.items ?? [], buffers ?? []);
       }

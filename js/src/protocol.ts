@@ -83,6 +83,9 @@ export interface UpdateMessage {
   graph_data: GraphData[];
   /** the experiment configs and the logdir's hparams notes: one entry, sent when they change (and in every full update) */
   hparams_info: HParamsInfo[];
+  audio: AudioDelta[];
+  /** encoded clips the kernel pushes: those at the newest step of every (run, tag) that changed */
+  audio_data: AudioData[];
 }
 
 /**
@@ -135,6 +138,49 @@ export interface ImageData {
   mime: string; // "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"; "" if unknown
   data: ArrayRef | null; // uint8[bytes]; null when it could not be read (see error)
   error: string; // "" or why the bytes could not be read
+}
+
+/**
+ * The index of the audio clips of one (run, tag): one entry per clip (TF2 writes
+ * several clips at one step). `sample_rate` is as written (0: the writer says it only
+ * in the clip's header, as TF2 does); labels are TF2's markdown labels ("" for none).
+ * Entries from `start` on are replaced (and cached bytes for indexes >= start forgotten).
+ */
+export interface AudioDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  step: ArrayRef; // float64[n]
+  wall_time: ArrayRef; // float64[n]
+  sample_rate: ArrayRef; // float64[n]
+  labels: string[]; // n entries
+}
+
+/** The encoded bytes of one clip, as written (WAV from every writer). */
+export interface AudioData {
+  run: string;
+  tag: string;
+  index: number; // into the (run, tag) clip index
+  step: number; // -1 when the kernel holds no entry at index
+  mime: string; // "audio/wav", "audio/ogg", "audio/flac", "audio/mpeg"; "" if unknown
+  data: ArrayRef | null; // uint8[bytes]; null when it could not be read (see error)
+  error: string; // "" or why the bytes could not be read
+}
+
+/** kernel -> browser, the answer to an AudioRequest (no seq: it changes no series). */
+export interface AudioDataMessage {
+  type: "audio_data";
+  items: AudioData[];
+}
+
+/**
+ * browser -> kernel: "send me these clips" (a step the slider moved to). The clips of
+ * the newest step of every (run, tag) are pushed without asking.
+ */
+export interface AudioRequest {
+  type: "audio";
+  items: { run: string; tag: string; index: number }[];
 }
 
 /** One text summary: a string (markdown), or a 1-D / 2-D string tensor as a table. */

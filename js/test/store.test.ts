@@ -2,9 +2,10 @@
 // from `start`, the seq rules (stale deltas ignored, a gap asks for a resync).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { HistogramDelta, ImageDelta, ScalarDelta, TextDelta, UpdateMessage } from "../src/protocol";
+import type { AudioDelta, HistogramDelta, ImageDelta, ScalarDelta, TextDelta, UpdateMessage } from "../src/protocol";
 import { seqStatus, Store, type Change } from "../src/store";
 import { Buffers } from "./helpers";
+import media from "../../tests/fixtures/media.json";
 
 interface Scalar {
   run: string;
@@ -40,6 +41,8 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     image_data: [],
     graph_data: [],
     hparams_info: [],
+    audio: [],
+    audio_data: [],
   };
   return { msg, buffers: b.views };
 }
@@ -203,4 +206,53 @@ test("images: bytes pushed are cached, replaced indexes forget theirs, requests 
   store.apply(d.msg, b.views);
   assert.equal(store.kinds.images.cached(key, 1), undefined);
   assert.equal(store.kinds.images.series.get(key)!.n, 2);
+});
+
+test("audio: the clip index with its labels, clips read once as they arrive, asked for in one request", async () => {
+  const b = new Buffers();
+  const index = (start: number, steps: number[], labels: string[]): AudioDelta => ({
+    run: "r",
+    tag: "a",
+    start,
+    total: start + steps.length,
+    step: b.add(steps),
+    wall_time: b.add(steps),
+    sample_rate: b.add(steps.map(() => 0)),
+    labels,
+  });
+  const store = new Store();
+  const sent: unknown[] = [];
+  store.sender = (m) => sent.push(m);
+  const wav = Array.from(atob(media.wav), (c) => c.charCodeAt(0));
+  const full = update(1, true, ["r"], {}, b);
+  full.msg.audio = [index(0, [0, 0, 5], ["*one*", "two", ""])];
+  full.msg.audio_data = [
+    { run: "r", tag: "a", index: 2, step: 5, mime: "audio/wav", data: b.add(wav, "uint8"), error: "" },
+    { run: "r", tag: "a", index: 1, step: 0, mime: "audio/wav", data: b.add(wav.slice(0, 100), "uint8"), error: "" },
+    { run: "r", tag: "a", index: 0, step: 0, mime: "", data: b.add([1, 2, 3, 4], "uint8"), error: "" },
+  ];
+  const changes = watch(store);
+  store.apply(full.msg, b.views);
+  const key = Store.key("r", "a");
+  assert.ok(changes[0].of("audio").has(key) && changes[0].of("audio_data").has(key));
+  const s = store.kinds.audio.series.get(key)!;
+  assert.deepEqual([s.n, s.labels], [3, ["*one*", "two", ""]]);
+  const clip = store.kinds.audio.cached(key, 2)!;
+  assert.deepEqual([clip.error, clip.about, clip.peaks.length, clip.mime], ["", "0.10 s · 1,000 Hz · mono · 16-bit PCM", 200, "audio/wav"]);
+  assert.match(clip.url!, /^blob:/);
+  assert.match(store.kinds.audio.cached(key, 1)!.error, /truncated/);
+  assert.match(store.kinds.audio.cached(key, 0)!.error, /not a WAV/);
+
+  store.kinds.audio.request("r", "a", [1, 2]);
+  await Promise.resolve();
+  assert.deepEqual(sent, []); // held already
+  const next = update(2, false, ["r"], {}, b);
+  next.msg.audio = [index(3, [9], ["new"])];
+  store.apply(next.msg, b.views);
+  assert.deepEqual(s.labels, ["*one*", "two", "", "new"]);
+  store.kinds.audio.request("r", "a", [3]);
+  await Promise.resolve();
+  assert.deepEqual(sent, [{ type: "audio", items: [{ run: "r", tag: "a", index: 3 }] }]);
+  store.applyAudioData([{ run: "r", tag: "a", index: 3, step: -1, mime: "", data: null, error: "could not read the clip: gone" }], b.views);
+  assert.equal(store.kinds.audio.cached(key, 3)!.error, "could not read the clip: gone");
 });

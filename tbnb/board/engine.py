@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from tbnb.board.feeds import (
     FEEDS,
+    AudioFeed,
     Feed,
     FeedChange,
     GraphFeed,
@@ -98,6 +99,10 @@ class BoardEngine:
     @property
     def hparams(self) -> HParamsFeed:
         return cast(HParamsFeed, self.feeds[Kind.HPARAMS])
+
+    @property
+    def audio(self) -> AudioFeed:
+        return cast(AudioFeed, self.feeds[Kind.AUDIO])
 
     # ---- reading ----------------------------------------------------------------------
     def read(self, *, message: bool = True) -> Message | None:

@@ -22,8 +22,8 @@ from tbnb.board.engine import BoardEngine
 from tbnb.board.settings import ViewSettings
 from tbnb.board.widget import BUNDLE, _check_bundle
 
-# Bytes the feeds' answers may hold (image bytes, newest first; the page answers a
-# request it holds no answer for with a note).
+# Bytes the feeds' answers may hold (image bytes, then audio clips, newest first; the
+# page answers a request it holds no answer for with a note).
 MAX_EMBEDDED_IMAGE_BYTES = 32 << 20
 
 # Runs the bundle with an in-page model (no kernel). Static text: no data in it.

@@ -33,6 +33,8 @@ PROJECT_CONTROL: Literal["project_control"] = "project_control"
 NEIGHBORS: Literal["neighbors"] = "neighbors"
 PROJECTION: Literal["projection"] = "projection"
 PROJECTOR_ERROR: Literal["projector_error"] = "projector_error"
+AUDIO_DATA: Literal["audio_data"] = "audio_data"
+AUDIO_REQUEST: Literal["audio"] = "audio"
 
 # the one codec table of the kernel side (browser: decodeArray in protocol.ts)
 DTYPES = {
@@ -120,6 +122,23 @@ class ImageDelta(DeltaHeader):
 
 
 class ImageData(TypedDict):
+    run: str
+    tag: str
+    index: int
+    step: int
+    mime: str
+    data: ArrayRef | None
+    error: str
+
+
+class AudioDelta(DeltaHeader):
+    step: ArrayRef
+    wall_time: ArrayRef
+    sample_rate: ArrayRef
+    labels: list[str]
+
+
+class AudioData(TypedDict):
     run: str
     tag: str
     index: int
@@ -258,11 +277,18 @@ class UpdateMessage(TypedDict):
     image_data: list[ImageData]
     graph_data: list[GraphData]
     hparams_info: list[HParamsInfo]
+    audio: list[AudioDelta]
+    audio_data: list[AudioData]
 
 
 class ImageDataMessage(TypedDict):
     type: Literal["image_data"]
     items: list[ImageData]
+
+
+class AudioDataMessage(TypedDict):
+    type: Literal["audio_data"]
+    items: list[AudioData]
 
 
 class ScalarData(TypedDict):
@@ -324,6 +350,17 @@ class ImageRequestItem(TypedDict):
 class ImageRequest(TypedDict):
     type: Literal["image"]
     items: list[ImageRequestItem]
+
+
+class AudioRequestItem(TypedDict):
+    run: str
+    tag: str
+    index: int
+
+
+class AudioRequest(TypedDict):
+    type: Literal["audio"]
+    items: list[AudioRequestItem]
 
 
 class ScalarRequestItem(TypedDict):
@@ -430,5 +467,6 @@ KernelMessage = (
     | ProjectionMessage
     | NeighborsMessage
     | ProjectorErrorMessage
+    | AudioDataMessage
 )
 Message = tuple[KernelMessage, list[memoryview]]

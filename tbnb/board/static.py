@@ -205,6 +205,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
             root, "p", {"class": "note"}
         ).text = f"the first {MAX_CHARTS} scalar charts are shown here"
     _images(root, engine, view)
+    _audio(root, engine, view)
     _distributions(root, engine, view)
     _texts(root, engine, view)
     _graphs(root, engine, view)
@@ -243,6 +244,30 @@ def _images(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
         ET.SubElement(
             fig, "img", {"src": src, "style": "max-width:360px;image-rendering:pixelated"}
         )
+
+
+def _audio(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
+    """The audio tags: per run and tag its clips and newest step (no clip is embedded:
+    a saved notebook stays small; the board plays them)."""
+    items = [
+        (r, t, p)
+        for (r, t), p in engine.audio.points().items()
+        if p and view.run_shown(r) and view.tag_shown(t)
+    ]
+    if not items:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Audio"
+    for run, tag, points in items:
+        steps = len({p.step for p in points})
+        line = f"{tag} · {run} · {len(points):,} clips at {steps:,} steps, newest step "
+        line += str(points[-1].step)
+        if points[-1].sample_rate:
+            line += f", {points[-1].sample_rate:,.0f} Hz"
+        ET.SubElement(det, "div").text = visible(line)
+    ET.SubElement(
+        det, "p", {"class": "note"}
+    ).text = "open the notebook with tbnb running to play the clips"
 
 
 def _distributions(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:

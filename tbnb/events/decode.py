@@ -127,6 +127,11 @@ def kind_of(value: Value, known: str | None) -> str | None:
     if which in _LEGACY:
         return _LEGACY[which]
     if which is None:  # metadata-only values (hparams session info)
+        if not value.HasField("metadata"):
+            # a bare tag: what torch's and tensorboardX's add_video write when they
+            # make no GIF (moviepy missing; torch with moviepy 2, pytorch#147317), an
+            # image entry with no bytes so that its card can say so
+            return IMAGES
         return plugin_of(value) or None
     if which != "tensor":
         return None
@@ -175,8 +180,11 @@ def histogram_of(value: Value) -> npt.NDArray[np.float64] | None:
 
 
 def images_of(value: Value) -> list[tuple[int, int, bytes]]:
-    """(width, height, encoded bytes) of each image in a value."""
+    """(width, height, encoded bytes) of each image in a value (a bare tag: one entry
+    0 x 0 with no bytes, see `kind_of`)."""
     which = value.WhichOneof("value")
+    if which is None and not value.HasField("metadata"):
+        return [(0, 0, b"")]
     if which == "image":
         im = value.image
         return [(int(im.width), int(im.height), bytes(im.encoded_image_string))]
@@ -191,19 +199,24 @@ def images_of(value: Value) -> list[tuple[int, int, bytes]]:
     return []
 
 
-def audio_of(value: Value) -> list[tuple[float, bytes]]:
-    """(sample rate or 0, encoded bytes) of each clip in a value."""
+def audio_of(value: Value) -> list[tuple[float, bytes, str]]:
+    """(sample rate or 0, encoded bytes, label) of each clip in a value: a legacy
+    ``Summary.Audio`` (torch, tensorboardX: one clip, no label) or TF2's string tensor
+    ``[k, 2]`` of (clip, markdown label) rows (the rate is in the clip's header)."""
     which = value.WhichOneof("value")
     if which == "audio":
         a = value.audio
-        return [(float(a.sample_rate), bytes(a.encoded_audio_string))]
+        return [(float(a.sample_rate), bytes(a.encoded_audio_string), "")]
     if which == "tensor":
         arr = tensor_to_numpy(value.tensor)
         if isinstance(arr, list):
             shape = tensor_shape(value.tensor)
-            if len(shape) == 2 and shape[1] == 2:
-                return [(0.0, bytes(arr[2 * i])) for i in range(shape[0])]
-            return [(0.0, bytes(b)) for b in arr]
+            if len(shape) == 2 and shape[1] == 2 and len(arr) == 2 * shape[0]:
+                return [
+                    (0.0, bytes(arr[2 * i]), bytes(arr[2 * i + 1]).decode("utf-8", "replace"))
+                    for i in range(shape[0])
+                ]
+            return [(0.0, bytes(b), "") for b in arr]
     return []
 
 

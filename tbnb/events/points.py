@@ -58,11 +58,14 @@ class ImagePoint:
 
 @dataclass(frozen=True)
 class AudioPoint:
-    """One audio clip; ``data`` (encoded, usually WAV) is read from disk on access."""
+    """One audio clip; ``data`` (encoded, usually WAV) is read from disk on access.
+    ``sample_rate``: as written (0 when the writer does not say: TF2 writes it only in
+    the WAV header); ``label``: TF2's markdown label ("" for none)."""
 
     step: int
     wall_time: float
     sample_rate: float
+    label: str
     _load: BlobLoader = field(repr=False, compare=False)
 
     @property

@@ -358,8 +358,8 @@ class Run:
             elif kind == decode.AUDIO:
                 clips = decode.audio_of(v)
                 pts2 = [
-                    AudioPoint(step, wall, rate, Blob(reader, offset, length, vi, i).audio)
-                    for i, (rate, _) in enumerate(clips)
+                    AudioPoint(step, wall, rate, label, Blob(reader, offset, length, vi, i).audio)
+                    for i, (rate, _, label) in enumerate(clips)
                 ]
                 self._list(kind, tag).add(step, pts2)
             elif kind == decode.PR_CURVES:

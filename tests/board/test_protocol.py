@@ -50,6 +50,10 @@ SHARED = [
     "ProjectionMessage",
     "NeighborsMessage",
     "ProjectorErrorMessage",
+    "AudioDelta",
+    "AudioData",
+    "AudioDataMessage",
+    "AudioRequest",
 ]
 
 _INTERFACE = re.compile(r"export interface (\w+)(?:\s+extends\s+([\w\s,]+?))?\s*\{(.*?)\n\}", re.S)

@@ -5,6 +5,8 @@
 // the store numbers the updates (seq), keeps the runs, and tells the views what
 // changed. A new kind of data is one holder module and one line in HOLDERS.
 import type { GraphData, GraphRequest, ImageData, ImageRequest, ScalarData, ScalarRequest, Snapshot, UpdateMessage } from "../protocol";
+import type { AudioData, AudioRequest } from "../protocol";
+import { AudioHolder } from "./audio";
 import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, type SeriesRef } from "./holder";
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
@@ -22,6 +24,7 @@ export type { TextSeries } from "./texts";
 export type { PRCurveSeries } from "./pr-curves";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
+export { AUDIO_CACHE_BYTES, WAVE_COLUMNS, type AudioSeries, type CachedClip } from "./audio";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -33,6 +36,7 @@ function makeHolders() {
     graphs: new GraphHolder(),
     hparams: new HParamsHolder(),
     pr_curves: new PRCurveHolder(),
+    audio: new AudioHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 
@@ -62,7 +66,8 @@ export class Store {
   }
 
   /** sends a message to the kernel (set by index.ts) */
-  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest) => void) | undefined) {
+  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest | AudioRequest) => void) | undefined) {
+    this.kinds.audio.sender = fn;
     this.kinds.images.sender = fn;
     this.kinds.graphs.sender = fn;
     this.kinds.scalars.sender = fn;
@@ -107,6 +112,7 @@ export class Store {
     this.kinds.images.receive(msg.image_data ?? [], buffers, change);
     this.kinds.graphs.receive(msg.graph_data ?? [], buffers, change);
     this.kinds.hparams.receive(msg.hparams_info ?? [], change);
+    this.kinds.audio.receive(msg.audio_data ?? [], buffers, change);
     this.notify(change);
     return gap;
   }
@@ -120,6 +126,13 @@ export class Store {
     const change = new Change();
     this.kinds.graphs.receive(items ?? [], buffers, change);
     if (change.of("graph_data").size) this.notify(change);
+  }
+
+  /** Applies an AudioDataMessage (the kernel's answer to an AudioRequest). */
+  applyAudioData(items: readonly AudioData[], buffers: readonly DataView[]): void {
+    const change = new Change();
+    this.kinds.audio.receive(items ?? [], buffers, change);
+    if (change.of("audio_data").size) this.notify(change);
   }
 
   /** Applies an ImageDataMessage (the kernel's answer to an ImageRequest). */

@@ -10,6 +10,7 @@ See CONTRIBUTING.md, "How to add a dashboard".
 
 from __future__ import annotations
 
+from tbnb.board.feeds.audio import AudioFeed
 from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
 from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
@@ -29,10 +30,12 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.GRAPHS: GraphFeed,
     Kind.HPARAMS: HParamsFeed,
     Kind.PR_CURVES: PRCurveFeed,
+    Kind.AUDIO: AudioFeed,
 }
 
 __all__ = [
     "FEEDS",
+    "AudioFeed",
     "Feed",
     "FeedChange",
     "Fields",
