@@ -9,6 +9,7 @@ import { DistributionsDashboard } from "./distributions";
 import { HistogramsDashboard } from "./histograms";
 import { HParamsDashboard } from "./hparams";
 import { ImagesDashboard } from "./images";
+import { MeshDashboard } from "./mesh";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
@@ -20,7 +21,7 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "projector";
+export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "projector" | "mesh";
 
 interface TabSpec {
   id: TabId;
@@ -38,6 +39,7 @@ const TABS: TabSpec[] = [
   { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, make: (m, s) => new TextDashboard(m, s) },
   { id: "graphs", label: "Graphs", empty: "No graph in these runs. add_graph writes one; if it raised (tracing failed), nothing was written.", has: (s) => s.kinds.graphs.listed().length > 0, make: (m, s) => new GraphsDashboard(m, s) },
   { id: "hparams", label: "HParams", empty: "No hparams yet: add_hparams (torch, tensorboardX) or the hparams API (TF2) writes them.", has: (s) => s.kinds.hparams.series.size > 0, make: (m, s) => new HParamsDashboard(m, s) },
+  { id: "mesh", label: "Mesh", empty: "No mesh yet: add_mesh (torch, tensorboardX) or TensorBoard's mesh summary writes one.", has: (s) => s.kinds.meshes.series.size > 0, make: (m, s) => new MeshDashboard(m, s) },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 

@@ -6,6 +6,7 @@ import { ensureStyle } from "./dom";
 import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
 import type { GraphDataMessage, ImageDataMessage, ScalarDataMessage, Snapshot, UpdateMessage } from "./protocol";
+import type { MeshDataMessage } from "./protocol";
 import { remember } from "./remember";
 import { Store } from "./store";
 import css from "./style.css";
@@ -36,6 +37,8 @@ function storeOf(model: Model): Store {
         store!.applyScalarData(m.items ?? [], buffers ?? []);
       } else if (m.type === "graph_data") {
         store!.applyGraphData(m.items ?? [], buffers ?? []);
+      } else if ((m as { type: string }).type === "mesh_data") {
+        store!.applyMeshData((m as unknown as MeshDataMessage).items ?? [], buffers ?? []);
       }
     });
   }

@@ -39,6 +39,8 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     image_data: [],
     graph_data: [],
     hparams_info: [],
+    meshes: [],
+    mesh_data: [],
   };
   return { msg, buffers: b.views };
 }

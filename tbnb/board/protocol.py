@@ -33,6 +33,8 @@ PROJECT_CONTROL: Literal["project_control"] = "project_control"
 NEIGHBORS: Literal["neighbors"] = "neighbors"
 PROJECTION: Literal["projection"] = "projection"
 PROJECTOR_ERROR: Literal["projector_error"] = "projector_error"
+MESH_DATA: Literal["mesh_data"] = "mesh_data"
+MESH_REQUEST: Literal["mesh"] = "mesh"
 
 # the one codec table of the kernel side (browser: decodeArray in protocol.ts)
 DTYPES = {
@@ -228,6 +230,32 @@ class HParamsDelta(DeltaHeader):
     sessions: list[SessionEntry]
 
 
+class MeshEntry(TypedDict):
+    step: int
+    wall_time: float
+    vertices: int
+    faces: int
+    colors: bool
+    samples: int
+    config: str
+    error: str
+
+
+class MeshDelta(DeltaHeader):
+    meshes: list[MeshEntry]
+
+
+class MeshData(TypedDict):
+    run: str
+    tag: str
+    index: int
+    step: int
+    vertices: ArrayRef | None
+    faces: ArrayRef | None
+    colors: ArrayRef | None
+    error: str
+
+
 # ---- kernel -> browser ------------------------------------------------------------
 
 
@@ -245,6 +273,8 @@ class UpdateMessage(TypedDict):
     image_data: list[ImageData]
     graph_data: list[GraphData]
     hparams_info: list[HParamsInfo]
+    meshes: list[MeshDelta]
+    mesh_data: list[MeshData]
 
 
 class ImageDataMessage(TypedDict):
@@ -271,6 +301,11 @@ class ScalarDataMessage(TypedDict):
 class GraphDataMessage(TypedDict):
     type: Literal["graph_data"]
     items: list[GraphData]
+
+
+class MeshDataMessage(TypedDict):
+    type: Literal["mesh_data"]
+    items: list[MeshData]
 
 
 class Snapshot(TypedDict):
@@ -333,6 +368,17 @@ class GraphRequestItem(TypedDict):
 class GraphRequest(TypedDict):
     type: Literal["graph"]
     items: list[GraphRequestItem]
+
+
+class MeshRequestItem(TypedDict):
+    run: str
+    tag: str
+    index: int
+
+
+class MeshRequest(TypedDict):
+    type: Literal["mesh"]
+    items: list[MeshRequestItem]
 
 
 class ResyncMessage(TypedDict):
@@ -413,6 +459,7 @@ KernelMessage = (
     | ImageDataMessage
     | ScalarDataMessage
     | GraphDataMessage
+    | MeshDataMessage
     | EmbeddingMessage
     | ProjectionMessage
     | NeighborsMessage

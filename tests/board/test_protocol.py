@@ -49,6 +49,11 @@ SHARED = [
     "ProjectionMessage",
     "NeighborsMessage",
     "ProjectorErrorMessage",
+    "MeshEntry",
+    "MeshDelta",
+    "MeshData",
+    "MeshDataMessage",
+    "MeshRequest",
 ]
 
 _INTERFACE = re.compile(r"export interface (\w+)(?:\s+extends\s+([\w\s,]+?))?\s*\{(.*?)\n\}", re.S)

@@ -5,11 +5,13 @@
 // the store numbers the updates (seq), keeps the runs, and tells the views what
 // changed. A new kind of data is one holder module and one line in HOLDERS.
 import type { GraphData, GraphRequest, ImageData, ImageRequest, ScalarData, ScalarRequest, Snapshot, UpdateMessage } from "../protocol";
+import type { MeshData, MeshRequest } from "../protocol";
 import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, type SeriesRef } from "./holder";
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
 import { HParamsHolder } from "./hparams";
 import { ImageHolder } from "./images";
+import { MeshHolder } from "./meshes";
 import { ScalarHolder } from "./scalars";
 import { TextHolder } from "./texts";
 
@@ -20,6 +22,7 @@ export type { FullScalars, ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
+export type { MeshModel, MeshSeries, MeshState } from "./meshes";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -30,6 +33,7 @@ function makeHolders() {
     texts: new TextHolder(),
     graphs: new GraphHolder(),
     hparams: new HParamsHolder(),
+    meshes: new MeshHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 
@@ -59,10 +63,11 @@ export class Store {
   }
 
   /** sends a message to the kernel (set by index.ts) */
-  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest) => void) | undefined) {
+  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest | MeshRequest) => void) | undefined) {
     this.kinds.images.sender = fn;
     this.kinds.graphs.sender = fn;
     this.kinds.scalars.sender = fn;
+    this.kinds.meshes.sender = fn;
   }
 
   /** Applies a ScalarDataMessage (the kernel's answer to a ScalarRequest: a download's points). */
@@ -104,6 +109,7 @@ export class Store {
     this.kinds.images.receive(msg.image_data ?? [], buffers, change);
     this.kinds.graphs.receive(msg.graph_data ?? [], buffers, change);
     this.kinds.hparams.receive(msg.hparams_info ?? [], change);
+    this.kinds.meshes.receive(msg.mesh_data ?? [], buffers, change);
     this.notify(change);
     return gap;
   }
@@ -117,6 +123,13 @@ export class Store {
     const change = new Change();
     this.kinds.graphs.receive(items ?? [], buffers, change);
     if (change.of("graph_data").size) this.notify(change);
+  }
+
+  /** Applies a MeshDataMessage (the kernel's answer to a MeshRequest). */
+  applyMeshData(items: readonly MeshData[], buffers: readonly DataView[]): void {
+    const change = new Change();
+    this.kinds.meshes.receive(items ?? [], buffers, change);
+    if (change.of("mesh_data").size) this.notify(change);
   }
 
   /** Applies an ImageDataMessage (the kernel's answer to an ImageRequest). */

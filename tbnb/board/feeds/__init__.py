@@ -15,6 +15,7 @@ from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
 from tbnb.board.feeds.hparams import HParamsFeed
 from tbnb.board.feeds.images import ImageFeed
+from tbnb.board.feeds.meshes import MeshFeed
 from tbnb.board.feeds.scalars import ScalarFeed
 from tbnb.board.feeds.texts import TextFeed
 from tbnb.events.kinds import Kind
@@ -27,6 +28,7 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.TEXT: TextFeed,
     Kind.GRAPHS: GraphFeed,
     Kind.HPARAMS: HParamsFeed,
+    Kind.MESH: MeshFeed,
 }
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "HParamsFeed",
     "HistogramFeed",
     "ImageFeed",
+    "MeshFeed",
     "Offline",
     "ScalarFeed",
     "TextFeed",
