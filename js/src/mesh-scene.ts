@@ -12,6 +12,7 @@
 //   material.size (PointsMaterial)  -> the points' size: a world size, drawn as its
 //                                      share of the mesh's extent (or pixels, with
 //                                      sizeAttenuation false)
+import { markerSymbol, pointSize } from "./markers";
 import type { MeshModel } from "./store";
 
 export interface Vec3 {
@@ -106,19 +107,31 @@ export function extent(v: Float32Array): number {
   return Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
 }
 
-/** Points' marker size in pixels: the config's, else by how many there are. */
+/** Points' marker size in pixels: the config's, else by how many there are (as the projector's). */
 export function pointPixels(s: SceneSettings, n: number, diagonal: number): number {
   if (s.pointSize !== null) {
     const px = s.pointPixels ? s.pointSize : diagonal > 0 ? (s.pointSize / diagonal) * EXTENT_PIXELS : 2;
     return Math.min(30, Math.max(1, px));
   }
-  return n <= 10_000 ? 3 : 2;
+  return pointSize(n, 3);
 }
 
-/** "rgb(r,g,b)" per vertex. */
-export function rgbStrings(c: Uint8Array): string[] {
-  const out = new Array<string>(c.length / 3);
-  for (let i = 0, j = 0; j < c.length; i++, j += 3) out[i] = `rgb(${c[j]},${c[j + 1]},${c[j + 2]})`;
+/**
+ * Each vertex's colour as channels [r, g, b, 1] in [0, 1] (views into one buffer):
+ * plotly takes channel arrays as colours, so 100,000 colours are not written as strings
+ * for plotly to parse back (as the projector's points, projector/plot.ts).
+ */
+export function rgbChannels(c: Uint8Array): Float32Array[] {
+  const n = c.length / 3;
+  const all = new Float32Array(n * 4);
+  const out = new Array<Float32Array>(n);
+  for (let i = 0; i < n; i++) {
+    all[4 * i] = c[3 * i] / 255;
+    all[4 * i + 1] = c[3 * i + 1] / 255;
+    all[4 * i + 2] = c[3 * i + 2] / 255;
+    all[4 * i + 3] = 1;
+    out[i] = all.subarray(4 * i, 4 * i + 4);
+  }
   return out;
 }
 
@@ -133,7 +146,7 @@ export function column<T extends Float32Array | Int32Array>(a: T, offset: number
 export function meshTrace(mesh: MeshModel, color: string, s: SceneSettings): Record<string, unknown> {
   const v = mesh.vertices;
   const xyz = { x: column(v, 0), y: column(v, 1), z: column(v, 2) };
-  const colors = mesh.colors ? rgbStrings(mesh.colors) : null;
+  const colors = mesh.colors ? rgbChannels(mesh.colors) : null;
   const hover = { hovertemplate: "x %{x}<br>y %{y}<br>z %{z}<extra></extra>", showlegend: false };
   if (mesh.faces) {
     return {
@@ -143,10 +156,15 @@ export function meshTrace(mesh: MeshModel, color: string, s: SceneSettings): Rec
       j: column(mesh.faces, 1),
       k: column(mesh.faces, 2),
       ...(colors ? { vertexcolor: colors } : { color }),
-      flatshading: true,
+      // smooth shading (vertex normals), as TensorBoard's three.js view: flat shading
+      // makes plotly split every vertex per face (3 per triangle), more to draw
       ...hover,
     };
   }
-  const size = pointPixels(s, v.length / 3, extent(v));
-  return { type: "scatter3d", mode: "markers", ...xyz, marker: { size, color: colors ?? color, line: { width: 0 } }, ...hover };
+  const n = v.length / 3;
+  const size = pointPixels(s, n, extent(v));
+  // squares above a few thousand points: a circle is dozens of triangles per point
+  // (rotating 100,000 took 11-17 s a frame as circles, ~3 s as squares, in software WebGL)
+  const symbol = markerSymbol(n, 3);
+  return { type: "scatter3d", mode: "markers", ...xyz, marker: { size, symbol, color: colors ?? color, line: { width: 0 } }, ...hover };
 }

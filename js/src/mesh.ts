@@ -142,7 +142,8 @@ export class MeshCard extends Card {
     this.message.className = state === "error" ? "tbnb-image-error" : "tbnb-image-loading";
     this.message.hidden = text === "";
     if (state) this.el.dataset.state = state;
-    this.plot.hidden = state === "error";
+    // the plot holds another step while this one is waited for: hidden, not shown as it
+    this.plot.hidden = state === "error" || state === "waiting";
     this.reset.disabled = state !== "" || !this.drawnMesh;
   }
 
@@ -179,7 +180,9 @@ export class MeshCard extends Card {
       // drawn once the frame holding it is painted: the time goes on the card (benchmarks)
       requestAnimationFrame(() => {
         if (this.destroyed || this.drawnMesh !== mesh) return;
-        this.el.dataset.drawMs = (performance.now() - t0).toFixed(1);
+        const now = performance.now();
+        this.el.dataset.drawMs = (now - t0).toFixed(1);
+        this.el.dataset.drawnAt = now.toFixed(1);
         this.el.dataset.drawnStep = String(mesh.step);
         this.el.dataset.state = "ready";
         this.reset.disabled = false;

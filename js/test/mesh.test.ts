@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cameraOf, column, DEFAULT_EYE, extent, meshTrace, pointPixels, rgbStrings, sceneSettings } from "../src/mesh-scene";
+import { cameraOf, column, DEFAULT_EYE, extent, meshTrace, pointPixels, rgbChannels, sceneSettings } from "../src/mesh-scene";
 import type { MeshData, MeshEntry } from "../src/protocol";
 import { Change } from "../src/store/holder";
 import { decodeMesh, MeshHolder } from "../src/store/meshes";
@@ -58,8 +58,8 @@ test("scene settings: camera, fov, projection, point size; the rest noted", () =
   const pts = sceneSettings(JSON.stringify({ material: { cls: "PointsMaterial", size: 0.1 } }));
   assert.equal(pointPixels(pts, 100, 1), 30 * 1); // 0.1 of the extent: 30 px of 300
   assert.equal(pointPixels(sceneSettings(JSON.stringify({ material: { size: 5, sizeAttenuation: false } })), 100, 1), 5);
-  assert.equal(pointPixels(d, 100, 1), 3);
-  assert.equal(pointPixels(d, 100_000, 1), 2);
+  assert.equal(pointPixels(d, 100, 1), 4);
+  assert.equal(pointPixels(d, 100_000, 1), 1.5);
 });
 
 test("traces: mesh3d with faces and vertex colours, scatter3d for a point cloud", () => {
@@ -68,12 +68,14 @@ test("traces: mesh3d with faces and vertex colours, scatter3d for a point cloud"
   assert.equal(mesh.type, "mesh3d");
   assert.deepEqual([...(mesh.x as Float32Array)], [0, 1, 0, 0]);
   assert.deepEqual([...(mesh.k as Int32Array)], [1, 3, 2, 3]);
-  assert.deepEqual(mesh.vertexcolor, ["rgb(255,0,0)", "rgb(0,255,0)", "rgb(0,0,255)", "rgb(255,255,0)"]);
+  assert.deepEqual((mesh.vertexcolor as Float32Array[]).map((c) => [...c]), [[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 1, 1], [1, 1, 0, 1]]);
   assert.equal(mesh.color, undefined);
   const cloud = meshTrace({ step: 0, vertices: v, faces: null, colors: null }, "#123456", sceneSettings(""));
   assert.equal(cloud.type, "scatter3d");
-  assert.deepEqual(cloud.marker, { size: 3, color: "#123456", line: { width: 0 } });
-  assert.deepEqual(rgbStrings(Uint8Array.from([1, 2, 3])), ["rgb(1,2,3)"]);
+  assert.deepEqual(cloud.marker, { size: 4, symbol: "circle", color: "#123456", line: { width: 0 } });
+  const many = meshTrace({ step: 0, vertices: new Float32Array(3 * 5000), faces: null, colors: null }, "#123456", sceneSettings(""));
+  assert.deepEqual(many.marker, { size: 3, symbol: "square", color: "#123456", line: { width: 0 } });
+  assert.deepEqual(rgbChannels(Uint8Array.from([51, 102, 255])).map((c) => [...c]), [[Math.fround(0.2), Math.fround(0.4), 1, 1]]);
   assert.deepEqual([...column(Int32Array.from([1, 2, 3, 4, 5, 6]), 1)], [2, 5]);
   assert.equal(extent(v), Math.sqrt(3));
 });

@@ -14,10 +14,14 @@ from typing import Any
 import numpy as np
 import pytest
 from playwright.sync_api import Page
+from tensorboard.compat.proto import event_pb2
+from tensorboard.compat.proto.summary_pb2 import Summary
+from tensorboard.util import tensor_util
 
 from tbnb.board.feeds.meshes import PUSH_ELEMENTS
 from tests.browser.jupyter import Hold, JupyterServer
 from tests.browser.test_board_tabs import CORPUS, Board, card, open_board
+from tests.events.evhelpers import frame
 
 torch = pytest.importorskip("torch")
 from tensorboardX import SummaryWriter as TbxWriter  # noqa: E402
@@ -70,6 +74,13 @@ def write_meshes(logdir: Path) -> None:
     x.add_mesh("large", rng.random((1, LARGE, 3)), global_step=0)
     x.close()
     shutil.copytree(CORPUS / "tf2_dashboards" / "mesh", logdir / "tf2")
+    # a mesh tensor whose MeshPluginData is garbage
+    value = Summary.Value(tag="g_VERTEX", tensor=tensor_util.make_tensor_proto(VERTS))
+    value.metadata.plugin_data.plugin_name = "mesh"
+    value.metadata.plugin_data.content = b"\xff\xff\xff"
+    event = event_pb2.Event(wall_time=1.0e9, step=0, summary=Summary(value=[value]))
+    (logdir / "garbled").mkdir()
+    (logdir / "garbled" / "events.out.tfevents.1").write_bytes(frame(event.SerializeToString()))
 
 
 def cards(b: Board) -> list[dict[str, Any]]:
@@ -107,9 +118,9 @@ def test_mesh_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
     b.root.scroll_into_view_if_needed()
     b.tab("mesh")
     pane = b.pane("mesh")
-    assert {(c["run"], c["tag"]) for c in b.until(CARDS_JS, lambda cs: len(cs) == 7)} == {
+    assert {(c["run"], c["tag"]) for c in b.until(CARDS_JS, lambda cs: len(cs) == 8)} == {
         ("torch", "tetra"), ("torch", "cloud"), ("tbx", "tetra"), ("tbx", "grow"),
-        ("tbx", "bad"), ("tbx", "large"), ("tf2", "tetra"),
+        ("tbx", "bad"), ("tbx", "large"), ("tf2", "tetra"), ("garbled", "g_VERTEX"),
     }  # fmt: skip
     for i in range(pane.locator(".tbnb-card").count()):
         pane.locator(".tbnb-card").nth(i).scroll_into_view_if_needed()
@@ -139,6 +150,11 @@ def test_mesh_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
     bad = card(cards(b), "tbx", "bad")
     assert bad["state"] == "error" and bad["type"] is None
     assert bad["message"] == "face 1 uses vertices [0, 1, 9], but the mesh has 4 vertices (0 to 3)"
+    garbled = card(cards(b), "garbled", "g_VERTEX")
+    assert garbled["state"] == "error"
+    assert garbled["message"] == "its MeshPluginData cannot be read (garbled metadata)"
+    status = b.root.locator(".tbnb-problems-toggle").text_content() or ""
+    assert status.startswith("1 problem"), status
     # too large to be pushed: asked for, and the kernel is busy
     large = card(cards(b), "tbx", "large")
     assert large["state"] == "waiting" and "waiting for the kernel" in large["message"]
