@@ -11,6 +11,7 @@ import { HistogramsDashboard } from "./histograms";
 import { HParamsDashboard } from "./hparams";
 import { PRCurvesDashboard } from "./pr-curves";
 import { ImagesDashboard } from "./images";
+import { MeshDashboard } from "./mesh";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
@@ -22,7 +23,7 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "audio" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "projector";
+export type TabId = "scalars" | "images" | "audio" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "mesh" | "projector";
 
 interface TabSpec {
   id: TabId;
@@ -42,6 +43,7 @@ const TABS: TabSpec[] = [
   { id: "graphs", label: "Graphs", empty: "No graph in these runs. add_graph writes one; if it raised (tracing failed), nothing was written.", has: (s) => s.kinds.graphs.listed().length > 0, make: (m, s) => new GraphsDashboard(m, s) },
   { id: "hparams", label: "HParams", empty: "No hparams yet: add_hparams (torch, tensorboardX) or the hparams API (TF2) writes them.", has: (s) => s.kinds.hparams.series.size > 0, make: (m, s) => new HParamsDashboard(m, s) },
   { id: "pr_curves", label: "PR Curves", empty: "No PR curves yet: add_pr_curve (torch, tensorboardX) or TF's pr_curve summary writes them.", has: (s) => s.kinds.pr_curves.series.size > 0, make: (m, s) => new PRCurvesDashboard(m, s) },
+  { id: "mesh", label: "Mesh", empty: "No mesh yet: add_mesh (torch, tensorboardX) or TensorBoard's mesh summary writes one.", has: (s) => s.kinds.meshes.series.size > 0, make: (m, s) => new MeshDashboard(m, s) },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 

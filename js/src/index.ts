@@ -7,6 +7,7 @@ import { asProjectorModel, ProjectorView } from "./projector";
 import type { Model } from "./settings";
 import type { GraphDataMessage, ImageDataMessage, ScalarDataMessage, Snapshot, UpdateMessage } from "./protocol";
 import type { AudioDataMessage } from "./protocol";
+import type { MeshDataMessage } from "./protocol";
 import { remember } from "./remember";
 import { Store } from "./store";
 import css from "./style.css";
@@ -39,6 +40,8 @@ function storeOf(model: Model): Store {
         store!.applyAudioData(m.items ?? [], buffers ?? []);
       } else if (m.type === "graph_data") {
         store!.applyGraphData(m.items ?? [], buffers ?? []);
+      } else if ((m as { type: string }).type === "mesh_data") {
+        store!.applyMeshData((m as unknown as MeshDataMessage).items ?? [], buffers ?? []);
       }
     });
   }

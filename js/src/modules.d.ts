@@ -7,6 +7,7 @@ declare module "plotly.js/lib/core" {
 }
 declare module "plotly.js/lib/bar" { const m: unknown; export default m; }
 declare module "plotly.js/lib/heatmap" { const m: unknown; export default m; }
+declare module "plotly.js/lib/mesh3d" { const m: unknown; export default m; }
 declare module "plotly.js/lib/parcoords" { const m: unknown; export default m; }
 declare module "plotly.js/lib/scatter" { const m: unknown; export default m; }
 declare module "plotly.js/lib/scatter3d" { const m: unknown; export default m; }

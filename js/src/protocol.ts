@@ -86,6 +86,9 @@ export interface UpdateMessage {
   audio: AudioDelta[];
   /** encoded clips the kernel pushes: those at the newest step of every (run, tag) that changed */
   audio_data: AudioData[];
+  meshes: MeshDelta[];
+  /** meshes the kernel pushes: the newest step of each (run, mesh) that changed, when small (others are asked for by a MeshRequest) */
+  mesh_data: MeshData[];
 }
 
 /**
@@ -335,6 +338,56 @@ export interface HParamsDelta {
   start: number;
   total: number;
   sessions: SessionEntry[];
+}
+
+// ---- meshes (kernel side: tbnb/board/feeds/meshes.py) ------------------------------
+
+/** One mesh (or point cloud) at one step as listed: counts, no tensors. */
+export interface MeshEntry {
+  step: number;
+  wall_time: number;
+  vertices: number; // per sample
+  faces: number; // 0: a point cloud
+  colors: boolean;
+  samples: number; // meshes in the batch written (the view draws the first)
+  config: string; // the json_config written with it (three.js names), "" or "null" when none
+  error: string; // "" or why it cannot be drawn (no vertices, shapes that disagree, garbled metadata)
+}
+
+/** The steps of one (run, mesh name): entries from `start` on are replaced (and data held for them forgotten). */
+export interface MeshDelta {
+  run: string;
+  tag: string; // the mesh's name (its tensors' tags are name_VERTEX, name_FACE, name_COLOR)
+  start: number;
+  total: number;
+  meshes: MeshEntry[];
+}
+
+/** The tensors of entry `index` of a mesh series, first sample, checked in the kernel. */
+export interface MeshData {
+  run: string;
+  tag: string;
+  index: number;
+  step: number; // -1 when the kernel holds no entry at index
+  vertices: ArrayRef | null; // float32[n, 3]; null with an error
+  faces: ArrayRef | null; // int32[m, 3] indices into the vertices; null: a point cloud
+  colors: ArrayRef | null; // uint8[n, 3] RGB; null: none written
+  error: string; // "" or why it cannot be drawn (faces past the vertices, a record unreadable...)
+}
+
+/** kernel -> browser, the answer to a MeshRequest. */
+export interface MeshDataMessage {
+  type: "mesh_data";
+  items: MeshData[];
+}
+
+/**
+ * browser -> kernel: "send me this mesh step" (one too large to be pushed, or a step
+ * the slider moved to). While a training cell runs the kernel answers when it is done.
+ */
+export interface MeshRequest {
+  type: "mesh";
+  items: { run: string; tag: string; index: number }[];
 }
 
 /** kernel -> browser, the answer to a GraphRequest. */

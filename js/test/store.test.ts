@@ -43,6 +43,8 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     hparams_info: [],
     audio: [],
     audio_data: [],
+    meshes: [],
+    mesh_data: [],
   };
   return { msg, buffers: b.views };
 }

@@ -35,6 +35,8 @@ PROJECTION: Literal["projection"] = "projection"
 PROJECTOR_ERROR: Literal["projector_error"] = "projector_error"
 AUDIO_DATA: Literal["audio_data"] = "audio_data"
 AUDIO_REQUEST: Literal["audio"] = "audio"
+MESH_DATA: Literal["mesh_data"] = "mesh_data"
+MESH_REQUEST: Literal["mesh"] = "mesh"
 
 # the one codec table of the kernel side (browser: decodeArray in protocol.ts)
 DTYPES = {
@@ -259,6 +261,32 @@ class PRCurveDelta(DeltaHeader):
     errors: list[str]
 
 
+class MeshEntry(TypedDict):
+    step: int
+    wall_time: float
+    vertices: int
+    faces: int
+    colors: bool
+    samples: int
+    config: str
+    error: str
+
+
+class MeshDelta(DeltaHeader):
+    meshes: list[MeshEntry]
+
+
+class MeshData(TypedDict):
+    run: str
+    tag: str
+    index: int
+    step: int
+    vertices: ArrayRef | None
+    faces: ArrayRef | None
+    colors: ArrayRef | None
+    error: str
+
+
 # ---- kernel -> browser ------------------------------------------------------------
 
 
@@ -279,6 +307,8 @@ class UpdateMessage(TypedDict):
     hparams_info: list[HParamsInfo]
     audio: list[AudioDelta]
     audio_data: list[AudioData]
+    meshes: list[MeshDelta]
+    mesh_data: list[MeshData]
 
 
 class ImageDataMessage(TypedDict):
@@ -310,6 +340,11 @@ class ScalarDataMessage(TypedDict):
 class GraphDataMessage(TypedDict):
     type: Literal["graph_data"]
     items: list[GraphData]
+
+
+class MeshDataMessage(TypedDict):
+    type: Literal["mesh_data"]
+    items: list[MeshData]
 
 
 class Snapshot(TypedDict):
@@ -383,6 +418,17 @@ class GraphRequestItem(TypedDict):
 class GraphRequest(TypedDict):
     type: Literal["graph"]
     items: list[GraphRequestItem]
+
+
+class MeshRequestItem(TypedDict):
+    run: str
+    tag: str
+    index: int
+
+
+class MeshRequest(TypedDict):
+    type: Literal["mesh"]
+    items: list[MeshRequestItem]
 
 
 class ResyncMessage(TypedDict):
@@ -463,6 +509,7 @@ KernelMessage = (
     | ImageDataMessage
     | ScalarDataMessage
     | GraphDataMessage
+    | MeshDataMessage
     | EmbeddingMessage
     | ProjectionMessage
     | NeighborsMessage

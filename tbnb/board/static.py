@@ -11,13 +11,14 @@ import base64
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from tbnb.board.feeds.graphs import PUSH_NODES
 from tbnb.board.feeds.images import sniff_mime
+from tbnb.board.feeds.meshes import MeshFeed
 from tbnb.board.feeds.pr_curves import PRCurveFeed, curve_of, drawn
 from tbnb.board.names import visible
 from tbnb.board.settings import ViewSettings
@@ -211,6 +212,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     _graphs(root, engine, view)
     _hparams(root, engine, view)
     _pr_curves(root, engine, view)
+    _meshes(root, engine, view)
     return ET.tostring(root, encoding="unicode", method="html")
 
 
@@ -395,3 +397,29 @@ def _pr_curves(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> Non
                 recall, precision = drawn(curve)
                 lines.append((view.colour(run), recall, precision, 1.0))
         _chart(box, tag, lines)
+
+
+def _meshes(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
+    """Each mesh's newest step and its size, as text (drawn in 3D by the Mesh tab)."""
+    feed = cast(MeshFeed, engine.feeds[Kind.MESH])
+    items = [
+        (r, t, p[-1])
+        for (r, t), p in feed.points().items()
+        if p and view.run_shown(r) and view.tag_shown(t)
+    ]
+    if not items:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Meshes (newest step)"
+    for run, name, p in items:
+        line = f"{name} · {run} · step {p.step} · "
+        if p.problem:
+            line += f"cannot be drawn: {p.problem}"
+        else:
+            line += f"{p.vertex_count:,} vertices, "
+            line += f"{p.face_count:,} faces" if p.face_count else "a point cloud"
+            line += ", vertex colours" if p.has_colors else ""
+        ET.SubElement(det, "div").text = visible(line)
+    ET.SubElement(
+        det, "p", {"class": "note"}
+    ).text = "open the notebook with tbnb running to see the meshes in 3D"

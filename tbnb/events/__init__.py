@@ -8,6 +8,7 @@ No widget imports here; usable from scripts and tests::
     s = ld.scalars("exp1", "Loss/train")   # s.step int64, s.wall_time / s.value float64
     ld.images(run, tag)[0].data     # PNG bytes, read from the event file when asked for
     ld.graph(run)                   # nodes, edges, notes, read from the event file now
+    ld.mesh(run, name)[-1].data()   # a mesh's vertices, faces, colours, read now
     ld.hparams()                    # experiment configs and sessions (hparams.py)
     ld.problems                     # bad CRCs, garbage, unreadable files: never raised
 """
@@ -15,6 +16,7 @@ No widget imports here; usable from scripts and tests::
 from __future__ import annotations
 
 from tbnb.events.logdir import Changes, Logdir, SeriesChange
+from tbnb.events.meshes import MeshData, MeshPoint, MeshTensor
 from tbnb.events.points import (
     AudioPoint,
     Embedding,
@@ -50,6 +52,9 @@ __all__ = [
     "HistogramPoint",
     "ImagePoint",
     "Logdir",
+    "MeshData",
+    "MeshPoint",
+    "MeshTensor",
     "MetricInfo",
     "Problem",
     "RunHParams",

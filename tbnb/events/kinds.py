@@ -18,6 +18,7 @@ class Kind(str, Enum):
     HPARAMS = "hparams"
     EMBEDDINGS = "embeddings"
     GRAPHS = "graphs"
+    MESH = "mesh"  # a mesh or point cloud: its VERTEX, FACE and COLOR tensors as one
 
     def __str__(self) -> str:
         return self.value

@@ -17,6 +17,7 @@ from typing import Any
 from tbnb.events import decode, graphs, hparams_sessions, projector
 from tbnb.events.kinds import Kind
 from tbnb.events.memory import release_free_memory
+from tbnb.events.meshes import MeshPoint
 from tbnb.events.points import (
     AudioPoint,
     Embedding,
@@ -390,6 +391,16 @@ class Logdir:
 
     def pr_curves(self, run: str, tag: str) -> list[TensorPoint]:
         return self._list(run, decode.PR_CURVES, tag)
+
+    def meshes(self, run: str) -> dict[str, list[MeshPoint]]:
+        """The run's meshes and point clouds by name (``tags(run)["mesh"]``), each a
+        `MeshPoint` per step; its tensors are read from the event file when asked for."""
+        with self._lock:
+            return {n: list(p.items) for n, p in sorted(self._get(run).lists[Kind.MESH].items())}
+
+    def mesh(self, run: str, name: str) -> list[MeshPoint]:
+        """Mesh ``name`` of the run, a `MeshPoint` per step (meshes.py)."""
+        return self._list(run, Kind.MESH, name)
 
     def graph(self, run: str, tag: str | None = None) -> Graph:
         """A graph of the run (``tags(run)["graphs"]``; None: the first), read from its

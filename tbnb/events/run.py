@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tbnb.events import crc, decode, graphs, hparams
+from tbnb.events import crc, decode, graphs, hparams, meshes
 from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
@@ -37,7 +37,14 @@ I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
 
-LIST_KINDS = (decode.IMAGES, decode.HISTOGRAMS, decode.TEXT, decode.AUDIO, decode.PR_CURVES)
+LIST_KINDS = (
+    decode.IMAGES,
+    decode.HISTOGRAMS,
+    decode.TEXT,
+    decode.AUDIO,
+    decode.PR_CURVES,
+    Kind.MESH,  # a series per mesh name, not per tag (meshes.py)
+)
 # A same-length group holds one template per tag of that length (a loop logging 20 tags
 # whose records have one length needs 20). Templates are tried while each still decodes
 # a worthwhile share of the group; what is left goes through protobuf.
@@ -79,6 +86,7 @@ class Run:
         self.other: dict[str, list[str]] = {}  # plugin -> tags (hparams, ...)
         self.graphs = graphs.GraphIndex()  # where each graph is (read when asked for)
         self.hparams = hparams.RunRecords()  # its experiment config, session start and end
+        self.meshes = meshes.MeshTags()  # what each mesh tag's metadata said
         self.tag_plugin: dict[str, str] = {}
         self._pending: dict[str, tuple[list[int], list[float], list[float]]] = {}
         self.touched: set[tuple[str, str]] = set()
@@ -269,6 +277,7 @@ class Run:
         self.purge(-(1 << 63))
         self.tag_plugin.clear()
         self._undecodable.clear()
+        self.meshes.clear()
 
     def purge(self, step: int) -> None:
         """SessionLog.START at ``step``: drop every series' points with step >= step."""
@@ -368,6 +377,11 @@ class Run:
                     self._undecodable_value(kind, tag, path, offset)
                     continue
                 self._list(kind, tag).add(step, [TensorPoint(step, wall, arr)])
+            elif kind == Kind.MESH:
+                meta, part, wrong = self.meshes.part(v, tag, vi, offset, length, reader)
+                if wrong:
+                    self._problem(path, offset, wrong)
+                meshes.add(self._list(kind, meta.name), step, wall, meta, part)
             else:
                 tags = self.other.setdefault(kind, [])
                 if tag not in tags:
@@ -402,6 +416,8 @@ class Run:
         for kind in (decode.AUDIO, decode.PR_CURVES):
             if self.lists[kind]:
                 out[kind] = sorted(self.lists[kind])
+        if self.lists[Kind.MESH]:
+            out[Kind.MESH] = sorted(self.lists[Kind.MESH])
         for other, tags in self.other.items():
             out[other] = sorted(tags)
         if self.graphs.refs:  # in the order first written: graph, graph_1, graph_2...

@@ -54,6 +54,11 @@ SHARED = [
     "AudioData",
     "AudioDataMessage",
     "AudioRequest",
+    "MeshEntry",
+    "MeshDelta",
+    "MeshData",
+    "MeshDataMessage",
+    "MeshRequest",
 ]
 
 _INTERFACE = re.compile(r"export interface (\w+)(?:\s+extends\s+([\w\s,]+?))?\s*\{(.*?)\n\}", re.S)

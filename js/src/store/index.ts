@@ -7,12 +7,14 @@
 import type { GraphData, GraphRequest, ImageData, ImageRequest, ScalarData, ScalarRequest, Snapshot, UpdateMessage } from "../protocol";
 import type { AudioData, AudioRequest } from "../protocol";
 import { AudioHolder } from "./audio";
+import type { MeshData, MeshRequest } from "../protocol";
 import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, type SeriesRef } from "./holder";
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
 import { HParamsHolder } from "./hparams";
 import { ImageHolder } from "./images";
 import { PRCurveHolder } from "./pr-curves";
+import { MeshHolder } from "./meshes";
 import { ScalarHolder } from "./scalars";
 import { TextHolder } from "./texts";
 
@@ -25,6 +27,7 @@ export type { PRCurveSeries } from "./pr-curves";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
 export { AUDIO_CACHE_BYTES, WAVE_COLUMNS, type AudioSeries, type CachedClip } from "./audio";
+export type { MeshModel, MeshSeries, MeshState } from "./meshes";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -37,6 +40,7 @@ function makeHolders() {
     hparams: new HParamsHolder(),
     pr_curves: new PRCurveHolder(),
     audio: new AudioHolder(),
+    meshes: new MeshHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 
@@ -66,11 +70,12 @@ export class Store {
   }
 
   /** sends a message to the kernel (set by index.ts) */
-  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest | AudioRequest) => void) | undefined) {
+  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest | AudioRequest | MeshRequest) => void) | undefined) {
     this.kinds.audio.sender = fn;
     this.kinds.images.sender = fn;
     this.kinds.graphs.sender = fn;
     this.kinds.scalars.sender = fn;
+    this.kinds.meshes.sender = fn;
   }
 
   /** Applies a ScalarDataMessage (the kernel's answer to a ScalarRequest: a download's points). */
@@ -113,6 +118,7 @@ export class Store {
     this.kinds.graphs.receive(msg.graph_data ?? [], buffers, change);
     this.kinds.hparams.receive(msg.hparams_info ?? [], change);
     this.kinds.audio.receive(msg.audio_data ?? [], buffers, change);
+    this.kinds.meshes.receive(msg.mesh_data ?? [], buffers, change);
     this.notify(change);
     return gap;
   }
@@ -133,6 +139,13 @@ export class Store {
     const change = new Change();
     this.kinds.audio.receive(items ?? [], buffers, change);
     if (change.of("audio_data").size) this.notify(change);
+  }
+
+  /** Applies a MeshDataMessage (the kernel's answer to a MeshRequest). */
+  applyMeshData(items: readonly MeshData[], buffers: readonly DataView[]): void {
+    const change = new Change();
+    this.kinds.meshes.receive(items ?? [], buffers, change);
+    if (change.of("mesh_data").size) this.notify(change);
   }
 
   /** Applies an ImageDataMessage (the kernel's answer to an ImageRequest). */

@@ -16,6 +16,7 @@ from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
 from tbnb.board.feeds.hparams import HParamsFeed
 from tbnb.board.feeds.images import ImageFeed
+from tbnb.board.feeds.meshes import MeshFeed
 from tbnb.board.feeds.pr_curves import PRCurveFeed
 from tbnb.board.feeds.scalars import ScalarFeed
 from tbnb.board.feeds.texts import TextFeed
@@ -31,6 +32,7 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.HPARAMS: HParamsFeed,
     Kind.PR_CURVES: PRCurveFeed,
     Kind.AUDIO: AudioFeed,
+    Kind.MESH: MeshFeed,
 }
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "HParamsFeed",
     "HistogramFeed",
     "ImageFeed",
+    "MeshFeed",
     "Offline",
     "PRCurveFeed",
     "ScalarFeed",
