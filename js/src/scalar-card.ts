@@ -209,15 +209,15 @@ export class ScalarCard {
     }
     let got: FullScalars[];
     try {
-      got = await Promise.all(runs.map((run) => series.full(run, this.tag)));
+      got = await Promise.all(series.fullOf(runs, this.tag));
     } catch (err) {
       this.status.hidden = false;
       this.status.textContent = `download failed: ${(err as Error).message}`;
       return;
     }
     const t1 = performance.now();
-    const text = format === "csv" ? toCsv(got) : toJson(this.tag, got);
-    saveFile(fileName(this.tag, format), text, format === "csv" ? "text/csv" : "application/json");
+    const bytes = format === "csv" ? toCsv(got) : toJson(this.tag, got);
+    saveFile(fileName(this.tag, format), bytes, format === "csv" ? "text/csv" : "application/json");
     const ms = performance.now() - t0;
     const points_ms = t1 - t0; // the points held, or the kernel's answer
     this.status.hidden = true;

@@ -33,27 +33,32 @@ export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
   private waiting = new Map<string, Waiter[]>();
 
   /**
-   * Every point of a series: what the browser holds when it holds them all, else
-   * asked of the kernel (which answers once a running cell is done).
+   * Every point of the series of `runs` for `tag`, in the runs' order: those the
+   * browser holds whole at once, the others asked of the kernel (which answers once a
+   * running cell is done) in one request: one answer message, not one per run.
    */
-  full(run: string, tag: string): Promise<FullScalars> {
-    const k = seriesKey(run, tag);
-    const s = this.series.get(k);
-    if (s && s.n >= s.total) return Promise.resolve({ run, n: s.n, step: s.step, wall: s.wall, value: s.value });
-    return new Promise((resolve, reject) => {
-      const list = this.waiting.get(k);
-      if (list) {
-        list.push({ resolve, reject });
-        return;
-      }
-      this.waiting.set(k, [{ resolve, reject }]);
-      if (!this.sender) {
-        this.waiting.delete(k);
-        reject(new Error("no kernel to ask"));
-        return;
-      }
-      this.sender({ type: "scalar_request", items: [{ run, tag }] });
+  fullOf(runs: readonly string[], tag: string): Promise<FullScalars>[] {
+    const ask: { run: string; tag: string }[] = [];
+    const out = runs.map((run) => {
+      const k = seriesKey(run, tag);
+      const s = this.series.get(k);
+      if (s && s.n >= s.total) return Promise.resolve({ run, n: s.n, step: s.step, wall: s.wall, value: s.value });
+      return new Promise<FullScalars>((resolve, reject) => {
+        const list = this.waiting.get(k);
+        if (list) {
+          list.push({ resolve, reject });
+          return;
+        }
+        if (!this.sender) {
+          reject(new Error("no kernel to ask"));
+          return;
+        }
+        this.waiting.set(k, [{ resolve, reject }]);
+        ask.push({ run, tag });
+      });
     });
+    if (ask.length && this.sender) this.sender({ type: "scalar_request", items: ask });
+    return out;
   }
 
   /** The kernel's answer to a ScalarRequest. */
