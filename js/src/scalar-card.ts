@@ -7,7 +7,7 @@ import { h } from "./dom";
 import { Chart, type View } from "./chart";
 import { Crosshair } from "./hover";
 import { plotArea, pxToX, StepMarkers } from "./marker";
-import { rangeRows, stepRows, stepsOf } from "./steps";
+import { rangeRows, stepAxis, stepRows, stepsOf } from "./steps";
 import { DataTable } from "./table";
 import { fileName, saveFile, toCsv, toJson } from "./download";
 import { symexp } from "./symlog";
@@ -129,7 +129,7 @@ export class ScalarCard {
     }
     const range = this.host.rangeOn();
     const m = this.host.markersOf(this.tag);
-    this.markers.set(m, this.steps, range, view.xAxis === "step");
+    this.markers.set(m, this.steps, range, stepAxis(lines, view.xAxis === "step"));
     if (!m.length) {
       this.table.show(null, null, this.host.tableState());
       return;

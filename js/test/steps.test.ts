@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatCell, moveStep, nearestIndex, rangeRows, sortRows, stepRows, stepsOf } from "../src/steps";
+import { formatCell, moveStep, nearestIndex, rangeRows, sortRows, stepAxis, stepRows, stepsOf, STEP_AXIS } from "../src/steps";
 import { tooltipRows } from "../src/hover";
 import { csvField, toCsv, toJson } from "../src/download";
 import { concat } from "../src/numtext";
@@ -135,4 +135,17 @@ test("downloads: the kernel's compact arrays, rows across chunks, names in UTF-8
   assert.deepEqual(j.runs[0].step, Array.from(step));
   assert.deepEqual(j.runs[0].wall_time, Array.from(wall));
   assert.deepEqual(j.runs[0].value, Array.from(f32, (v) => (Number.isNaN(v) ? "NaN" : v)));
+});
+
+test("steps on a time axis: through the fullest line, both ways", () => {
+  const short = { x: [0, 5], series: { n: 2, step: [0, 10] } };
+  const full = { x: [100, 130, 160, 190], series: { n: 4, step: [0, 10, 20, 30] } };
+  assert.equal(stepAxis([short, full], true), STEP_AXIS);
+  const a = stepAxis([short, full], false);
+  assert.equal(a.toX(20), 160);
+  assert.equal(a.toX(24), 160); // the nearest step it holds
+  assert.equal(a.toX(99), 190);
+  assert.equal(a.toStep(135), 10);
+  assert.equal(a.toStep(0), 0);
+  assert.ok(Number.isNaN(stepAxis([{ x: [], series: { n: 0, step: [] } }], false).toX(3)));
 });
