@@ -180,12 +180,25 @@ export class ScalarCard {
 
   private onRelayout(e: Record<string, unknown>): void {
     this.markers.layout();
-    const r0 = e["xaxis.range[0]"];
-    const r1 = e["xaxis.range[1]"];
-    const range = e["xaxis.range"] as unknown[] | undefined;
-    if (r0 !== undefined && r1 !== undefined) this.host.zoomed(this, [Number(r0), Number(r1)]);
-    else if (range && range.length === 2) this.host.zoomed(this, [Number(range[0]), Number(range[1])]);
-    else if (e["xaxis.autorange"] === true) this.host.zoomed(this, null);
+    if (e["xaxis.autorange"] === true) {
+      this.host.zoomed(this, null);
+      return;
+    }
+    if (!Object.keys(e).some((k) => k.startsWith("xaxis.range"))) return;
+    // as numbers (a date axis says dates): what plotly shows now
+    const a = plotArea(this.chart.plot);
+    if (a) this.host.zoomed(this, [a.x0, a.x1]);
+  }
+
+  /** Whether the plot shows `range` on x now (null: autoranged). */
+  showsRange(range: [number, number] | null): boolean {
+    if (!this.chart.everDrawn) return false;
+    const fl = (this.chart.plot as unknown as { _fullLayout?: { xaxis?: { autorange?: unknown } } })._fullLayout;
+    if (range === null) return fl?.xaxis?.autorange === true;
+    const a = plotArea(this.chart.plot);
+    if (!a) return false;
+    const eps = Math.abs(range[1] - range[0]) * 1e-9;
+    return Math.abs(a.x0 - range[0]) <= eps && Math.abs(a.x1 - range[1]) <= eps;
   }
 
   /** Zooms the x axis to `range` (null: all), as another card was zoomed. */

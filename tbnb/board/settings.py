@@ -87,6 +87,9 @@ class ViewSettings:
     tooltip_sort: TooltipSort = "default"
     tooltip_rows: int = DEFAULT_TOOLTIP_ROWS
     link_hover_zoom: bool = False
+    # the x range every card shows while link_hover_zoom ([lo, hi] in the x axis'
+    # units: steps, relative time, ms of wall time); empty: each card's own
+    linked_x_range: tuple[float, ...] = field(default_factory=tuple)
 
     # compiled once per settings, not once per name tested
     @cached_property
@@ -126,4 +129,4 @@ class ViewSettings:
 
 
 # the fields held as tuples (lists as traits)
-_TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards")
+_TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards", "linked_x_range")

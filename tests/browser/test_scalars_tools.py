@@ -460,7 +460,9 @@ def test_tooltip_linked_hover_zoom_symlog_and_card_size(
     for step, v in enumerate(GRAD):
         w.add_scalar("grad", float(v), step)
     w.close()
-    _, b = open_board(page, jupyter, tmp_path, "tools-hover.ipynb")
+    nb, b = open_board(
+        page, jupyter, tmp_path, "tools-hover.ipynb", ["print(board.linked_x_range)", "board"]
+    )
     p = b.drawn("Loss/train")
     b.drawn("Loss/test")
     s, (x0, x1) = p["size"], p["xrange"]
@@ -522,6 +524,15 @@ def test_tooltip_linked_hover_zoom_symlog_and_card_size(
     other = b.drawn("Loss/test", lambda p: p["xrange"][1] - p["xrange"][0] < 150)
     np.testing.assert_allclose(other["xrange"], zoomed["xrange"], rtol=1e-6)
     assert 90 < zoomed["xrange"][0] < 110 and 190 < zoomed["xrange"][1] < 210
+    # the board's state: the kernel has it, and a second view of the board shows it
+    out = kernel_says(nb, 3, lambda o: o.startswith("[") and len(json.loads(o)) == 2)
+    np.testing.assert_allclose(json.loads(out), zoomed["xrange"], rtol=1e-6)
+    nb.run_cell(4)
+    second = Board(page, nb, 4)
+    second.chart("Loss/test").scroll_into_view_if_needed()
+    view2 = second.drawn("Loss/test", lambda p: p["xrange"][1] - p["xrange"][0] < 150)
+    np.testing.assert_allclose(view2["xrange"], zoomed["xrange"], rtol=1e-6)
+    page.mouse.move(5, 5)
 
     # symlog: the values transformed, the ticks labelled with the values themselves
     b.root.get_by_label("Symlog y axis").check()
