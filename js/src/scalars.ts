@@ -98,9 +98,12 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.controls.sync();
       this.toolsAll();
     });
-    // a pin draws its new copy only; full size redraws the cards it changed
+    // a pin draws its new copy only, at once (not a frame later); full size redraws
+    // the cards it changed
     listen(["pinned_cards"], () => {
       this.syncPins();
+      for (const card of this.eager) if (card.chart.dirty) card.draw(this.view(card));
+      this.eager.clear();
       this.schedule();
     });
     listen(["full_size_cards"], () => {
