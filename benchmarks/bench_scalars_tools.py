@@ -22,7 +22,8 @@ the cards in view hold).
   mousemove event to every card in view showing its crosshair and tooltip, and to the
   next frame.
 - download: "Download CSV" (and JSON) of the 100 x 10,000 card, from the click to the
-  file handed to the browser (the kernel asked for every point, idle).
+  file handed to the browser (the kernel asked for every point, idle; it answers 10 runs
+  a message, and the browser writes each part's rows while the next ones come).
 """
 
 from __future__ import annotations
@@ -240,9 +241,9 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, runs: int) -> list[t
             (
                 f"download {fmt.upper()}, {info['runs']} runs x {info['points'] // info['runs']:,}"
                 f" points ({size / 1e6:.1f} MB)",
-                f"{info['ms']:.0f} ms: {info['points_ms']:.0f} ms for the kernel's answer"
-                f" ({info['asked']} series), {info['ms'] - info['points_ms']:.0f} ms writing"
-                " the text",
+                f"{info['ms']:.0f} ms ({info['asked']} series asked of the kernel; of that"
+                f" {info['wait_ms']:.0f} ms waiting for its answers, the rest writing the"
+                " rows of those already there)",
             )
         )
     return rows

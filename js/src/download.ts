@@ -28,13 +28,18 @@ function csvNumber(w: ByteWriter, v: number): void {
   else w.ascii(Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
 }
 
-/** The CSV file's bytes, as Blob parts: one row per point, every number exact. */
-export function toCsv(series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
-  const w = new ByteWriter();
-  const utf8 = new TextEncoder();
-  w.ascii("run,step,wall_time,value\n");
-  for (const s of series) {
-    const run = utf8.encode(`${csvField(s.run)},`);
+/** A CSV file written run by run (as their points arrive): one row per point, every number exact. */
+export class CsvFile {
+  private w = new ByteWriter();
+  private utf8 = new TextEncoder();
+
+  constructor() {
+    this.w.ascii("run,step,wall_time,value\n");
+  }
+
+  add(s: FullSeries): void {
+    const w = this.w;
+    const run = this.utf8.encode(`${csvField(s.run)},`);
     const { step, wall, value } = s;
     for (let i = 0; i < s.n; i++) {
       w.bytes(run);
@@ -46,7 +51,11 @@ export function toCsv(series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] 
       w.byte(NEWLINE);
     }
   }
-  return w.done();
+
+  /** The file's bytes, as Blob parts. */
+  done(): Uint8Array<ArrayBuffer>[] {
+    return this.w.done();
+  }
 }
 
 /** A JSON list of numbers (JSON has no NaN or Infinity: those are strings). */
@@ -61,13 +70,19 @@ function jsonNumbers(w: ByteWriter, a: ArrayLike<number>, n: number): void {
   w.byte(93); // ]
 }
 
-/** The JSON file's bytes, as Blob parts: {tag, runs: [{run, step, wall_time, value}]}. */
-export function toJson(tag: string, series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
-  const w = new ByteWriter();
-  const utf8 = new TextEncoder();
-  w.bytes(utf8.encode(`{"tag":${JSON.stringify(tag)},"runs":[`));
-  for (const [i, s] of series.entries()) {
-    w.bytes(utf8.encode(`${i ? "," : ""}{"run":${JSON.stringify(s.run)},"step":`));
+/** A JSON file written run by run: {tag, runs: [{run, step, wall_time, value}]}. */
+export class JsonFile {
+  private w = new ByteWriter();
+  private utf8 = new TextEncoder();
+  private runs = 0;
+
+  constructor(tag: string) {
+    this.w.bytes(this.utf8.encode(`{"tag":${JSON.stringify(tag)},"runs":[`));
+  }
+
+  add(s: FullSeries): void {
+    const w = this.w;
+    w.bytes(this.utf8.encode(`${this.runs++ ? "," : ""}{"run":${JSON.stringify(s.run)},"step":`));
     jsonNumbers(w, s.step, s.n);
     w.ascii(',"wall_time":');
     jsonNumbers(w, s.wall, s.n);
@@ -75,8 +90,23 @@ export function toJson(tag: string, series: readonly FullSeries[]): Uint8Array<A
     jsonNumbers(w, s.value, s.n);
     w.byte(125); // }
   }
-  w.ascii("]}");
-  return w.done();
+
+  done(): Uint8Array<ArrayBuffer>[] {
+    this.w.ascii("]}");
+    return this.w.done();
+  }
+}
+
+export function toCsv(series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
+  const f = new CsvFile();
+  for (const s of series) f.add(s);
+  return f.done();
+}
+
+export function toJson(tag: string, series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
+  const f = new JsonFile(tag);
+  for (const s of series) f.add(s);
+  return f.done();
 }
 
 /** A file name for a tag: letters, digits, . _ - only. */

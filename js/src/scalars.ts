@@ -102,8 +102,11 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     // the cards it changed
     listen(["pinned_cards"], () => {
       this.syncPins();
-      for (const card of this.eager) if (card.chart.dirty) card.draw(this.view(card));
-      this.eager.clear();
+      for (const card of this.eager) {
+        if (!card.el.isConnected) continue; // a board not shown yet: drawn when it is
+        if (card.chart.dirty) card.draw(this.view(card));
+        this.eager.delete(card);
+      }
       this.schedule();
     });
     listen(["full_size_cards"], () => {

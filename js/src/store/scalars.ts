@@ -24,6 +24,9 @@ export interface FullScalars {
   value: ArrayLike<number>;
 }
 
+/** series asked of the kernel per ScalarRequest (a card of 100 runs: 10 answers) */
+export const RUNS_PER_REQUEST = 10;
+
 type Waiter = { resolve: (s: FullScalars) => void; reject: (e: Error) => void };
 
 export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
@@ -35,7 +38,7 @@ export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
   /**
    * Every point of the series of `runs` for `tag`, in the runs' order: those the
    * browser holds whole at once, the others asked of the kernel (which answers once a
-   * running cell is done) in one request: one answer message, not one per run.
+   * running cell is done), RUNS_PER_REQUEST a request, not one message per run.
    */
   fullOf(runs: readonly string[], tag: string): Promise<FullScalars>[] {
     const ask: { run: string; tag: string }[] = [];
@@ -57,7 +60,11 @@ export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
         ask.push({ run, tag });
       });
     });
-    if (ask.length && this.sender) this.sender({ type: "scalar_request", items: ask });
+    // in parts, answered one after the other: the browser writes the first runs' rows
+    // while the kernel sends the next ones
+    for (let i = 0; i < ask.length && this.sender; i += RUNS_PER_REQUEST) {
+      this.sender({ type: "scalar_request", items: ask.slice(i, i + RUNS_PER_REQUEST) });
+    }
     return out;
   }
 
