@@ -70,17 +70,10 @@ def figure(engine: BoardEngine, tag: str, view: ViewSettings) -> Any:
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
-def markers_of(view: ViewSettings, tag: str) -> list[float]:
-    """The card's step markers (the board's one when linked by step), as the board has them."""
-    key = "" if view.link_by_step else tag
-    got = [float(v) for v in view.step_markers.get(key, []) if np.isfinite(v)]
-    return got[: 2 if view.range_selection else 1]
-
-
 def _marker_shapes(view: ViewSettings, tag: str, xs: list[tuple[Any, Any]]) -> list[Any]:
     """A dotted line at each marked step (a band between two), on the x where the
     fullest run reached it, as the board draws them (js/src/steps.ts stepAxis)."""
-    steps = markers_of(view, tag)
+    steps = view.markers_of(tag)
     if not steps or not xs:
         return []
     step_of, x_of = max(xs, key=lambda sx: len(sx[0]))

@@ -4,6 +4,7 @@ static snapshot, the export and `Board.figure`."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -105,6 +106,13 @@ class ViewSettings:
 
     def tag_shown(self, tag: str) -> bool:
         return self._tag_matches(tag)
+
+    def markers_of(self, tag: str) -> list[float]:
+        """The card's step markers (the board's one when linked by step): one step, or
+        two with range selection (js/src/scalars.ts markersOf)."""
+        key = "" if self.link_by_step else tag
+        got = [float(v) for v in self.step_markers.get(key, []) if math.isfinite(v)]
+        return got[: 2 if self.range_selection else 1]
 
     def colour(self, run: str) -> str:
         """The run's colour on this board (picked, else from its name)."""

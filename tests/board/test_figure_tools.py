@@ -49,3 +49,33 @@ def test_figure_has_symlog_and_markers(tmp_path: Path) -> None:
         assert board.figure("grad").layout.yaxis.tickmode is None
     finally:
         board.close()
+
+
+def test_snapshot_has_pins_markers_and_symlog(tmp_path: Path) -> None:
+    w = SummaryWriter(str(tmp_path / "a"))
+    for step, v in enumerate(GRAD):
+        w.add_scalar("grad", float(v), step * 10)
+        w.add_scalar("loss", float(step), step * 10)
+    w.close()
+    board = tbnb.Board(tmp_path, reload_interval=0, smoothing=0.0)
+    try:
+        plain = board.static_html()
+        assert "Pinned" not in plain and "stroke-dasharray" not in plain
+        board.pinned_cards = ["loss"]
+        board.step_markers = {"grad": [30.0]}
+        board.symlog_y = True
+        html = board.static_html()
+        # the pinned copy first, then the sections (loss twice in all)
+        assert html.index("Pinned") < html.index(">grad<")
+        assert html.count("<figcaption>loss</figcaption>") == 2
+        # one marker line, on the grad card only, at step 30 of 0..60
+        assert html.count("stroke-dasharray") == 1
+        x = float(html.split("stroke-dasharray")[0].rsplit('x1="', 1)[1].split('"')[0])
+        left, width = 56, 360 - 56 - 10  # the chart's plot area (static.py PAD_L, W, PAD_R)
+        assert abs(x - (left + width * 30 / 60)) < 0.2
+        # symlog: the y extremes are labelled with the values, not their transform
+        assert ">-300<" in html and ">150<" in html and ">-4.477<" not in html
+        board.symlog_y = False
+        assert ">-300<" in board.static_html()  # so linear too (the labels are the extremes)
+    finally:
+        board.close()
