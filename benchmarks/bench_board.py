@@ -155,8 +155,9 @@ EXECUTE_SENT_JS = """
 # resolves (polled every frame) with the page's time once n runs' lines are drawn
 LINES_DRAWN_JS = """
 n => { const c = document.querySelectorAll('.tbnb-chart .js-plotly-plot');
-       return [...c].some(p => p.data && p.data.filter(
-           t => t.meta && t.meta.kind === 'raw' && t.x && t.x.length > 0).length >= n)
+       return [...c].some(p => p.data && p.data.reduce((a, t) => a +
+           (t.meta && t.meta.kind === 'raw' && t.x && t.x.length > 0
+            ? (t.meta.runs || [t.meta.run]).length : 0), 0) >= n)
          && performance.now(); }
 """
 
@@ -482,7 +483,8 @@ def bench_scale(
             ".tbnb-tag-filter",
             "tag19$",
             "n => { const c = document.querySelector(TAG19);"
-            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length >= n"
+            " return c && c.data && c.data.reduce((a, t) => a + (t.meta.kind === 'raw'"
+            " ? (t.meta.runs || [t.meta.run]).length : 0), 0) >= n"
             " && performance.now(); }",
         ),
         (

@@ -6,12 +6,15 @@ import Plotly from "./plotly";
 import { h } from "./dom";
 import { relativeTitle } from "./axes";
 import { RUN_ROW_CHARS, shortNames, visible } from "./names";
-import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine, type Line } from "./points";
+import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, type Line } from "./points";
 import { quantile } from "./smoothing";
 import { colorOfRun } from "./colors";
 import { symlog, symlogConstant, symlogTicks } from "./symlog";
 import { plotlyText, type XAxis } from "./settings";
 import type { ScalarSeries } from "./store";
+
+/** Above this many runs a chart drawn with tbnb's tooltip draws one trace per colour. */
+export const MERGE_FROM = 20;
 
 export interface View {
   smoothing: number;
@@ -120,39 +123,67 @@ export class Chart {
     const c = view.symlog ? symlogConstant(finite) : 0;
     const ty = (ys: number[]) => (c ? ys.map((v) => symlog(v, c)) : ys);
     const hover = (template: string) => (own ? { hoverinfo: "none" } : { hovertemplate: template });
+    // Many runs on tbnb's own tooltip: the runs of one colour are one trace each for
+    // their raw and their smoothed lines (gaps between runs), as plotly's first draw
+    // costs per trace: 100 runs are 40 traces of the 20 palette colours, not 200.
+    const merge = own && shown.length > MERGE_FROM;
+    const groups = new Map<string, number[]>();
+    if (merge) {
+      for (const [i, l] of lines.entries()) {
+        const g = groups.get(l.color);
+        if (g) g.push(i);
+        else groups.set(l.color, [i]);
+      }
+      for (const kind of smoothed ? (["raw", "smoothed"] as const) : (["raw"] as const)) {
+        for (const [color, members] of groups) {
+          const { x, y } = joinLines(members.map((i) => ({ x: made[i].x, y: ty(kind === "raw" ? made[i].raw : made[i].smoothed) })));
+          const faint = kind === "raw" && smoothed;
+          traces.push({
+            type: "scatter",
+            mode: "lines",
+            x,
+            y,
+            line: { color, width: faint ? 1 : 1.5 },
+            opacity: faint ? 0.25 : 1,
+            hoverinfo: "none",
+            showlegend: false,
+            meta: { runs: members.map((i) => shown[i].run), kind },
+          });
+        }
+      }
+    }
     for (const [i, s] of shown.entries()) {
       const color = lines[i].color;
       const name = plotlyText(lines[i].name);
       const line = made[i];
       const x = line.x;
-      const raw = ty(line.raw);
-      traces.push({
-        type: "scatter",
-        mode: "lines",
-        x,
-        y: raw,
-        name,
-        line: { color, width: smoothed ? 1 : 1.5 },
-        opacity: smoothed ? 0.25 : 1,
-        ...(smoothed ? { hoverinfo: "skip" } : hover("%{y:.5g}")),
-        hoverlabel: { namelength: RUN_ROW_CHARS },
-        showlegend: false,
-        meta: { run: s.run, kind: "raw" },
-      });
-      if (smoothed) {
+      if (!merge) {
         traces.push({
           type: "scatter",
           mode: "lines",
           x,
-          y: ty(line.smoothed),
-          customdata: line.raw,
+          y: ty(line.raw),
           name,
-          line: { color, width: 1.5 },
-          ...hover("%{customdata:.5g}"),
-          hoverlabel: { namelength: RUN_ROW_CHARS },
+          line: { color, width: smoothed ? 1 : 1.5 },
+          opacity: smoothed ? 0.25 : 1,
+          ...(smoothed ? { hoverinfo: "skip" } : hover("%{y:.5g}")),
+          ...(own ? {} : { hoverlabel: { namelength: RUN_ROW_CHARS } }),
           showlegend: false,
-          meta: { run: s.run, kind: "smoothed" },
+          meta: { run: s.run, kind: "raw" },
         });
+        if (smoothed) {
+          traces.push({
+            type: "scatter",
+            mode: "lines",
+            x,
+            y: ty(line.smoothed),
+            name,
+            line: { color, width: 1.5 },
+            ...(own ? { hoverinfo: "none" } : { customdata: line.raw, hovertemplate: "%{customdata:.5g}", hoverlabel: { namelength: RUN_ROW_CHARS } }),
+            showlegend: false,
+            meta: { run: s.run, kind: "smoothed" },
+          });
+        }
       }
       // NaN and +-Inf: markers at the last finite value before them, named in the hover
       const bad = nonFiniteMarkers(line);
@@ -166,7 +197,7 @@ export class Chart {
           name,
           marker: { color, symbol: bad.symbol, size: 9, line: { width: 1, color } },
           ...hover("%{text}"),
-          hoverlabel: { namelength: RUN_ROW_CHARS },
+          ...(own ? {} : { hoverlabel: { namelength: RUN_ROW_CHARS } }),
           showlegend: false,
           meta: { run: s.run, kind: "nonfinite" },
         });

@@ -3,6 +3,8 @@
 // step, wall_time, value}]}). Non-finite values are written NaN, Infinity, -Infinity
 // (JSON has no such numbers: there they are strings). The points come from the
 // browser when it holds every point, from the kernel otherwise (scalar-card.ts).
+// Written as bytes in chunks (numtext.ts): a million rows make no giant string.
+import { ByteWriter } from "./numtext";
 
 export interface FullSeries {
   run: string;
@@ -17,41 +19,94 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function num(v: number): string {
-  return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+const NEWLINE = 10;
+const COMMA = 44;
+
+/** A number as CSV writes it: NaN, Infinity and -Infinity spelled out. */
+function csvNumber(w: ByteWriter, v: number): void {
+  if (Number.isFinite(v)) w.number(v);
+  else w.ascii(Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
 }
 
-export function toCsv(series: readonly FullSeries[]): string {
-  const parts: string[] = ["run,step,wall_time,value\n"];
-  for (const s of series) {
-    const run = csvField(s.run);
-    let chunk = "";
+/** A CSV file written run by run (as their points arrive): one row per point, every number exact. */
+export class CsvFile {
+  private w = new ByteWriter();
+  private utf8 = new TextEncoder();
+
+  constructor() {
+    this.w.ascii("run,step,wall_time,value\n");
+  }
+
+  add(s: FullSeries): void {
+    const w = this.w;
+    const run = this.utf8.encode(`${csvField(s.run)},`);
+    const { step, wall, value } = s;
     for (let i = 0; i < s.n; i++) {
-      chunk += `${run},${num(s.step[i])},${num(s.wall[i])},${num(s.value[i])}\n`;
-      if (chunk.length > 1 << 16) {
-        parts.push(chunk);
-        chunk = "";
-      }
+      w.bytes(run);
+      csvNumber(w, step[i]);
+      w.byte(COMMA);
+      csvNumber(w, wall[i]);
+      w.byte(COMMA);
+      csvNumber(w, value[i]);
+      w.byte(NEWLINE);
     }
-    parts.push(chunk);
   }
-  return parts.join("");
+
+  /** The file's bytes, as Blob parts. */
+  done(): Uint8Array<ArrayBuffer>[] {
+    return this.w.done();
+  }
 }
 
-function jsonNumbers(a: ArrayLike<number>, n: number): string {
-  const out: string[] = new Array(n);
+/** A JSON list of numbers (JSON has no NaN or Infinity: those are strings). */
+function jsonNumbers(w: ByteWriter, a: ArrayLike<number>, n: number): void {
+  w.byte(91); // [
   for (let i = 0; i < n; i++) {
+    if (i) w.byte(COMMA);
     const v = a[i];
-    out[i] = Number.isFinite(v) ? String(v) : `"${num(v)}"`;
+    if (Number.isFinite(v)) w.number(v);
+    else w.ascii(Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"');
   }
-  return `[${out.join(",")}]`;
+  w.byte(93); // ]
 }
 
-export function toJson(tag: string, series: readonly FullSeries[]): string {
-  const runs = series.map(
-    (s) => `{"run":${JSON.stringify(s.run)},"step":${jsonNumbers(s.step, s.n)},"wall_time":${jsonNumbers(s.wall, s.n)},"value":${jsonNumbers(s.value, s.n)}}`,
-  );
-  return `{"tag":${JSON.stringify(tag)},"runs":[${runs.join(",")}]}`;
+/** A JSON file written run by run: {tag, runs: [{run, step, wall_time, value}]}. */
+export class JsonFile {
+  private w = new ByteWriter();
+  private utf8 = new TextEncoder();
+  private runs = 0;
+
+  constructor(tag: string) {
+    this.w.bytes(this.utf8.encode(`{"tag":${JSON.stringify(tag)},"runs":[`));
+  }
+
+  add(s: FullSeries): void {
+    const w = this.w;
+    w.bytes(this.utf8.encode(`${this.runs++ ? "," : ""}{"run":${JSON.stringify(s.run)},"step":`));
+    jsonNumbers(w, s.step, s.n);
+    w.ascii(',"wall_time":');
+    jsonNumbers(w, s.wall, s.n);
+    w.ascii(',"value":');
+    jsonNumbers(w, s.value, s.n);
+    w.byte(125); // }
+  }
+
+  done(): Uint8Array<ArrayBuffer>[] {
+    this.w.ascii("]}");
+    return this.w.done();
+  }
+}
+
+export function toCsv(series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
+  const f = new CsvFile();
+  for (const s of series) f.add(s);
+  return f.done();
+}
+
+export function toJson(tag: string, series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
+  const f = new JsonFile(tag);
+  for (const s of series) f.add(s);
+  return f.done();
 }
 
 /** A file name for a tag: letters, digits, . _ - only. */
@@ -59,9 +114,9 @@ export function fileName(tag: string, ext: string): string {
   return `${tag.replace(/[^A-Za-z0-9_.-]+/g, "_") || "scalars"}.${ext}`;
 }
 
-/** Hands `text` to the browser as a downloaded file. */
-export function saveFile(name: string, text: string, mime: string): void {
-  saveBlob(new Blob([text], { type: mime }), name);
+/** Hands `parts` (text, or bytes in chunks) to the browser as a downloaded file. */
+export function saveFile(name: string, parts: readonly BlobPart[], mime: string): void {
+  saveBlob(new Blob(parts as BlobPart[], { type: mime }), name);
 }
 
 /** Hands `blob` to the browser as a downloaded file named `name` (every tab's downloads). */

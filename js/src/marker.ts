@@ -2,10 +2,10 @@
 // step and a handle under it (role slider, "Step marker") that can be dragged, moved
 // with the arrow keys (Shift: ten steps; Home, End; Delete removes it), or placed by
 // clicking the plot or the rail under it. Drawn as DOM over plotly's plot area, so a
-// marker moves without a plotly redraw. Markers are steps; they are drawn on the step
-// axis only (on relative or wall time the table still shows the marked step).
+// marker moves without a plotly redraw. Markers are steps; on relative or wall time
+// they are drawn where the chart's fullest line reached that step (steps.ts stepAxis).
 import { h } from "./dom";
-import { moveStep, nearestIndex } from "./steps";
+import { moveStep, nearestIndex, STEP_AXIS, type StepAxis } from "./steps";
 
 /** Where plotly put the plot area in its element, and the x range it shows. */
 export interface PlotArea {
@@ -56,7 +56,7 @@ export class StepMarkers {
   private steps: Float64Array = new Float64Array(0);
   private range = false;
   private area: PlotArea | null = null;
-  private enabled = true;
+  private axis: StepAxis = STEP_AXIS;
 
   constructor(
     private plot: HTMLElement,
@@ -100,18 +100,18 @@ export class StepMarkers {
     );
   }
 
-  /** The markers to draw, the steps they move over, and whether two make a range. */
-  set(markers: readonly number[], steps: Float64Array, range: boolean, enabled: boolean): void {
+  /** The markers to draw, the steps they move over, whether two make a range, and where steps are on x. */
+  set(markers: readonly number[], steps: Float64Array, range: boolean, axis: StepAxis): void {
     this.markers = markers.slice(0, range ? 2 : 1);
     this.steps = steps;
     this.range = range;
-    this.enabled = enabled;
+    this.axis = axis;
     this.layout();
   }
 
   /** Puts the lines and handles where the plot's axis says (after a draw or a zoom). */
   layout(): void {
-    this.area = this.enabled ? plotArea(this.plot) : null;
+    this.area = plotArea(this.plot);
     const a = this.area;
     this.overlay.hidden = !a;
     if (!a) return;
@@ -131,7 +131,8 @@ export class StepMarkers {
       if (!on) continue;
       // with no marker the first handle waits at the newest step: a key press places it
       const at = has ? step : last;
-      const x = Number.isFinite(at) ? Math.max(a.l, Math.min(a.l + a.w, xToPx(a, at))) : a.l + a.w;
+      const atX = Number.isFinite(at) ? this.axis.toX(at) : NaN;
+      const x = Number.isFinite(atX) ? Math.max(a.l, Math.min(a.l + a.w, xToPx(a, atX))) : a.l + a.w;
       px.push(x);
       handle.classList.toggle("tbnb-marker-unset", !has);
       handle.style.left = `${x}px`;
@@ -160,8 +161,8 @@ export class StepMarkers {
     const a = this.area ?? plotArea(this.plot);
     if (!a || !this.steps.length) return NaN;
     const box = this.plot.getBoundingClientRect();
-    const x = pxToX(a, clientX - box.left);
-    return this.steps[nearestIndex(this.steps, this.steps.length, x)];
+    const step = this.axis.toStep(pxToX(a, clientX - box.left));
+    return this.steps[nearestIndex(this.steps, this.steps.length, step)];
   }
 
   /** A click: the marker goes there (in a range, the nearer end moves). */

@@ -418,9 +418,9 @@ export interface ImageDataMessage {
 export interface ScalarData {
   run: string;
   tag: string;
-  step: ArrayRef | null; // float64[n]; null with an error
-  wall_time: ArrayRef | null;
-  value: ArrayRef | null;
+  step: ArrayRef | null; // int32[n] (float64[n] past int32); null with an error
+  wall_time: ArrayRef | null; // float64[n]
+  value: ArrayRef | null; // float32[n] when written as float32 (no loss), else float64[n]
   error: string; // "" or why the series could not be sent
 }
 

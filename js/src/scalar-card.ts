@@ -7,12 +7,12 @@ import { h } from "./dom";
 import { Chart, type View } from "./chart";
 import { Crosshair } from "./hover";
 import { plotArea, pxToX, StepMarkers } from "./marker";
-import { rangeRows, stepRows, stepsOf } from "./steps";
+import { rangeRows, stepAxis, stepRows, stepsOf } from "./steps";
 import { DataTable } from "./table";
-import { fileName, saveFile, toCsv, toJson } from "./download";
+import { CsvFile, fileName, JsonFile, saveFile } from "./download";
 import { symexp } from "./symlog";
 import type { DataTableState, TooltipSort } from "./settings";
-import type { FullScalars, Store } from "./store";
+import type { Store } from "./store";
 
 export const WAITING_TEXT = "waiting for the kernel for every point (it answers once a running cell finishes)…";
 
@@ -129,7 +129,7 @@ export class ScalarCard {
     }
     const range = this.host.rangeOn();
     const m = this.host.markersOf(this.tag);
-    this.markers.set(m, this.steps, range, view.xAxis === "step");
+    this.markers.set(m, this.steps, range, stepAxis(lines, view.xAxis === "step"));
     if (!m.length) {
       this.table.show(null, null, this.host.tableState());
       return;
@@ -180,12 +180,25 @@ export class ScalarCard {
 
   private onRelayout(e: Record<string, unknown>): void {
     this.markers.layout();
-    const r0 = e["xaxis.range[0]"];
-    const r1 = e["xaxis.range[1]"];
-    const range = e["xaxis.range"] as unknown[] | undefined;
-    if (r0 !== undefined && r1 !== undefined) this.host.zoomed(this, [Number(r0), Number(r1)]);
-    else if (range && range.length === 2) this.host.zoomed(this, [Number(range[0]), Number(range[1])]);
-    else if (e["xaxis.autorange"] === true) this.host.zoomed(this, null);
+    if (e["xaxis.autorange"] === true) {
+      this.host.zoomed(this, null);
+      return;
+    }
+    if (!Object.keys(e).some((k) => k.startsWith("xaxis.range"))) return;
+    // as numbers (a date axis says dates): what plotly shows now
+    const a = plotArea(this.chart.plot);
+    if (a) this.host.zoomed(this, [a.x0, a.x1]);
+  }
+
+  /** Whether the plot shows `range` on x now (null: autoranged). */
+  showsRange(range: [number, number] | null): boolean {
+    if (!this.chart.everDrawn) return false;
+    const fl = (this.chart.plot as unknown as { _fullLayout?: { xaxis?: { autorange?: unknown } } })._fullLayout;
+    if (range === null) return fl?.xaxis?.autorange === true;
+    const a = plotArea(this.chart.plot);
+    if (!a) return false;
+    const eps = Math.abs(range[1] - range[0]) * 1e-9;
+    return Math.abs(a.x0 - range[0]) <= eps && Math.abs(a.x1 - range[1]) <= eps;
   }
 
   /** Zooms the x axis to `range` (null: all), as another card was zoomed. */
@@ -207,24 +220,31 @@ export class ScalarCard {
       this.status.hidden = false;
       this.status.textContent = WAITING_TEXT;
     }
-    let got: FullScalars[];
+    // each run's rows written as its points arrive (the kernel answers in parts)
+    const file = format === "csv" ? new CsvFile() : new JsonFile(this.tag);
+    let points = 0;
+    let waitMs = 0;
+    const parts = series.fullOf(runs, this.tag);
+    for (const part of parts) part.catch(() => undefined); // a failure is met below, once
     try {
-      got = await Promise.all(runs.map((run) => series.full(run, this.tag)));
+      for (const part of parts) {
+        const w0 = performance.now();
+        const s = await part;
+        waitMs += performance.now() - w0;
+        file.add(s);
+        points += s.n;
+      }
     } catch (err) {
       this.status.hidden = false;
       this.status.textContent = `download failed: ${(err as Error).message}`;
       return;
     }
-    const t1 = performance.now();
-    const text = format === "csv" ? toCsv(got) : toJson(this.tag, got);
-    saveFile(fileName(this.tag, format), text, format === "csv" ? "text/csv" : "application/json");
+    saveFile(fileName(this.tag, format), file.done(), format === "csv" ? "text/csv" : "application/json");
     const ms = performance.now() - t0;
-    const points_ms = t1 - t0; // the points held, or the kernel's answer
     this.status.hidden = true;
     this.status.textContent = "";
-    let points = 0;
-    for (const s of got) points += s.n;
-    const detail = { format, runs: got.length, points, ms, points_ms, asked: asks.length };
+    // wait_ms: waiting for the kernel's points (what writing the ones held did not hide)
+    const detail = { format, runs: runs.length, points, ms, wait_ms: waitMs, asked: asks.length };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }

@@ -50,8 +50,6 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   private frame = 0;
   private idle = 0;
   private cleanups: (() => void)[] = [];
-  /** the linked zoom's x range (null: autorange), applied to cards drawn later */
-  private linkedRange: [number, number] | null | undefined = undefined;
   private relaying = false;
   /** how long the last hover took over every card it drew (ms), for the benchmark */
   lastHoverMs = 0;
@@ -100,9 +98,15 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.controls.sync();
       this.toolsAll();
     });
-    // a pin draws its new copy only; full size redraws the cards it changed
+    // a pin draws its new copy only, at once (not a frame later); full size redraws
+    // the cards it changed
     listen(["pinned_cards"], () => {
       this.syncPins();
+      for (const card of this.eager) {
+        if (!card.el.isConnected) continue; // a board not shown yet: drawn when it is
+        if (card.chart.dirty) card.draw(this.view(card));
+        this.eager.delete(card);
+      }
       this.schedule();
     });
     listen(["full_size_cards"], () => {
@@ -112,6 +116,11 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       }
       this.syncPins();
       this.schedule();
+    });
+    // the linked zoom is the board's (a second view follows); other units, other range
+    listen(["linked_x_range", "link_hover_zoom"], () => this.applyLinkedZoom());
+    listen(["x_axis"], () => {
+      if ((this.model.get("linked_x_range") ?? []).length) setSetting(this.model, "linked_x_range", []);
     });
     listen(["card_width", "tooltip_sort", "tooltip_rows", "link_hover_zoom"], () => {
       this.controls.sync();
@@ -165,7 +174,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       symlog: this.model.get("symlog_y") === true,
       ownHover: true,
       height: full ? FULL_HEIGHT : undefined,
-      xRange: this.model.get("link_hover_zoom") ? this.linkedRange : undefined,
+      xRange: this.linkedRange(),
     };
   }
 
@@ -334,14 +343,28 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     this.lastHoverMs = performance.now() - t0;
   }
 
-  zoomed(from: ScalarCard, range: [number, number] | null): void {
+  /** The linked zoom's x range while linked ([lo, hi], or null: autorange), else undefined (each card's own). */
+  private linkedRange(): [number, number] | null | undefined {
+    if (!this.model.get("link_hover_zoom")) return undefined;
+    const r = this.model.get("linked_x_range") ?? [];
+    return r.length === 2 && r.every(Number.isFinite) && r[0] !== r[1] ? [r[0], r[1]] : null;
+  }
+
+  /** One card zoomed: the board's linked range (applyLinkedZoom draws it on the others). */
+  zoomed(_from: ScalarCard, range: [number, number] | null): void {
     if (this.relaying || !this.model.get("link_hover_zoom")) return;
-    this.linkedRange = range;
+    setSetting(this.model, "linked_x_range", range ? range.slice() : []);
+  }
+
+  /** The linked range on every card in view that does not show it yet; the others when drawn. */
+  private applyLinkedZoom(): void {
+    const range = this.linkedRange();
+    if (range === undefined) return;
     this.relaying = true;
     const done: Promise<unknown>[] = [];
     for (const card of this.charts.values()) {
-      if (card === from) continue;
       if (card.chart.onScreen && !card.el.hidden) {
+        if (card.showsRange(range)) continue;
         const p = card.zoomTo(range);
         if (p) done.push(p);
       } else {

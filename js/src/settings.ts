@@ -41,6 +41,8 @@ export interface BoardModel {
   tooltip_sort: TooltipSort;
   tooltip_rows: number;
   link_hover_zoom: boolean;
+  /** [lo, hi]: the x range of every card while link_hover_zoom; []: each card's own */
+  linked_x_range: number[];
 }
 
 export const SETTING_KEYS = [
@@ -63,6 +65,7 @@ export const SETTING_KEYS = [
   "tooltip_sort",
   "tooltip_rows",
   "link_hover_zoom",
+  "linked_x_range",
 ] as const;
 
 export type Model = AnyModel<BoardModel>;

@@ -46,6 +46,37 @@ export function stepsOf(lines: readonly { series: { n: number; step: ArrayLike<n
   return all.slice(0, m);
 }
 
+/**
+ * Where a step is on the chart's x axis, and back: the identity on the step axis; on
+ * relative or wall time, through the line holding the most points (its x at the
+ * nearest step it holds; from an x, the step of its nearest point), as the marker is a
+ * step and each run reached it at its own time.
+ */
+export interface StepAxis {
+  toX(step: number): number;
+  toStep(x: number): number;
+}
+
+export const STEP_AXIS: StepAxis = { toX: (s) => s, toStep: (x) => x };
+
+export function stepAxis(lines: readonly { x: ArrayLike<number>; series: { n: number; step: ArrayLike<number> } }[], onSteps: boolean): StepAxis {
+  if (onSteps || !lines.length) return STEP_AXIS;
+  let ref = lines[0];
+  for (const l of lines) if (l.x.length > ref.x.length) ref = l;
+  const n = Math.min(ref.x.length, ref.series.n);
+  const { x, series } = ref;
+  return {
+    toX: (step) => {
+      const i = nearestIndex(series.step, n, step);
+      return i < 0 ? NaN : x[i];
+    },
+    toStep: (v) => {
+      const i = nearestIndex(x, n, v);
+      return i < 0 ? NaN : series.step[i];
+    },
+  };
+}
+
 /** The held step nearest `step`, moved by `by` places (the arrow keys: -1, +1), clamped. */
 export function moveStep(steps: Float64Array, step: number, by: number): number {
   if (!steps.length) return step;

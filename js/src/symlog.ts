@@ -12,7 +12,7 @@ export function symlogConstant(values: Iterable<number>): number {
   if (!mags.length) return 1;
   mags.sort((a, b) => a - b);
   const q = mags[Math.floor((mags.length - 1) * 0.05)];
-  return Math.pow(10, Math.floor(Math.log10(q)));
+  return Number(`1e${Math.floor(Math.log10(q))}`); // exactly rounded (Math.pow(10, -4) is not)
 }
 
 export function symlog(y: number, c: number): number {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatCell, moveStep, nearestIndex, rangeRows, sortRows, stepRows, stepsOf } from "../src/steps";
+import { formatCell, moveStep, nearestIndex, rangeRows, sortRows, stepAxis, stepRows, stepsOf, STEP_AXIS } from "../src/steps";
 import { tooltipRows } from "../src/hover";
 import { csvField, toCsv, toJson } from "../src/download";
+import { concat } from "../src/numtext";
 import { smooth } from "../src/smoothing";
 
 function line(run: string, steps: number[], values: number[], wall?: number[]) {
@@ -97,8 +98,54 @@ test("downloads: every point, run names quoted, non-finite written out", () => {
     { run: 'a,"b"', n: 2, step: [0, 1], wall: [1.5, 2.5], value: [0.25, NaN] },
     { run: "c", n: 1, step: [7], wall: [3], value: [-Infinity] },
   ];
-  assert.equal(toCsv(s), 'run,step,wall_time,value\n"a,""b""",0,1.5,0.25\n"a,""b""",1,2.5,NaN\nc,7,3,-Infinity\n');
-  const j = JSON.parse(toJson("loss", s));
+  const text = (parts: Uint8Array[]) => new TextDecoder().decode(concat(parts));
+  assert.equal(text(toCsv(s)), 'run,step,wall_time,value\n"a,""b""",0,1.5,0.25\n"a,""b""",1,2.5,NaN\nc,7,3,-Infinity\n');
+  const j = JSON.parse(text(toJson("loss", s)));
   assert.deepEqual(j, { tag: "loss", runs: [{ run: 'a,"b"', step: [0, 1], wall_time: [1.5, 2.5], value: [0.25, "NaN"] }, { run: "c", step: [7], wall_time: [3], value: ["-Infinity"] }] });
   assert.equal(csvField("plain"), "plain");
+});
+
+test("downloads: the kernel's compact arrays, rows across chunks, names in UTF-8, every value exact", () => {
+  const n = 60_000; // more than one 1 MiB chunk of rows
+  const f32 = new Float32Array(n);
+  const wall = new Float64Array(n);
+  const step = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    f32[i] = Math.sin(i) * 10 ** ((i % 9) - 4);
+    wall[i] = 1765432109.123 + i * 0.0371;
+    step[i] = i * 3 - 5;
+  }
+  f32[7] = NaN;
+  const s = [{ run: "rün,1 ✓", n, step, wall, value: f32 }];
+  const parts = toCsv(s);
+  assert.ok(parts.length > 1);
+  const rows = new TextDecoder().decode(concat(parts)).split("\n");
+  assert.equal(rows.length, n + 2);
+  assert.equal(rows[n + 1], "");
+  for (let i = 0; i < n; i++) {
+    const row = rows[i + 1];
+    assert.ok(row.startsWith('"rün,1 ✓",'), row);
+    const [st, w, v] = row.slice('"rün,1 ✓",'.length).split(",");
+    assert.equal(Number(st), step[i]);
+    assert.equal(Number(w), wall[i]);
+    if (i === 7) assert.equal(v, "NaN");
+    else assert.equal(Number(v), f32[i], `${row} != ${f32[i]}`);
+  }
+  const j = JSON.parse(new TextDecoder().decode(concat(toJson("t", s))));
+  assert.deepEqual(j.runs[0].step, Array.from(step));
+  assert.deepEqual(j.runs[0].wall_time, Array.from(wall));
+  assert.deepEqual(j.runs[0].value, Array.from(f32, (v) => (Number.isNaN(v) ? "NaN" : v)));
+});
+
+test("steps on a time axis: through the fullest line, both ways", () => {
+  const short = { x: [0, 5], series: { n: 2, step: [0, 10] } };
+  const full = { x: [100, 130, 160, 190], series: { n: 4, step: [0, 10, 20, 30] } };
+  assert.equal(stepAxis([short, full], true), STEP_AXIS);
+  const a = stepAxis([short, full], false);
+  assert.equal(a.toX(20), 160);
+  assert.equal(a.toX(24), 160); // the nearest step it holds
+  assert.equal(a.toX(99), 190);
+  assert.equal(a.toStep(135), 10);
+  assert.equal(a.toStep(0), 0);
+  assert.ok(Number.isNaN(stepAxis([{ x: [], series: { n: 0, step: [] } }], false).toX(3)));
 });

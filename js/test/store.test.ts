@@ -258,3 +258,30 @@ test("audio: the clip index with its labels, clips read once as they arrive, ask
   store.applyAudioData([{ run: "r", tag: "a", index: 3, step: -1, mime: "", data: null, error: "could not read the clip: gone" }], b.views);
   assert.equal(store.kinds.audio.cached(key, 3)!.error, "could not read the clip: gone");
 });
+
+test("every point of a card's runs: held whole from the browser, the others asked in parts", async () => {
+  const b = new Buffers();
+  const store = new Store();
+  const sent: { type: string; items: { run: string; tag: string }[] }[] = [];
+  store.sender = (m) => sent.push(m as (typeof sent)[number]);
+  const runs = Array.from({ length: 23 }, (_, i) => `r${i}`);
+  // r0 held whole; the others downsampled (total > points held)
+  const parts = runs.map((run, i) => ({ run, tag: "t", start: 0, total: i ? 100 : 2, steps: [0, 1], values: [1, 2] }));
+  store.apply(update(1, true, runs, { scalars: parts }, b).msg, b.views);
+  const got = store.kinds.scalars.fullOf(runs, "t");
+  assert.deepEqual(sent.map((m) => m.items.length), [10, 10, 2]);
+  assert.deepEqual(sent.flatMap((m) => m.items.map((it) => it.run)), runs.slice(1));
+  assert.equal((await got[0]).n, 2);
+  // the kernel's compact answer: int32 steps, float32 values
+  store.applyScalarData(
+    runs.slice(1).map((run) => ({
+      run, tag: "t", error: run === "r5" ? "gone" : "",
+      step: b.add([0, 1, 2], "int32"), wall_time: b.add([10.5, 11.25, 12]), value: b.add([0.5, NaN, 2], "float32"),
+    })),
+    b.views,
+  );
+  const r1 = await got[1];
+  assert.deepEqual([Array.from(r1.step), Array.from(r1.wall), Array.from(r1.value)], [[0, 1, 2], [10.5, 11.25, 12], [0.5, NaN, 2]]);
+  const failed = await got[5].then(() => "", (e: Error) => e.message);
+  assert.equal(failed, "gone");
+});

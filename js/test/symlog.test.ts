@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { symexp, symlog, symlogConstant, symlogTicks, tickLabel } from "../src/symlog";
+import fixture from "../../tests/fixtures/symlog.json";
 
 test("the transform is odd, monotonic and inverted by symexp", () => {
   const c = 0.01;
@@ -34,4 +35,15 @@ test("ticks sit at 0 and +-C*10^k, labelled with the values", () => {
   assert.ok(wide.ticktext.includes("0"));
   assert.equal(tickLabel(1e6), "1e+6");
   assert.equal(tickLabel(-0.0001), "-1e-4");
+});
+
+test("the shared cases (tbnb/compute/symlog.py gives the same)", () => {
+  for (const k of fixture.cases) {
+    const c = symlogConstant(k.values);
+    assert.equal(c, k.c);
+    assert.deepEqual(k.values.map((v) => symlog(v, c)), k.transformed);
+    const lo = Math.min(...k.transformed);
+    const hi = Math.max(...k.transformed);
+    assert.deepEqual(symlogTicks(lo, hi, c), { tickvals: k.tickvals, ticktext: k.ticktext });
+  }
 });

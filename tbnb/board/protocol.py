@@ -326,9 +326,9 @@ class ScalarData(TypedDict):
 
     run: str
     tag: str
-    step: ArrayRef | None  # float64[n]; None with an error
-    wall_time: ArrayRef | None
-    value: ArrayRef | None
+    step: ArrayRef | None  # int32[n] (float64[n] past int32); None with an error
+    wall_time: ArrayRef | None  # float64[n]
+    value: ArrayRef | None  # float32[n] when written as float32 (no loss), else float64[n]
     error: str
 
 

@@ -4,6 +4,7 @@ static snapshot, the export and `Board.figure`."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -87,6 +88,9 @@ class ViewSettings:
     tooltip_sort: TooltipSort = "default"
     tooltip_rows: int = DEFAULT_TOOLTIP_ROWS
     link_hover_zoom: bool = False
+    # the x range every card shows while link_hover_zoom ([lo, hi] in the x axis'
+    # units: steps, relative time, ms of wall time); empty: each card's own
+    linked_x_range: tuple[float, ...] = field(default_factory=tuple)
 
     # compiled once per settings, not once per name tested
     @cached_property
@@ -102,6 +106,13 @@ class ViewSettings:
 
     def tag_shown(self, tag: str) -> bool:
         return self._tag_matches(tag)
+
+    def markers_of(self, tag: str) -> list[float]:
+        """The card's step markers (the board's one when linked by step): one step, or
+        two with range selection (js/src/scalars.ts markersOf)."""
+        key = "" if self.link_by_step else tag
+        got = [float(v) for v in self.step_markers.get(key, []) if math.isfinite(v)]
+        return got[: 2 if self.range_selection else 1]
 
     def colour(self, run: str) -> str:
         """The run's colour on this board (picked, else from its name)."""
@@ -126,4 +137,4 @@ class ViewSettings:
 
 
 # the fields held as tuples (lists as traits)
-_TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards")
+_TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards", "linked_x_range")

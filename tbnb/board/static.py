@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -24,6 +24,7 @@ from tbnb.board.names import visible
 from tbnb.board.settings import ViewSettings
 from tbnb.compute.downsample import bucket_picks, bucket_width
 from tbnb.compute.smoothing import smooth
+from tbnb.compute.symlog import symexp, symlog, symlog_constant
 from tbnb.compute.timeaxis import chart_unit, relative
 from tbnb.events.kinds import Kind
 
@@ -77,8 +78,15 @@ def _segments(xs: npt.NDArray[Any], ys: npt.NDArray[Any]) -> Iterable[tuple[Any,
         yield xs[a:b], ys[a:b]
 
 
-def _chart(parent: ET.Element, title: str, lines: list[tuple[str, Any, Any, float]]) -> None:
-    """An SVG chart: lines of (colour, x, y, opacity)."""
+def _chart(
+    parent: ET.Element,
+    title: str,
+    lines: list[tuple[str, Any, Any, float]],
+    marks: list[float] | None = None,
+    ylabel: Callable[[float], str] = _fmt,
+) -> None:
+    """An SVG chart: lines of (colour, x, y, opacity), dotted lines at the x of `marks`
+    (the step markers), the y extremes labelled by `ylabel` (symlog: the values)."""
     fig = ET.SubElement(parent, "figure")
     ET.SubElement(fig, "figcaption").text = visible(title)
     finite = [(x[np.isfinite(y)], y[np.isfinite(y)]) for _, x, y, _ in lines]
@@ -115,9 +123,14 @@ def _chart(parent: ET.Element, title: str, lines: list[tuple[str, Any, Any, floa
                 )
             else:
                 ET.SubElement(svg, "polyline", {"points": _points(sx, sy, box), **attrs})
+    for m in marks or []:
+        if box[0] <= m <= box[1]:
+            px = _points(np.array([m]), np.array([box[2]]), box).split(",")[0]
+            mark = {"x1": px, "x2": px, "y1": str(PAD_T), "y2": str(H - PAD_B)}
+            ET.SubElement(svg, "line", {**mark, "stroke": "#444", "stroke-dasharray": "3 3"})
     labels = [
-        (PAD_L - 4, H - PAD_B, _fmt(box[2]), "end"),
-        (PAD_L - 4, PAD_T + 10, _fmt(box[3]), "end"),
+        (PAD_L - 4, H - PAD_B, ylabel(box[2]), "end"),
+        (PAD_L - 4, PAD_T + 10, ylabel(box[3]), "end"),
         (PAD_L, H - 8, _fmt(box[0]), "start"),
         (W - PAD_R, H - 8, _fmt(box[1]), "end"),
     ]
@@ -179,6 +192,39 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     raw_too = view.smoothing > 0 and nlines <= RAW_LINES_UP_TO
     per_line = POINT_BUDGET // max(1, nlines * (2 if raw_too else 1))
     buckets = max(MIN_BUCKETS, min(BUCKETS, per_line // 2))  # min-max: 2 points a bucket
+
+    def card(box: ET.Element, tag: str) -> None:
+        """A scalar card as the board draws it: smoothing, symlog, step markers."""
+        pairs = by_tag[tag]
+        finite = [s.value[np.isfinite(s.value)] for _, s in pairs]
+        c = symlog_constant(np.concatenate(finite)) if view.symlog_y and finite else 0.0
+
+        def ys(v: Any) -> Any:
+            return symlog(v, c) if c else v
+
+        lines = []
+        for run, series in pairs:
+            n = len(series.value)
+            idx, _ = bucket_picks(series.value, bucket_width(n, buckets))
+            x = series.step[idx].astype(np.float64)
+            col = view.colour(run)
+            if view.smoothing > 0:
+                sm = smooth(series.value, view.smoothing)[idx]
+                if raw_too:
+                    lines.append((col, x, ys(series.value[idx]), 0.25))
+                lines.append((col, x, ys(sm), 1.0))
+            else:
+                lines.append((col, x, ys(series.value[idx]), 1.0))
+        label = (lambda t: _fmt(symexp(t, c))) if c else _fmt
+        _chart(box, tag, lines, view.markers_of(tag), label)
+
+    pins = [t for t in view.pinned_cards if t in by_tag]
+    if pins:
+        det = ET.SubElement(root, "details", {"open": "open", "class": "pinned"})
+        ET.SubElement(det, "summary").text = "Pinned"
+        box = ET.SubElement(det, "div", {"class": "charts"})
+        for tag in pins:
+            card(box, tag)
     for section, tags in sections.items():
         det = ET.SubElement(root, "details", {"open": "open"})
         ET.SubElement(det, "summary").text = visible(section)
@@ -187,20 +233,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
             if charts >= MAX_CHARTS:
                 break
             charts += 1
-            lines = []
-            for run, series in by_tag[tag]:
-                n = len(series.value)
-                idx, _ = bucket_picks(series.value, bucket_width(n, buckets))
-                x = series.step[idx].astype(np.float64)
-                col = view.colour(run)
-                if view.smoothing > 0:
-                    sm = smooth(series.value, view.smoothing)[idx]
-                    if raw_too:
-                        lines.append((col, x, series.value[idx], 0.25))
-                    lines.append((col, x, sm, 1.0))
-                else:
-                    lines.append((col, x, series.value[idx], 1.0))
-            _chart(box, tag, lines)
+            card(box, tag)
     if charts >= MAX_CHARTS:
         ET.SubElement(
             root, "p", {"class": "note"}

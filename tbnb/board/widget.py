@@ -123,6 +123,7 @@ class Board(anywidget.AnyWidget):
     tooltip_sort = traitlets.Enum(list(TOOLTIP_SORTS), "default").tag(sync=True)
     tooltip_rows = traitlets.Int(DEFAULT_TOOLTIP_ROWS).tag(sync=True)
     link_hover_zoom = traitlets.Bool(False).tag(sync=True)
+    linked_x_range = traitlets.List(traitlets.Float(), maxlen=2).tag(sync=True)
     height = traitlets.Int(0).tag(sync=True)
     # what the Projector tab offers: [{id, run, tag, step, shape}] (js/src/protocol.ts)
     embeddings = traitlets.List(traitlets.Dict()).tag(sync=True)

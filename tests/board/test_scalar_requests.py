@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 import tbnb
-from tbnb.board.feeds.scalars import ScalarFeed
-from tbnb.board.protocol import SCALAR_REQUEST
+from tbnb.board.feeds.scalars import ScalarFeed, compact_steps, compact_values
+from tbnb.board.protocol import SCALAR_REQUEST, decode
 from tests.board.conftest import write_scalars
 
 
@@ -32,10 +32,13 @@ def test_request_answers_every_point(tmp_path: Path) -> None:
         assert content["type"] == "scalar_data"
         full, missing = content["items"]  # type: ignore[misc]
         assert missing["error"] and missing["value"] is None
-        step = np.frombuffer(bufs[full["step"]["buffer"]], "<f8")
-        value = np.frombuffer(bufs[full["value"]["buffer"]], "<f8")
-        np.testing.assert_array_equal(step, np.arange(5000))
-        np.testing.assert_array_equal(value, np.arange(5000) * 0.5)
+        # compact: steps as int32, values as the float32 the writer wrote
+        assert (full["step"]["dtype"], full["value"]["dtype"]) == ("int32", "float32")
+        assert full["wall_time"]["dtype"] == "float64"
+        np.testing.assert_array_equal(decode(full["step"], bufs), np.arange(5000))
+        np.testing.assert_array_equal(decode(full["value"], bufs), np.arange(5000) * 0.5)
+        walls = board.engine.scalar_series("loss")[("a", "loss")].wall_time
+        np.testing.assert_array_equal(decode(full["wall_time"], bufs), walls)
         assert board.engine.answer({"type": SCALAR_REQUEST, "items": "junk"}) is not None
     finally:
         board.close()
@@ -52,7 +55,22 @@ def test_offline_holds_the_downsampled_series_within_budget(tmp_path: Path) -> N
         key = json.dumps({"run": "a", "tag": "long"}, separators=(",", ":"))
         assert list(answers.replies) == [key]  # "short" is held whole already
         ref = answers.replies[key]["value"]
-        assert len(answers.blobs[ref["buffer"]]) == 3000 * 8
+        assert len(answers.blobs[ref["buffer"]]) == 3000 * 4  # float32, as written
         assert feed.offline(1000).replies == {}
     finally:
         board.close()
+
+
+def test_compact_arrays_lose_nothing() -> None:
+    steps = np.array([0, 5, 2**31 - 1], dtype=np.int64)
+    assert compact_steps(steps).dtype == np.int32
+    big = np.array([0, 2**40], dtype=np.int64)
+    assert compact_steps(big).dtype == np.float64
+    np.testing.assert_array_equal(compact_steps(big), big)
+    as32 = np.array([0.1, np.nan, np.inf, -np.inf, 3.0], dtype=np.float32).astype(np.float64)
+    got = compact_values(as32)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.astype(np.float64), as32)
+    exact64 = np.array([0.1, 1e300, np.nan])  # written as float64: kept so
+    assert compact_values(exact64).dtype == np.float64
+    assert compact_values(np.array([1e39])).dtype == np.float64  # beyond float32

@@ -283,14 +283,20 @@ def long_values(run: str) -> np.ndarray:
     return np.sin(np.arange(LONG) / 100.0) * k
 
 
+def long_walls(run: str) -> np.ndarray:
+    """Wall times with every digit a float64 holds (as time.time() gives)."""
+    k = 0.731 if run == "exp1" else 1.37
+    return 1765432100.123456 + np.arange(LONG) * k + np.sin(np.arange(LONG)) * 1e-3
+
+
 def test_pins_colours_downloads_survive_save_and_reopen(
     page: Page, jupyter: JupyterServer, tmp_path: Path
 ) -> None:
     write_logdir(tmp_path)
     for run in LOSS:
         w = SummaryWriter(str(tmp_path / run), filename_suffix=".long")
-        for step, v in enumerate(long_values(run)):
-            w.add_scalar("long", float(v), step)
+        for step, (v, t) in enumerate(zip(long_values(run), long_walls(run), strict=True)):
+            w.add_scalar("long", float(v), step, walltime=float(t))
         w.close()
     nb, b = open_board(
         page, jupyter, tmp_path, "tools-pins.ipynb",
@@ -340,7 +346,8 @@ def test_pins_colours_downloads_survive_save_and_reopen(
         assert [float(r[3]) for r in mine] == values.astype(np.float32).tolist()
     assert json.loads(card.get_attribute("data-downloaded") or "{}")["asked"] == 0
 
-    # a card held downsampled: the kernel sends every point
+    # a card held downsampled: the kernel sends every point (compact: int32 steps,
+    # float32 values as written), the file holds each exactly, wall times to the last digit
     card = b.chart("long")
     assert "of 20,000 points drawn" in card.locator(".tbnb-chart-note").inner_text()
     card.get_by_label("Download data").click()
@@ -351,7 +358,19 @@ def test_pins_colours_downloads_survive_save_and_reopen(
     for r in data["runs"]:
         assert r["step"] == list(range(LONG))
         assert r["value"] == long_values(r["run"]).astype(np.float32).tolist()
+        assert r["wall_time"] == long_walls(r["run"]).tolist()
     assert json.loads(card.get_attribute("data-downloaded") or "{}")["asked"] == 2
+    card.get_by_label("Download data").click()
+    with page.expect_download() as got:
+        card.get_by_role("button", name="Download CSV").click()
+    lines = Path(got.value.path()).read_text().splitlines()
+    assert lines[0] == "run,step,wall_time,value" and len(lines) == 1 + 2 * LONG
+    rows = [line.split(",") for line in lines[1:]]
+    for run in LOSS:
+        mine = [r for r in rows if r[0] == run]
+        assert [int(r[1]) for r in mine] == list(range(LONG))
+        assert [float(r[2]) for r in mine] == long_walls(run).tolist()
+        assert [float(r[3]) for r in mine] == long_values(run).astype(np.float32).tolist()
 
     # saved, then the page opened again: the pins and the colour are the board's state
     page.locator("[data-command='docmanager:save']").first.click()
@@ -441,7 +460,9 @@ def test_tooltip_linked_hover_zoom_symlog_and_card_size(
     for step, v in enumerate(GRAD):
         w.add_scalar("grad", float(v), step)
     w.close()
-    _, b = open_board(page, jupyter, tmp_path, "tools-hover.ipynb")
+    nb, b = open_board(
+        page, jupyter, tmp_path, "tools-hover.ipynb", ["print(board.linked_x_range)", "board"]
+    )
     p = b.drawn("Loss/train")
     b.drawn("Loss/test")
     s, (x0, x1) = p["size"], p["xrange"]
@@ -503,6 +524,15 @@ def test_tooltip_linked_hover_zoom_symlog_and_card_size(
     other = b.drawn("Loss/test", lambda p: p["xrange"][1] - p["xrange"][0] < 150)
     np.testing.assert_allclose(other["xrange"], zoomed["xrange"], rtol=1e-6)
     assert 90 < zoomed["xrange"][0] < 110 and 190 < zoomed["xrange"][1] < 210
+    # the board's state: the kernel has it, and a second view of the board shows it
+    out = kernel_says(nb, 3, lambda o: o.startswith("[") and len(json.loads(o)) == 2)
+    np.testing.assert_allclose(json.loads(out), zoomed["xrange"], rtol=1e-6)
+    nb.run_cell(4)
+    second = Board(page, nb, 4)
+    second.chart("Loss/test").scroll_into_view_if_needed()
+    view2 = second.drawn("Loss/test", lambda p: p["xrange"][1] - p["xrange"][0] < 150)
+    np.testing.assert_allclose(view2["xrange"], zoomed["xrange"], rtol=1e-6)
+    page.mouse.move(5, 5)
 
     # symlog: the values transformed, the ticks labelled with the values themselves
     b.root.get_by_label("Symlog y axis").check()

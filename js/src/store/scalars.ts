@@ -24,6 +24,9 @@ export interface FullScalars {
   value: ArrayLike<number>;
 }
 
+/** series asked of the kernel per ScalarRequest (a card of 100 runs: 10 answers) */
+export const RUNS_PER_REQUEST = 10;
+
 type Waiter = { resolve: (s: FullScalars) => void; reject: (e: Error) => void };
 
 export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
@@ -33,27 +36,36 @@ export class ScalarHolder implements SeriesHolder<ScalarSeries, ScalarDelta> {
   private waiting = new Map<string, Waiter[]>();
 
   /**
-   * Every point of a series: what the browser holds when it holds them all, else
-   * asked of the kernel (which answers once a running cell is done).
+   * Every point of the series of `runs` for `tag`, in the runs' order: those the
+   * browser holds whole at once, the others asked of the kernel (which answers once a
+   * running cell is done), RUNS_PER_REQUEST a request, not one message per run.
    */
-  full(run: string, tag: string): Promise<FullScalars> {
-    const k = seriesKey(run, tag);
-    const s = this.series.get(k);
-    if (s && s.n >= s.total) return Promise.resolve({ run, n: s.n, step: s.step, wall: s.wall, value: s.value });
-    return new Promise((resolve, reject) => {
-      const list = this.waiting.get(k);
-      if (list) {
-        list.push({ resolve, reject });
-        return;
-      }
-      this.waiting.set(k, [{ resolve, reject }]);
-      if (!this.sender) {
-        this.waiting.delete(k);
-        reject(new Error("no kernel to ask"));
-        return;
-      }
-      this.sender({ type: "scalar_request", items: [{ run, tag }] });
+  fullOf(runs: readonly string[], tag: string): Promise<FullScalars>[] {
+    const ask: { run: string; tag: string }[] = [];
+    const out = runs.map((run) => {
+      const k = seriesKey(run, tag);
+      const s = this.series.get(k);
+      if (s && s.n >= s.total) return Promise.resolve({ run, n: s.n, step: s.step, wall: s.wall, value: s.value });
+      return new Promise<FullScalars>((resolve, reject) => {
+        const list = this.waiting.get(k);
+        if (list) {
+          list.push({ resolve, reject });
+          return;
+        }
+        if (!this.sender) {
+          reject(new Error("no kernel to ask"));
+          return;
+        }
+        this.waiting.set(k, [{ resolve, reject }]);
+        ask.push({ run, tag });
+      });
     });
+    // in parts, answered one after the other: the browser writes the first runs' rows
+    // while the kernel sends the next ones
+    for (let i = 0; i < ask.length && this.sender; i += RUNS_PER_REQUEST) {
+      this.sender({ type: "scalar_request", items: ask.slice(i, i + RUNS_PER_REQUEST) });
+    }
+    return out;
   }
 
   /** The kernel's answer to a ScalarRequest. */

@@ -120,12 +120,11 @@ class ScalarFeed(Feed):
         budget = min(budget, OFFLINE_SCALAR_BYTES)
         cut = [(k, s) for k, s in self._series.items() if len(s.value) > self._shown(k)]
         for (run, tag), series in sorted(cut, key=lambda ks: len(ks[1].value)):
-            size = 24 * len(series.value)
-            if size > budget:
-                break
-            budget -= size
             buffers = Buffers()
             reply: dict[str, Any] = dict(_full(run, tag, series, buffers))
+            if buffers.nbytes > budget:
+                break
+            budget -= buffers.nbytes
             for name in ("step", "wall_time", "value"):
                 ref = dict(reply[name])
                 ref["buffer"] = len(out.blobs)
@@ -170,11 +169,30 @@ def _full(run: str, tag: str, series: Series, buffers: Buffers) -> ScalarData:
     return {
         "run": run,
         "tag": tag,
-        "step": buffers.add(series.step.astype(np.float64)),
+        "step": buffers.add(compact_steps(series.step)),
         "wall_time": buffers.add(series.wall_time),
-        "value": buffers.add(series.value),
+        "value": buffers.add(compact_values(series.value)),
         "error": "",
     }
+
+
+INT32 = np.iinfo(np.int32)
+
+
+def compact_steps(step: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+    """int32 when every step fits (they nearly always do), else float64 as deltas send."""
+    if len(step) == 0 or (int(step.min()) >= INT32.min and int(step.max()) <= INT32.max):
+        return step.astype(np.int32)
+    return step.astype(np.float64)
+
+
+def compact_values(value: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
+    """float32 when that loses nothing: a scalar written by add_scalar (or tf.summary's
+    simple_value) is a float32 in the event file; float64 ones stay float64."""
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond float32: inf, so not same
+        small = value.astype(np.float32)
+        same = np.array_equal(small.astype(np.float64), value, equal_nan=True)
+    return small if same else value
 
 
 def _missing(run: str, tag: str, error: str) -> ScalarData:

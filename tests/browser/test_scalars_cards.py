@@ -1,0 +1,166 @@
+"""Scalar cards, checked through what is drawn.
+
+- Many runs (more than the 20 palette colours): one plotly trace per colour for the raw
+  lines and one for the smoothed (plotly's first draw costs per trace): every run's
+  points, in its colour, between gaps; the step marker's table and a pinned copy work
+  on it as on any card.
+- The step marker on relative and wall time: drawn where the runs reached the step,
+  moved by keys and placed by a click as on the step axis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from playwright.sync_api import Page
+from tensorboardX import SummaryWriter
+
+from tbnb.board.settings import run_colour
+from tests.browser.jupyter import JupyterServer
+from tests.browser.test_scalars_tools import ema, open_board, until
+
+RUNS = [f"r{i:02d}" for i in range(23)]
+STEPS = np.arange(30) * 5
+
+TRACES_JS = """
+([root, tag, pinned]) => {
+  const chart = [...root.querySelectorAll('.tbnb-chart')].find(c => c.dataset.tag === tag
+    && (pinned ? c.dataset.pinned === 'true' : !c.dataset.pinned));
+  const plot = chart && chart.querySelector('.js-plotly-plot');
+  if (!plot || !plot.data || !plot._fullLayout) return null;
+  return plot.data.map(t => ({runs: t.meta.runs || [t.meta.run], kind: t.meta.kind,
+    color: t.line && t.line.color, x: Array.from(t.x),
+    y: Array.from(t.y, v => Number.isNaN(v) ? null : v)}));
+}
+"""
+
+
+def values(i: int) -> np.ndarray:
+    return np.cos(STEPS / 40.0 + i) * (1 + i / 10)
+
+
+def segments(t: dict[str, Any]) -> list[tuple[list[float], list[float]]]:
+    """A joined trace cut at its gaps: (x, y) of each run's line, in order."""
+    out: list[tuple[list[float], list[float]]] = [([], [])]
+    for x, y in zip(t["x"], t["y"], strict=True):
+        if y is None:
+            out.append(([], []))
+        else:
+            out[-1][0].append(x)
+            out[-1][1].append(y)
+    return out
+
+
+def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
+    for i, run in enumerate(RUNS):
+        w = SummaryWriter(str(tmp_path / run))
+        for step, v in zip(STEPS, values(i), strict=True):
+            w.add_scalar("loss", float(v), int(step))
+        w.close()
+    _, b = open_board(page, jupyter, tmp_path, "many-runs.ipynb")
+
+    def drawn(pinned: bool = False) -> list[dict[str, Any]]:
+        def check() -> Any:
+            got = page.evaluate(TRACES_JS, [b.root.element_handle(), "loss", pinned])
+            raw = [r for t in got or [] if t["kind"] == "raw" for r in t["runs"]]
+            return got if sorted(raw) == RUNS else None
+
+        return until(check, "every run drawn")  # type: ignore[no-any-return]
+
+    colours = {run: run_colour(run) for run in RUNS}
+    for pinned in (False, True):
+        traces = drawn(pinned)
+        for kind in ("raw", "smoothed"):
+            mine = [t for t in traces if t["kind"] == kind]
+            # one trace per colour, each run in exactly one, in its colour
+            assert len(mine) == len(set(colours.values())) < len(RUNS)
+            assert sorted(r for t in mine for r in t["runs"]) == RUNS
+            for t in mine:
+                assert {colours[r] for r in t["runs"]} == {t["color"]}
+                segs = segments(t)
+                assert len(segs) == len(t["runs"])
+                for run, (x, y) in zip(t["runs"], segs, strict=True):
+                    v = values(RUNS.index(run)).astype(np.float32).astype(np.float64)
+                    assert x == STEPS.tolist()
+                    want = v if kind == "raw" else ema(v, 0.6)
+                    np.testing.assert_allclose(y, want, rtol=1e-9, atol=1e-12)
+        if not pinned:
+            # the step marker's table lists every run with the value written
+            b.chart("loss").scroll_into_view_if_needed()
+            b.click_at_step("loss", 50)
+            table = b.table_until("loss", lambda t: len(t["rows"]) == len(RUNS))
+            for row in table["rows"]:
+                assert row["step"] == 50
+                assert row["value"] == np.float32(values(RUNS.index(row["run"]))[10])
+            b.chart("loss").get_by_role("button", name="Pin card").click()
+
+
+T0 = 1765000000.0
+
+
+def test_step_marker_on_relative_and_wall_time(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    # exp1 takes 2 s a step from T0; exp2, the fuller line, 3 s a step from T0 + 50
+    for run, n, start, per in (("exp1", 20, T0, 2.0), ("exp2", 30, T0 + 50, 3.0)):
+        w = SummaryWriter(str(tmp_path / run))
+        for i in range(n):
+            w.add_scalar("loss", float(np.sin(i)), i * 10, walltime=start + i * per)
+        w.close()
+    _, b = open_board(page, jupyter, tmp_path, "time-axes.ipynb")
+    b.drawn("loss")
+    card = b.chart("loss")
+    handle = b.handle("loss")
+
+    def marked(step: int) -> None:
+        until(lambda: handle.get_attribute("aria-valuenow") == str(step), f"marker at {step}")
+
+    handle.focus()
+    handle.press("End")
+    marked(290)
+    for axis in ("relative", "wall"):
+        b.root.locator(".tbnb-xaxis").select_option(axis)
+        # the axis and the lines drawn in its units
+        area = until(
+            lambda a=axis: (g := card.evaluate(AREA_JS)) and g["type"] == a and g,
+            f"{axis} axis",
+        )
+        fuller = next(t for t in area["traces"] if t["run"] == "exp2" and t["kind"] == "raw")
+        xs = fuller["x"]  # where exp2 (the fuller line) is at steps 0, 10, ...
+        handle.focus()
+        handle.press("ArrowLeft")
+        marked(280)
+        area = card.evaluate(AREA_JS)
+        s, x0, x1 = area["size"], area["x0"], area["x1"]
+        # the marker line is drawn on the fuller line's x at that step, to a pixel
+        assert not area["line_hidden"]
+        want = s["l"] + (xs[28] - x0) / (x1 - x0) * s["w"]
+        assert abs(area["line_left"] - want) < 1.5, (axis, area["line_left"], want)
+        # a click puts it at the step exp2 reached nearest there
+        card.scroll_into_view_if_needed()
+        box = card.locator(".js-plotly-plot").bounding_box()
+        assert box is not None
+        px = box["x"] + s["l"] + (xs[12] - x0) / (x1 - x0) * s["w"]
+        page.mouse.click(px, box["y"] + s["t"] + s["h"] / 2)
+        marked(120)
+        handle.focus()
+        handle.press("End")
+        marked(290)
+
+
+# the plot area, its x range in numbers (dates as ms), the marker line, the traces' x
+AREA_JS = """
+(chart) => {
+  const p = chart.querySelector('.js-plotly-plot');
+  const line = chart.querySelector('.tbnb-marker-line');
+  if (!p || !p._fullLayout || !p.data || !line) return null;
+  const ax = p._fullLayout.xaxis;
+  const type = ax.type === 'date' ? 'wall' : ax.title.text === 'step' ? 'step' : 'relative';
+  return {type, size: p._fullLayout._size, x0: ax.r2l(ax.range[0]), x1: ax.r2l(ax.range[1]),
+    line_left: parseFloat(line.style.left),
+    line_hidden: line.hidden || line.closest('.tbnb-overlay').hidden,
+    traces: p.data.map(t => ({run: t.meta.run, kind: t.meta.kind,
+      x: Array.from(t.x, v => v instanceof Date ? v.getTime() : v)}))};
+}
+"""
