@@ -36,6 +36,7 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     texts: parts.texts ?? [],
     graphs: [],
     hparams: [],
+    custom_scalars: [],
     image_data: [],
     graph_data: [],
     hparams_info: [],

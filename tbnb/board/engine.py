@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from tbnb.board.feeds import (
     FEEDS,
+    CustomScalarsFeed,
     Feed,
     FeedChange,
     GraphFeed,
@@ -94,6 +95,10 @@ class BoardEngine:
     @property
     def hparams(self) -> HParamsFeed:
         return cast(HParamsFeed, self.feeds[Kind.HPARAMS])
+
+    @property
+    def custom_scalars(self) -> CustomScalarsFeed:
+        return cast(CustomScalarsFeed, self.feeds[Kind.CUSTOM_SCALARS])
 
     # ---- reading ----------------------------------------------------------------------
     def read(self, *, message: bool = True) -> Message | None:

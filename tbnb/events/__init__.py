@@ -14,6 +14,7 @@ No widget imports here; usable from scripts and tests::
 
 from __future__ import annotations
 
+from tbnb.events.layouts import Layout, LayoutCategory, LayoutChart, MarginSeries
 from tbnb.events.logdir import Changes, Logdir, SeriesChange
 from tbnb.events.points import (
     AudioPoint,
@@ -49,7 +50,11 @@ __all__ = [
     "HParams",
     "HistogramPoint",
     "ImagePoint",
+    "Layout",
+    "LayoutCategory",
+    "LayoutChart",
     "Logdir",
+    "MarginSeries",
     "MetricInfo",
     "Problem",
     "RunHParams",

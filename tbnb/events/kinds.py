@@ -18,6 +18,7 @@ class Kind(str, Enum):
     HPARAMS = "hparams"
     EMBEDDINGS = "embeddings"
     GRAPHS = "graphs"
+    CUSTOM_SCALARS = "custom_scalars"
 
     def __str__(self) -> str:
         return self.value

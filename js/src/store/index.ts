@@ -9,6 +9,7 @@ import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, ty
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
 import { HParamsHolder } from "./hparams";
+import { CustomScalarsHolder } from "./custom-scalars";
 import { ImageHolder } from "./images";
 import { ScalarHolder } from "./scalars";
 import { TextHolder } from "./texts";
@@ -20,6 +21,7 @@ export type { FullScalars, ScalarSeries } from "./scalars";
 export type { TextSeries } from "./texts";
 export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
+export type { LayoutSeries } from "./custom-scalars";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -30,6 +32,7 @@ function makeHolders() {
     texts: new TextHolder(),
     graphs: new GraphHolder(),
     hparams: new HParamsHolder(),
+    custom_scalars: new CustomScalarsHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 

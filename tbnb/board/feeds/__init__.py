@@ -11,6 +11,7 @@ See CONTRIBUTING.md, "How to add a dashboard".
 from __future__ import annotations
 
 from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
+from tbnb.board.feeds.custom_scalars import CustomScalarsFeed
 from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
 from tbnb.board.feeds.hparams import HParamsFeed
@@ -27,10 +28,12 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.TEXT: TextFeed,
     Kind.GRAPHS: GraphFeed,
     Kind.HPARAMS: HParamsFeed,
+    Kind.CUSTOM_SCALARS: CustomScalarsFeed,
 }
 
 __all__ = [
     "FEEDS",
+    "CustomScalarsFeed",
     "Feed",
     "FeedChange",
     "Fields",
