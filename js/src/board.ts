@@ -12,6 +12,7 @@ import { ImagesDashboard } from "./images";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
+import { CustomScalarsDashboard } from "./custom-scalars";
 import { FilterField } from "./filter-field";
 import { GraphsDashboard } from "./graphs";
 import { setSetting, type Model } from "./settings";
@@ -20,7 +21,7 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "projector";
+export type TabId = "scalars" | "custom_scalars" | "images" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "projector";
 
 interface TabSpec {
   id: TabId;
@@ -32,6 +33,13 @@ interface TabSpec {
 
 const TABS: TabSpec[] = [
   { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.kinds.scalars.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
+  {
+    id: "custom_scalars",
+    label: "Custom Scalars",
+    empty: "No Custom Scalars layout yet: add_custom_scalars(layout) (torch, tensorboardX) or TF's custom_scalar summary writes one.",
+    has: (s) => s.kinds.custom_scalars.layout() !== null,
+    make: (m, s) => new CustomScalarsDashboard(m, s),
+  },
   { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.kinds.images.series.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
   { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },
   { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new DistributionsDashboard(m, s) },

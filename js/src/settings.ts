@@ -41,6 +41,10 @@ export interface BoardModel {
   tooltip_sort: TooltipSort;
   tooltip_rows: number;
   link_hover_zoom: boolean;
+  /** multi-tag charts of the scalars tab: each a regex, its matching tags on one chart (combined.ts) */
+  tag_charts: string[];
+  /** how runs are grouped into one line with a band (groups.ts GroupSpec; {} none) */
+  run_groups: Record<string, unknown>;
 }
 
 export const SETTING_KEYS = [
@@ -63,6 +67,8 @@ export const SETTING_KEYS = [
   "tooltip_sort",
   "tooltip_rows",
   "link_hover_zoom",
+  "tag_charts",
+  "run_groups",
 ] as const;
 
 export type Model = AnyModel<BoardModel>;
