@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tensorboardX import SummaryWriter
 
 from tbnb.board.engine import BoardEngine
@@ -85,3 +86,43 @@ def test_no_layout_sends_nothing(tmp_path: Path) -> None:
     engine = BoardEngine(tmp_path)
     assert deltas(engine) == []
     assert engine.snapshot()[0]["custom_scalars"] == []  # type: ignore[index, literal-required]
+
+
+def test_charts_and_groups_from_python_and_the_magic() -> None:
+    from tbnb.board.settings import run_groups_of, tag_charts_of
+    from tbnb.magic import MagicUsageError, parse
+
+    assert tag_charts_of("loss/.*") == ["loss/.*"]
+    assert tag_charts_of(["a", "b/.*"]) == ["a", "b/.*"]
+    for bad in (["loss/("], [""]):
+        with pytest.raises(ValueError, match="charts"):
+            tag_charts_of(bad)
+    assert run_groups_of(r"lr_(.*)_seed\d+") == {"by": "regex", "regex": r"lr_(.*)_seed\d+"}
+    assert run_groups_of({"hparam": "lr", "band": "std"}) == {
+        "by": "hparam",
+        "hparam": "lr",
+        "band": "std",
+    }
+    assert run_groups_of(None) == {}
+    for bad_spec in ({"band": "wide"}, {"regex": "("}, {"colour": "red"}):
+        with pytest.raises(ValueError, match="groups"):
+            run_groups_of(bad_spec)
+    options, _ = parse("--logdir x --charts loss/.* --charts acc --groups lr_(.*)")
+    assert options["charts"] == ["loss/.*", "acc"]
+    assert options["groups"] == "lr_(.*)"
+    assert "charts" not in parse("--logdir x")[0]
+    with pytest.raises(MagicUsageError):
+        parse("--chart x")
+
+
+def test_board_takes_charts_and_groups(tmp_path: Path) -> None:
+    import tbnb
+
+    board = tbnb.Board(tmp_path, reload_interval=0, charts="loss/.*", groups=r"lr_(.*)")
+    try:
+        assert board.tag_charts == ["loss/.*"]
+        assert board.run_groups == {"by": "regex", "regex": "lr_(.*)"}
+        with pytest.raises(ValueError, match="charts"):
+            tbnb.Board(tmp_path, reload_interval=0, charts=["("])
+    finally:
+        board.close()

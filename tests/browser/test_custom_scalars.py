@@ -19,7 +19,7 @@ from tensorboard.compat.proto import event_pb2
 from tensorboardX import SummaryWriter as XWriter
 
 from tests.browser.jupyter import JupyterServer, Notebook
-from tests.browser.test_scalars_tools import until
+from tests.browser.test_scalars_tools import kernel_says, until
 from tests.events.evhelpers import CORPUS, write_records
 
 STEPS = np.arange(8) * 10
@@ -207,3 +207,182 @@ def test_custom_scalars_tab(page: Page, jupyter: JupyterServer, tmp_path: Path) 
     text = Path(dl.value.path()).read_text()
     assert text.splitlines()[0] == "run,step,wall_time,value"
     assert len(text.splitlines()) == 1 + len(STEPS)
+
+
+# runs of a sweep: two learning rates, seeds; seed3 stopped early (steps 50-70 missing)
+SWEEP_STEPS = np.arange(8) * 10
+
+
+def sweep_values(run: str, tag: str) -> np.ndarray:
+    rng = np.random.default_rng(abs(hash((run, tag))) % 2**32)
+    base = 1.0 / (SWEEP_STEPS + 5) + (0.3 if tag == "loss/test" else 0.0)
+    return base + rng.normal(0, 0.05, len(SWEEP_STEPS))
+
+
+def write_sweep(logdir: Path) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    runs = [
+        "lr_0.1_seed1",
+        "lr_0.1_seed2",
+        "lr_0.1_seed3",
+        "lr_0.01_seed1",
+        "lr_0.01_seed2",
+        "baseline",
+    ]
+    out = {}
+    for run in runs:
+        w = XWriter(str(logdir / run))
+        for tag in ("loss/train", "loss/test"):
+            steps = SWEEP_STEPS[:5] if run == "lr_0.1_seed3" else SWEEP_STEPS
+            vals = sweep_values(run, tag)[: len(steps)]
+            for s, v in zip(steps, vals, strict=True):
+                w.add_scalar(tag, float(v), int(s))
+            out[(run, tag)] = (steps, vals.astype(np.float32).astype(np.float64))
+        w.close()
+    return out
+
+
+def numpy_group(
+    data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+    members: list[str],
+    tag: str,
+    center: str,
+    band: str,
+) -> dict[str, np.ndarray]:
+    """The group line as numpy computes it: per step, over the members present."""
+    rows = []
+    for step in SWEEP_STEPS:
+        vals = np.array(
+            [
+                data[(m, tag)][1][list(data[(m, tag)][0]).index(step)]
+                for m in members
+                if step in data[(m, tag)][0]
+            ]
+        )
+        mid = np.median(vals) if center == "median" else vals.mean()
+        if band == "minmax":
+            lo, hi = vals.min(), vals.max()
+        elif band == "std":
+            sd = vals.std(ddof=1)
+            lo, hi = mid - sd, mid + sd
+        else:
+            lo, hi = np.quantile(vals, [0.025, 0.975])
+        rows.append((mid, lo, hi, len(vals)))
+    a = np.array(rows)
+    return {"center": a[:, 0], "lower": a[:, 1], "upper": a[:, 2], "count": a[:, 3]}
+
+
+def test_multi_tag_charts_and_run_groups(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    data = write_sweep(tmp_path)
+    nb, root = open_board(
+        page,
+        jupyter,
+        "groups.ipynb",
+        f"board = tbnb.Board({str(tmp_path)!r}, reload_interval=0, smoothing=0, "
+        "charts=['loss/.*']); board",
+        ["print(board.tag_charts)"],
+    )
+    # the chart asked for from Python: every run x tag matching, named run and tag
+    combined = ".tbnb-combined-card[data-title='loss/.*']"
+    t = traces(page, root, combined, lambda t: len(t) == 12)
+    got = {x["run"]: x for x in t}
+    close(got["lr_0.1_seed3 · loss/test"]["y"], data[("lr_0.1_seed3", "loss/test")][1])
+    close(got["baseline · loss/train"]["y"], data[("baseline", "loss/train")][1])
+
+    # one more from the board's control; a bad regex is said, not added
+    box = root.get_by_label("Regex of the tags to draw on one chart").first
+    box.fill("loss/(")
+    box.press("Enter")
+    until(lambda: "invalid regex" in root.locator(".tbnb-sidebar").inner_text(), "bad regex said")
+    box.fill("loss/test")
+    box.press("Enter")
+    traces(page, root, ".tbnb-combined-card[data-title='loss/test']", lambda t: len(t) == 6)
+    # the kernel holds it too (a synced trait)
+    kernel_says(nb, 2, lambda out: out == "['loss/.*', 'loss/test']")
+
+    # run groups by a regex over the run names: one line per group, a band, aligned by step
+    root.locator(".tbnb-group-by:visible").select_option("regex")
+    root.locator(".tbnb-group-regex:visible").fill(r"lr_(.*)_seed\d+")
+    card = ".tbnb-chart[data-tag='loss/train']:not([data-pinned])"
+    groups = {
+        "0.1": ["lr_0.1_seed1", "lr_0.1_seed2", "lr_0.1_seed3"],
+        "0.01": ["lr_0.01_seed1", "lr_0.01_seed2"],
+    }
+
+    def check(center: str, band: str) -> None:
+        t = traces(
+            page,
+            root,
+            card,
+            lambda t: (
+                {x["run"] for x in t if x["kind"] == "raw"} == {"0.1", "0.01", "baseline"}
+                and len([x for x in t if x["kind"] == "band-upper"]) == 2
+                and np.allclose(
+                    next(x for x in t if x["run"] == "0.1" and x["kind"] == "raw")["y"],
+                    numpy_group(data, groups["0.1"], "loss/train", center, band)["center"],
+                )
+            ),
+        )
+        for key, members in groups.items():
+            want = numpy_group(data, members, "loss/train", center, band)
+            by = {x["kind"]: x for x in t if x["run"] == key}
+            close(by["raw"]["x"], SWEEP_STEPS)
+            close(by["raw"]["y"], want["center"])
+            close(by["band-lower"]["y"], want["lower"])
+            close(by["band-upper"]["y"], want["upper"])
+        base = next(x for x in t if x["run"] == "baseline" and x["kind"] == "raw")
+        close(base["y"], data[("baseline", "loss/train")][1])
+
+    check("mean", "minmax")
+    root.locator(".tbnb-group-band:visible").select_option("std")
+    check("mean", "std")
+    root.locator(".tbnb-group-center:visible").select_option("median")
+    root.locator(".tbnb-group-band:visible").select_option("ci95")
+    check("median", "ci95")
+
+    # members shown faintly on demand
+    root.locator(".tbnb-group-members:visible").check()
+    t = traces(page, root, card, lambda t: len([x for x in t if x["kind"] == "member"]) == 5)
+    assert sorted(x["member"] for x in t if x["kind"] == "member") == sorted(
+        groups["0.1"] + groups["0.01"]
+    )
+
+    # the tooltip says how many runs are at a step: 2 of 3 where seed3 stopped
+    plot = root.locator(card).locator(".js-plotly-plot")
+    plot.scroll_into_view_if_needed()
+    size = page.evaluate(
+        "([r, sel]) => { const p = r.querySelector(sel + ' .js-plotly-plot');"
+        " const fl = p._fullLayout; return {s: fl._size, x: fl.xaxis.range}; }",
+        [root.element_handle(), card],
+    )
+    tip = root.locator(card).locator(".tbnb-tip-row[data-run='0.1'] .tbnb-tip-band")
+    box2 = plot.bounding_box()
+    assert box2 is not None
+    s, (x0, x1) = size["s"], size["x"]
+    for step, want in ((60, "2"), (20, "3")):
+        px = box2["x"] + s["l"] + (step - x0) / (x1 - x0) * s["w"]
+        page.mouse.move(px, box2["y"] + s["t"] + s["h"] / 2)
+        until(
+            lambda w=want: tip.count() == 1 and tip.get_attribute("data-count") == w, f"at {step}"
+        )
+    assert "of 3 runs" in tip.inner_text()
+
+    # the multi-tag chart groups too: a line per group and tag
+    root.locator(combined).scroll_into_view_if_needed()
+    traces(
+        page,
+        root,
+        combined,
+        lambda t: (
+            {x["run"] for x in t if x["kind"] == "raw"}
+            == {
+                "0.1 · loss/train",
+                "0.1 · loss/test",
+                "0.01 · loss/train",
+                "0.01 · loss/test",
+                "baseline · loss/train",
+                "baseline · loss/test",
+            }
+        ),
+    )
