@@ -126,3 +126,17 @@ def test_board_takes_charts_and_groups(tmp_path: Path) -> None:
             tbnb.Board(tmp_path, reload_interval=0, charts=["("])
     finally:
         board.close()
+
+
+def test_static_snapshot_lists_the_layout(tmp_path: Path) -> None:
+    from tbnb.board.settings import ViewSettings
+    from tbnb.board.static import render
+
+    write(tmp_path / "a", {**LAYOUT, "<b>odd</b>": {"x<i>": ["Multiline", ["x"]]}})
+    engine = BoardEngine(tmp_path)
+    engine.read(message=False)
+    html = render(engine, ViewSettings())
+    assert "Custom Scalars" in html
+    assert "loss: tags matching loss/.*" in html
+    assert "acc: acc/mean between acc/lower and acc/upper" in html
+    assert "<b>odd</b>" not in html and "&lt;b&gt;odd&lt;/b&gt;" in html
