@@ -176,15 +176,19 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
     regex = root.locator(".tbnb-group-regex:visible")
     n = len(draws(page))
     regex.fill(r"lr_(.*)_seed\d+")
-    on = [wait_draw(page, n, "d.since !== null && d.bands === 5")["since"]]
+    first = wait_draw(page, n, "d.since !== null && d.bands === 5")
+    on, on_frame = [first["since"]], [first["frame"]]
     for _ in range(5):
         n = len(draws(page))
         by.select_option("")
         wait_draw(page, n, "d.lines === 50")
         n = len(draws(page))
         by.select_option("regex")
-        on.append(wait_draw(page, n, "d.since !== null && d.bands === 5")["since"])
+        d = wait_draw(page, n, "d.since !== null && d.bands === 5")
+        on.append(d["since"])
+        on_frame.append(d["frame"])
     rows.append((f"grouping on -> 5 groups drawn [goal <= {GOAL_MS:.0f} ms]", fmt(on)))
+    rows.append(("  of which the frame that groups and draws", fmt(on_frame)))
 
     # regrouping: the band changed
     again: list[float] = []
