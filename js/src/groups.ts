@@ -133,15 +133,22 @@ export function alignGroup(members: readonly Member[], center: Center, band: Ban
       out.center[b] = out.lower[b] = out.upper[b] = NaN;
       continue;
     }
-    const v = vals.subarray(0, c).sort();
+    // sorted only for the quantiles (median, 95%): a mean with min-max or std needs none
+    const v = center === "median" || band === "ci95" ? vals.subarray(0, c).sort() : vals.subarray(0, c);
     let mean = 0;
-    for (let i = 0; i < c; i++) mean += v[i];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < c; i++) {
+      mean += v[i];
+      if (v[i] < lo) lo = v[i];
+      if (v[i] > hi) hi = v[i];
+    }
     mean /= c;
     const mid = center === "median" ? quantile(v, 0.5) : mean;
     out.center[b] = mid;
     if (band === "minmax") {
-      out.lower[b] = v[0];
-      out.upper[b] = v[c - 1];
+      out.lower[b] = lo;
+      out.upper[b] = hi;
     } else if (band === "std") {
       let ss = 0;
       for (let i = 0; i < c; i++) ss += (v[i] - mean) * (v[i] - mean);
