@@ -6,6 +6,7 @@
 // full size are the scalar cards' own; only what it draws and downloads differs.
 import { h } from "./dom";
 import { colorOfRun } from "./colors";
+import { visible } from "./names";
 import { ScalarCard, WAITING_TEXT, type CardHost } from "./scalar-card";
 import type { View } from "./chart";
 import { arranged, originOf, type Tagged } from "./arrange";
@@ -47,8 +48,8 @@ export class LayoutCard extends ScalarCard {
     this.held = store;
     const t = this.el.querySelector<HTMLElement>(".tbnb-chart-title");
     if (t) {
-      t.textContent = title;
-      t.title = spec.kind === "multiline" ? `${title}\n${spec.patterns.join("\n")}` : title;
+      t.textContent = visible(title);
+      t.title = [title, ...(spec.kind === "multiline" ? spec.patterns : [])].map(visible).join("\n");
     }
     this.el.classList.add("tbnb-layout-card");
     this.el.dataset.title = title;
