@@ -40,6 +40,10 @@ def build_parser(prog: str = "%tbnb") -> argparse.ArgumentParser:
         "--smoothing", type=float, default=DEFAULT_SMOOTHING, help="EMA weight in [0, 1)"
     )
     p.add_argument("--height", type=int, default=0, help="board height in pixels")
+    p.add_argument(
+        "--charts", action="append", default=None, help="regex: its tags on one chart (repeatable)"
+    )
+    p.add_argument("--groups", default=None, help="regex over run names: groups (capture groups)")
     for flag in IGNORED:
         if flag == "--bind_all":
             p.add_argument(flag, action="store_true")
@@ -50,7 +54,7 @@ def build_parser(prog: str = "%tbnb") -> argparse.ArgumentParser:
 
 def valid_flags() -> str:
     flags = ["--logdir", "--logdir_spec", "--reload_interval", "--tags", "--runs"]
-    return ", ".join([*flags, "--smoothing", "--height"])
+    return ", ".join([*flags, "--smoothing", "--height", "--charts", "--groups"])
 
 
 def parse(line: str, prog: str = "%tbnb") -> tuple[dict[str, Any], list[str]]:
@@ -69,6 +73,9 @@ def parse(line: str, prog: str = "%tbnb") -> tuple[dict[str, Any], list[str]]:
         raise MagicUsageError(f"{prog}: give --logdir or --logdir_spec, not both")
     if ns["logdir"] is None and ns["logdir_spec"] is None:
         ns["logdir"] = "runs"  # SummaryWriter's default
+    for key in ("charts", "groups"):  # given only when used
+        if ns[key] is None:
+            del ns[key]
     return ns, notes
 
 

@@ -15,6 +15,7 @@ import { MeshDashboard } from "./mesh";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
+import { CustomScalarsDashboard } from "./custom-scalars";
 import { FilterField } from "./filter-field";
 import { GraphsDashboard } from "./graphs";
 import { setSetting, type Model } from "./settings";
@@ -23,7 +24,7 @@ import type { Store } from "./store";
 import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
-export type TabId = "scalars" | "images" | "audio" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "mesh" | "projector";
+export type TabId = "scalars" | "custom_scalars" | "images" | "audio" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "mesh" | "projector";
 
 interface TabSpec {
   id: TabId;
@@ -35,6 +36,13 @@ interface TabSpec {
 
 const TABS: TabSpec[] = [
   { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.kinds.scalars.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
+  {
+    id: "custom_scalars",
+    label: "Custom Scalars",
+    empty: "No Custom Scalars layout yet: add_custom_scalars(layout) (torch, tensorboardX) or TF's custom_scalar summary writes one.",
+    has: (s) => s.kinds.custom_scalars.layout() !== null,
+    make: (m, s) => new CustomScalarsDashboard(m, s),
+  },
   { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.kinds.images.series.size > 0, make: (m, s) => new ImagesDashboard(m, s) },
   { id: "audio", label: "Audio", empty: "No audio data yet.", has: (s) => s.kinds.audio.series.size > 0, make: (m, s) => new AudioDashboard(m, s) },
   { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, make: (m, s) => new HistogramsDashboard(m, s) },

@@ -6,7 +6,7 @@ import Plotly from "./plotly";
 import { h } from "./dom";
 import { relativeTitle } from "./axes";
 import { RUN_ROW_CHARS, shortNames, visible } from "./names";
-import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, type Line } from "./points";
+import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, type Line, type TimedValues } from "./points";
 import { quantile } from "./smoothing";
 import { colorOfRun } from "./colors";
 import { symlog, symlogConstant, symlogTicks } from "./symlog";
@@ -33,6 +33,15 @@ export interface View {
   height?: number;
   /** the x range to show (linked zoom); undefined: the person's own zoom is kept */
   xRange?: [number, number] | null;
+  /** the lines drawn instead of the visible series (run groups, several tags: arrange.ts) */
+  arrange?: (shown: ScalarSeries[]) => Arranged;
+}
+
+/** Lines to draw, and plotly traces drawn under them (bands, faint members) given the
+ * chart's y transform and how it makes a line of a series (x, raw, smoothed). */
+export interface Arranged {
+  series: ScalarSeries[];
+  under: (ty: (ys: number[]) => number[], lineOf: (s: TimedValues) => Line) => Record<string, unknown>[];
 }
 
 /** One run as drawn: x as numbers (steps, relative time, or ms since the epoch), y untransformed. */
@@ -98,8 +107,10 @@ export class Chart {
 
   draw(series: ScalarSeries[], view: View): void {
     this.dirty = false;
-    const shown = series.filter((s) => view.visible(s.run) && s.n > 0);
+    let shown = series.filter((s) => view.visible(s.run) && s.n > 0);
     shown.sort((a, b) => view.runIndex(a.run) - view.runIndex(b.run));
+    const arranged = view.arrange?.(shown);
+    if (arranged) shown = arranged.series;
     this.showCounts(shown);
     const { scale, unit } = chartUnit(shown);
     const names = shortNames(shown.map((s) => s.run), RUN_ROW_CHARS);
@@ -152,6 +163,7 @@ export class Chart {
         }
       }
     }
+    if (arranged) traces.push(...arranged.under(ty, (s) => scalarLine(s, view.xAxis, scale, view.smoothing)));
     for (const [i, s] of shown.entries()) {
       const color = lines[i].color;
       const name = plotlyText(lines[i].name);

@@ -77,6 +77,8 @@ export interface UpdateMessage {
   graphs: GraphDelta[];
   hparams: HParamsDelta[];
   pr_curves: PRCurveDelta[];
+  /** the Custom Scalars layout, merged over the runs (one series, run and tag "") */
+  custom_scalars: CustomScalarsDelta[];
   /** encoded bytes the kernel pushes: the images at the newest step of every (run, tag) that changed */
   image_data: ImageData[];
   /** graphs the kernel pushes: those that changed and are small (others are asked for by a GraphRequest) */
@@ -388,6 +390,38 @@ export interface MeshDataMessage {
 export interface MeshRequest {
   type: "mesh";
   items: { run: string; tag: string; index: number }[];
+}
+
+/** The tags of a margin chart's line: its value and the band between lower and upper. */
+export interface MarginEntry {
+  value: string;
+  lower: string;
+  upper: string;
+}
+
+/** One chart of a Custom Scalars layout (tbnb/events/layouts.py). */
+export interface LayoutChartEntry {
+  title: string;
+  kind: "multiline" | "margin";
+  /** multiline: regexes over tags, matched from the tag's start */
+  tags: string[];
+  margins: MarginEntry[];
+}
+
+export interface LayoutCategoryEntry {
+  title: string;
+  closed: boolean;
+  charts: LayoutChartEntry[];
+}
+
+/** The board's Custom Scalars layout, merged over its runs: one series (run and tag ""; total 0: none). */
+export interface CustomScalarsDelta {
+  run: string;
+  tag: string;
+  start: number;
+  total: number;
+  categories: LayoutCategoryEntry[];
+  notes: string[];
 }
 
 /** kernel -> browser, the answer to a GraphRequest. */

@@ -16,6 +16,8 @@ import { runView, setSetting, xAxisSelect, type DataTableState, type Model, type
 import { ScalarCard, type CardHost } from "./scalar-card";
 import { scalarControls, type ScalarControls } from "./scalar-controls";
 import type { Store } from "./store";
+import { CombinedCharts } from "./combined";
+import { annotateTip, groupArrange } from "./arrange";
 
 interface Section {
   el: HTMLDetailsElement;
@@ -43,6 +45,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   private pinnedGrid: HTMLElement;
   private pinnedEl: HTMLElement;
   private controls: ScalarControls;
+  /** the multi-tag charts and the run groups' controls (combined.ts) */
+  private combined: CombinedCharts;
   private observer: IntersectionObserver;
   private onScreen = new Set<ScalarCard>();
   /** cards to draw at the next frame even when off screen (a new pin) */
@@ -59,10 +63,11 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     private store: Store,
   ) {
     this.controls = scalarControls(model, xAxisSelect(model));
-    this.settings = this.controls.el;
+    this.combined = new CombinedCharts(model, store);
+    this.settings = h("div", { class: "tbnb-tab-settings" }, this.controls.el, this.combined.settings);
     this.pinnedGrid = h("div", { class: "tbnb-grid" });
     this.pinnedEl = h("section", { class: "tbnb-pinned", "aria-label": "Pinned cards" }, h("div", { class: "tbnb-pinned-title" }, "Pinned"), this.pinnedGrid);
-    this.el = h("div", { class: "tbnb-scalars" }, this.pinnedEl);
+    this.el = h("div", { class: "tbnb-scalars" }, this.pinnedEl, this.combined.el);
 
     this.observer = new IntersectionObserver(
       (entries) => {
@@ -89,6 +94,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.applyFilters();
       this.invalidateAll();
     });
+    listen(["run_groups"], () => this.invalidateAll());
     // the tag filter changes which charts show, not what they draw
     listen(["tag_filter"], () => {
       this.applyFilters();
@@ -175,6 +181,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       ownHover: true,
       height: full ? FULL_HEIGHT : undefined,
       xRange: this.linkedRange(),
+      arrange: groupArrange(this.model, this.store, runs.color, false),
     };
   }
 
@@ -337,6 +344,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   hover(from: ScalarCard, x: number | null, cursorY: number | null, pointer: { x: number; y: number } | null): void {
     const t0 = performance.now();
     from.showHover(x, cursorY, pointer);
+    annotateTip(from.el, from.chart.lines);
     if (this.model.get("link_hover_zoom")) {
       for (const card of this.onScreen) if (card !== from && !card.el.hidden && card.chart.everDrawn) card.showHover(x, null, null);
     }
@@ -397,6 +405,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     this.observer.disconnect();
     for (const fn of this.cleanups) fn();
     for (const c of this.charts.values()) c.destroy();
+    this.combined.destroy();
   }
 }
 

@@ -43,6 +43,10 @@ export interface BoardModel {
   link_hover_zoom: boolean;
   /** [lo, hi]: the x range of every card while link_hover_zoom; []: each card's own */
   linked_x_range: number[];
+  /** multi-tag charts of the scalars tab: each a regex, its matching tags on one chart (combined.ts) */
+  tag_charts: string[];
+  /** how runs are grouped into one line with a band (groups.ts GroupSpec; {} none) */
+  run_groups: Record<string, unknown>;
 }
 
 export const SETTING_KEYS = [
@@ -66,6 +70,8 @@ export const SETTING_KEYS = [
   "tooltip_rows",
   "link_hover_zoom",
   "linked_x_range",
+  "tag_charts",
+  "run_groups",
 ] as const;
 
 export type Model = AnyModel<BoardModel>;

@@ -38,6 +38,7 @@ function update(seq: number, full: boolean, runs: string[], parts: { scalars?: S
     graphs: [],
     hparams: [],
     pr_curves: [],
+    custom_scalars: [],
     image_data: [],
     graph_data: [],
     hparams_info: [],

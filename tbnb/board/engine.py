@@ -17,6 +17,7 @@ from typing import Any, cast
 from tbnb.board.feeds import (
     FEEDS,
     AudioFeed,
+    CustomScalarsFeed,
     Feed,
     FeedChange,
     GraphFeed,
@@ -103,6 +104,10 @@ class BoardEngine:
     @property
     def audio(self) -> AudioFeed:
         return cast(AudioFeed, self.feeds[Kind.AUDIO])
+
+    @property
+    def custom_scalars(self) -> CustomScalarsFeed:
+        return cast(CustomScalarsFeed, self.feeds[Kind.CUSTOM_SCALARS])
 
     # ---- reading ----------------------------------------------------------------------
     def read(self, *, message: bool = True) -> Message | None:

@@ -287,6 +287,35 @@ class MeshData(TypedDict):
     error: str
 
 
+class MarginEntry(TypedDict):
+    """The tags of a margin chart's line: its value and the band between lower and upper."""
+
+    value: str
+    lower: str
+    upper: str
+
+
+class LayoutChartEntry(TypedDict):
+    title: str
+    kind: Literal["multiline", "margin"]
+    tags: list[str]  # multiline: regexes over tags, matched from the tag's start
+    margins: list[MarginEntry]  # margin
+
+
+class LayoutCategoryEntry(TypedDict):
+    title: str
+    closed: bool
+    charts: list[LayoutChartEntry]
+
+
+class CustomScalarsDelta(DeltaHeader):
+    """The Custom Scalars layout of the board, merged over its runs (one series: run and
+    tag ""; ``total`` 0 once no run holds a layout)."""
+
+    categories: list[LayoutCategoryEntry]
+    notes: list[str]
+
+
 # ---- kernel -> browser ------------------------------------------------------------
 
 
@@ -302,6 +331,7 @@ class UpdateMessage(TypedDict):
     graphs: list[GraphDelta]
     hparams: list[HParamsDelta]
     pr_curves: list[PRCurveDelta]
+    custom_scalars: list[CustomScalarsDelta]
     image_data: list[ImageData]
     graph_data: list[GraphData]
     hparams_info: list[HParamsInfo]

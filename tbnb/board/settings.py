@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
@@ -91,6 +91,11 @@ class ViewSettings:
     # the x range every card shows while link_hover_zoom ([lo, hi] in the x axis'
     # units: steps, relative time, ms of wall time); empty: each card's own
     linked_x_range: tuple[float, ...] = field(default_factory=tuple)
+    # multi-tag charts of the scalars tab: each a regex, the tags it matches on one chart
+    tag_charts: tuple[str, ...] = field(default_factory=tuple)
+    # run groups (js/src/groups.ts): {"by": "" | "regex" | "hparam", "regex", "hparam",
+    # "center": "mean" | "median", "band": "minmax" | "std" | "ci95" | "none", "members"}
+    run_groups: dict[str, Any] = field(default_factory=dict)
 
     # compiled once per settings, not once per name tested
     @cached_property
@@ -131,10 +136,54 @@ class ViewSettings:
         values = {f.name: getattr(obj, f.name) for f in fields(cls)}
         for name in _TUPLES:
             values[name] = tuple(values[name])
-        for name in ("run_colors", "step_markers", "data_table"):
+        for name in ("run_colors", "step_markers", "data_table", "run_groups"):
             values[name] = dict(values[name])
         return cls(**values)
 
 
+GROUP_BY = ("", "regex", "hparam")
+GROUP_CENTERS = ("mean", "median")
+GROUP_BANDS = ("minmax", "std", "ci95", "none")
+
+
+def tag_charts_of(charts: str | Sequence[str]) -> list[str]:
+    """The multi-tag charts of ``Board(charts=...)``: a regex or a list of them, each
+    drawing the tags it matches (from the tag's start) on one chart of the scalars tab."""
+    items = [charts] if isinstance(charts, str) else list(charts)
+    for p in items:
+        if not isinstance(p, str) or not p:
+            raise ValueError(f"charts: each chart is a non-empty regex string, not {p!r}")
+        try:
+            re.compile(p)
+        except re.error as err:
+            raise ValueError(f"charts: invalid regex {p!r}: {err}") from None
+    return items
+
+
+def run_groups_of(groups: str | Mapping[str, Any] | None) -> dict[str, Any]:
+    """The run groups of ``Board(groups=...)``: a regex over run names (its capture
+    groups make the group key), or a dict with ``by`` ("regex" or "hparam"), ``regex``,
+    ``hparam``, ``center`` (mean, median), ``band`` (minmax, std, ci95, none), ``members``."""
+    if not groups:
+        return {}
+    spec: dict[str, Any] = (
+        {"by": "regex", "regex": groups} if isinstance(groups, str) else dict(groups)
+    )
+    spec.setdefault("by", "hparam" if spec.get("hparam") else "regex")
+    for key, allowed in (("by", GROUP_BY), ("center", GROUP_CENTERS), ("band", GROUP_BANDS)):
+        if key in spec and spec[key] not in allowed:
+            raise ValueError(f"groups: {key} must be one of {allowed}, not {spec[key]!r}")
+    unknown = set(spec) - {"by", "regex", "hparam", "center", "band", "members"}
+    if unknown:
+        raise ValueError(f"groups: unknown key(s) {sorted(unknown)}")
+    if spec["by"] == "regex":
+        try:
+            re.compile(str(spec.get("regex", "")))
+        except re.error as err:
+            raise ValueError(f"groups: invalid regex {spec.get('regex')!r}: {err}") from None
+    return spec
+
+
 # the fields held as tuples (lists as traits)
 _TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards", "linked_x_range")
+_TUPLES = ("hidden_runs", "pinned_cards", "full_size_cards", "tag_charts")

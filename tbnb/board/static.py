@@ -246,6 +246,7 @@ def _render(engine: BoardEngine, view: ViewSettings) -> str:
     _hparams(root, engine, view)
     _pr_curves(root, engine, view)
     _meshes(root, engine, view)
+    _custom_scalars(root, engine)
     return ET.tostring(root, encoding="unicode", method="html")
 
 
@@ -456,3 +457,24 @@ def _meshes(root: ET.Element, engine: BoardEngine, view: ViewSettings) -> None:
     ET.SubElement(
         det, "p", {"class": "note"}
     ).text = "open the notebook with tbnb running to see the meshes in 3D"
+
+
+def _custom_scalars(root: ET.Element, engine: BoardEngine) -> None:
+    """The Custom Scalars layout as text: each category and its charts' tags."""
+    layout = engine.custom_scalars.layout()
+    if not layout.categories:
+        return
+    det = ET.SubElement(root, "details", {"open": "open"})
+    ET.SubElement(det, "summary").text = "Custom Scalars"
+    for cat in layout.categories:
+        ET.SubElement(det, "div").text = visible(cat.title or "(untitled)")
+        items = ET.SubElement(det, "ul")
+        for ch in cat.charts:
+            if ch.kind == "multiline":
+                what = "tags matching " + ", ".join(ch.tags)
+            else:
+                what = "; ".join(f"{m.value} between {m.lower} and {m.upper}" for m in ch.margins)
+            ET.SubElement(items, "li").text = visible(f"{ch.title}: {what}")
+    ET.SubElement(
+        det, "p", {"class": "note"}
+    ).text = "open the notebook with tbnb running to see these charts"

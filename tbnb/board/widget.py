@@ -13,6 +13,7 @@ import os
 import sys
 import uuid
 import weakref
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from tbnb.board.settings import (
     TOOLTIP_SORTS,
     X_AXES,
     ViewSettings,
+    run_groups_of,
+    tag_charts_of,
 )
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -90,6 +93,10 @@ class Board(anywidget.AnyWidget):
     is in seconds (0: read once). ``tags`` and ``runs`` are regular expressions that
     filter what is shown (editable in the board); ``smoothing`` is TensorBoard's
     debiased EMA weight; ``height`` the board's height in pixels (0: natural).
+    ``charts``: a regex or a list of them, each drawing the scalar tags it matches on
+    one chart (lines named run and tag); ``groups``: a regex over run names whose
+    capture groups make a group key (``r"lr_(.*)_seed\\d+"``), or a dict (settings.py
+    run_groups_of): each group drawn as its mean with a band.
     """
 
     # anywidget turns a class-level Path into the file's contents (and reloads it
@@ -124,6 +131,9 @@ class Board(anywidget.AnyWidget):
     tooltip_rows = traitlets.Int(DEFAULT_TOOLTIP_ROWS).tag(sync=True)
     link_hover_zoom = traitlets.Bool(False).tag(sync=True)
     linked_x_range = traitlets.List(traitlets.Float(), maxlen=2).tag(sync=True)
+    # multi-tag charts (regexes) and run groups (ViewSettings says what each holds)
+    tag_charts = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    run_groups = traitlets.Dict().tag(sync=True)
     height = traitlets.Int(0).tag(sync=True)
     # what the Projector tab offers: [{id, run, tag, step, shape}] (js/src/protocol.ts)
     embeddings = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -139,6 +149,8 @@ class Board(anywidget.AnyWidget):
         runs: str = "",
         smoothing: float = DEFAULT_SMOOTHING,
         height: int = 0,
+        charts: str | Sequence[str] = (),
+        groups: str | Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         _check_kwargs(kwargs)
@@ -152,6 +164,10 @@ class Board(anywidget.AnyWidget):
             raise ValueError(f"height must be >= 0 pixels, not {height}")
         check_filter("tags", tags)
         check_filter("runs", runs)
+        if charts:
+            kwargs["tag_charts"] = tag_charts_of(charts)
+        if groups:
+            kwargs["run_groups"] = run_groups_of(groups)
         self.reload_interval = reload_interval
         self.engine = BoardEngine(logdir, logdir_spec=logdir_spec, live=reload_interval > 0)
         self._poller: Poller | None = None

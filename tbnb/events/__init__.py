@@ -15,6 +15,7 @@ No widget imports here; usable from scripts and tests::
 
 from __future__ import annotations
 
+from tbnb.events.layouts import Layout, LayoutCategory, LayoutChart, MarginSeries
 from tbnb.events.logdir import Changes, Logdir, SeriesChange
 from tbnb.events.meshes import MeshData, MeshPoint, MeshTensor
 from tbnb.events.points import (
@@ -51,7 +52,11 @@ __all__ = [
     "HParams",
     "HistogramPoint",
     "ImagePoint",
+    "Layout",
+    "LayoutCategory",
+    "LayoutChart",
     "Logdir",
+    "MarginSeries",
     "MeshData",
     "MeshPoint",
     "MeshTensor",

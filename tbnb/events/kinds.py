@@ -19,6 +19,7 @@ class Kind(str, Enum):
     EMBEDDINGS = "embeddings"
     GRAPHS = "graphs"
     MESH = "mesh"  # a mesh or point cloud: its VERTEX, FACE and COLOR tensors as one
+    CUSTOM_SCALARS = "custom_scalars"
 
     def __str__(self) -> str:
         return self.value

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from tbnb.events import decode, graphs, hparams_sessions, projector
+from tbnb.events import decode, graphs, hparams_sessions, layouts, projector
 from tbnb.events.kinds import Kind
 from tbnb.events.memory import release_free_memory
 from tbnb.events.meshes import MeshPoint
@@ -320,13 +320,16 @@ class Logdir:
                 changes.new_tags.setdefault(name, {}).setdefault(kind, []).append(tag)
             run.new_tags.clear()
             for kind, tag in run.touched:
-                # a graph (a series of its GraphInfo), or the run's hparams records (of
-                # its RunHParams), added, written again or purged
-                if kind in (Kind.GRAPHS, Kind.HPARAMS):
+                # a graph (a series of its GraphInfo), the run's hparams records (of
+                # its RunHParams) or its layout (of its Layout), added, written again or
+                # purged
+                if kind in (Kind.GRAPHS, Kind.HPARAMS, Kind.CUSTOM_SCALARS):
                     one: Any = (
                         run.graphs.info(name, tag)
                         if kind == Kind.GRAPHS
                         else run.hparams.snapshot(name)
+                        if kind == Kind.HPARAMS
+                        else run.layouts.current
                     )
                     listed = [one] if one is not None else []
                     changes.series[(name, kind, tag)] = SeriesChange(0, len(listed), listed)
@@ -456,6 +459,15 @@ class Logdir:
                 return float(col.series().value[-1]) if col is not None and col.n else None
 
             return hparams_sessions.assemble(records, runs.keys(), lambda r: runs[r].scalars, last)
+
+    def custom_scalars(self, run: str | None = None) -> layouts.Layout | None:
+        """The Custom Scalars layout: of every run merged (tbnb/events/layouts.py: the
+        rules; no category when none wrote one), or of one run (None: it wrote none)."""
+        with self._lock:
+            if run is not None:
+                return self._get(run).layouts.current
+            held = [r.layouts.current for _, r in sorted(self._runs.items())]
+            return layouts.merge(lay for lay in held if lay is not None)
 
     def to_pandas(self, kind: str = "scalars") -> Any:
         """All points of a kind as a DataFrame (scalars: run, tag, step, wall_time, value;

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tbnb.events import crc, decode, graphs, hparams, meshes
+from tbnb.events import crc, decode, graphs, hparams, layouts, meshes
 from tbnb.events.blobs import Blob, RecordReader
 from tbnb.events.fastscalar import Columns, Template, make_template
 from tbnb.events.fastscalar import decode as decode_block
@@ -87,6 +87,7 @@ class Run:
         self.graphs = graphs.GraphIndex()  # where each graph is (read when asked for)
         self.hparams = hparams.RunRecords()  # its experiment config, session start and end
         self.meshes = meshes.MeshTags()  # what each mesh tag's metadata said
+        self.layouts = layouts.RunLayouts()  # its Custom Scalars layouts (the last shown)
         self.tag_plugin: dict[str, str] = {}
         self._pending: dict[str, tuple[list[int], list[float], list[float]]] = {}
         self.touched: set[tuple[str, str]] = set()
@@ -286,6 +287,8 @@ class Run:
             self.touched.add((Kind.GRAPHS, tag))
         if self.hparams.purge(step):
             self.touched.add((Kind.HPARAMS, ""))
+        if self.layouts.purge(step):
+            self.touched.add((Kind.CUSTOM_SCALARS, ""))
         for tag, col in self.scalars.items():
             if col.truncate_from_step(step):
                 self.touched.add((decode.SCALARS, tag))
@@ -394,6 +397,12 @@ class Run:
                         self._problem(path, offset, wrong)
                     else:
                         self.touched.add((Kind.HPARAMS, ""))
+                elif kind == Kind.CUSTOM_SCALARS:
+                    wrong = self.layouts.add(v, step)
+                    if wrong:
+                        self._problem(path, offset, wrong)
+                    else:
+                        self.touched.add((Kind.CUSTOM_SCALARS, ""))
 
     def _graph(
         self, ev: Any, offset: int, length: int, reader: RecordReader, path: str, vi: int, kind: str

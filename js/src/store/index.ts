@@ -12,6 +12,7 @@ import { Change, seriesKey, type DeltaField, type DeltaOf, type SeriesHolder, ty
 import { GraphHolder } from "./graphs";
 import { HistogramHolder } from "./histograms";
 import { HParamsHolder } from "./hparams";
+import { CustomScalarsHolder } from "./custom-scalars";
 import { ImageHolder } from "./images";
 import { PRCurveHolder } from "./pr-curves";
 import { MeshHolder } from "./meshes";
@@ -28,6 +29,7 @@ export type { GraphModel, GraphSeries, GraphState } from "./graphs";
 export type { Session } from "./hparams";
 export { AUDIO_CACHE_BYTES, WAVE_COLUMNS, type AudioSeries, type CachedClip } from "./audio";
 export type { MeshModel, MeshSeries, MeshState } from "./meshes";
+export type { LayoutSeries } from "./custom-scalars";
 
 /** One holder per UpdateMessage delta field (a field added to protocol.ts without one does not compile). */
 function makeHolders() {
@@ -41,6 +43,7 @@ function makeHolders() {
     pr_curves: new PRCurveHolder(),
     audio: new AudioHolder(),
     meshes: new MeshHolder(),
+    custom_scalars: new CustomScalarsHolder(),
   } satisfies { [F in DeltaField]: SeriesHolder<SeriesRef, DeltaOf<F>> };
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from tbnb.board.feeds.audio import AudioFeed
 from tbnb.board.feeds.base import Feed, FeedChange, Fields, Offline
+from tbnb.board.feeds.custom_scalars import CustomScalarsFeed
 from tbnb.board.feeds.graphs import GraphFeed
 from tbnb.board.feeds.histograms import HistogramFeed
 from tbnb.board.feeds.hparams import HParamsFeed
@@ -33,11 +34,13 @@ FEEDS: dict[Kind, type[Feed]] = {
     Kind.PR_CURVES: PRCurveFeed,
     Kind.AUDIO: AudioFeed,
     Kind.MESH: MeshFeed,
+    Kind.CUSTOM_SCALARS: CustomScalarsFeed,
 }
 
 __all__ = [
     "FEEDS",
     "AudioFeed",
+    "CustomScalarsFeed",
     "Feed",
     "FeedChange",
     "Fields",
