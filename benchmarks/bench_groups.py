@@ -170,6 +170,7 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
     rows.append(("peer: ungrouped card (50 lines) redrawn by a setting", fmt(peer)))
 
     # grouping on: the regex typed, then the groups turned off and on again (5 times)
+    root.locator("details.tbnb-group-tools:visible > summary").click()
     by = root.locator(".tbnb-group-by:visible")
     by.select_option("regex")
     page.wait_for_timeout(300)

@@ -1,13 +1,15 @@
 // The scalars tab's multi-tag charts: each a regex (the synced trait tag_charts, set
 // here or from Python: tbnb.Board(charts=[...]), %tbnb --charts), drawing every run x
 // tag it matches on one chart, lines named run and tag (layout-card.ts). Shown above
-// the tag sections; a text box adds one, each card's Remove button takes it away. Also
-// the run groups' controls (group-controls.ts), which the tab's own cards follow.
+// the tag sections, under a folded line holding a text box that adds one (each card's
+// Remove button takes it away) and the run groups' controls (group-controls.ts), which
+// the tab's own cards follow.
 import { h } from "./dom";
 import { LayoutBoard } from "./layout-board";
 import { LayoutCard } from "./layout-card";
 import { groupControls } from "./group-controls";
 import { tagRegex } from "./tag-match";
+import { groupSpecOf } from "./groups";
 import { setSetting, type Model } from "./settings";
 import type { Store } from "./store";
 
@@ -16,7 +18,6 @@ export const COMBINED = "tags matching\u241f";
 
 export class CombinedCharts {
   readonly el: HTMLElement;
-  readonly settings: HTMLElement;
   private grid: HTMLElement;
   private board: LayoutBoard;
   private cleanups: (() => void)[] = [];
@@ -45,9 +46,18 @@ export class CombinedCharts {
       if (e.key === "Enter") submit();
     });
     const groups = groupControls(model, store);
-    this.settings = h("div", { class: "tbnb-tab-settings" }, h("label", { class: "tbnb-control" }, "Tags on one chart (regex)", h("div", { class: "tbnb-row" }, input, add), error), groups.el);
+    // folded, one line above the charts (not in the sidebar, whose height sets the
+    // board's: the charts stay near the cell's top); open when the board has multi-tag
+    // charts or groups
+    const fold: HTMLDetailsElement = h(
+      "details",
+      { class: "tbnb-group-tools" },
+      h("summary", { class: "tbnb-control" }, "Run groups, tags on one chart"),
+      h("div", { class: "tbnb-tools-body" }, h("label", { class: "tbnb-control" }, "Tags on one chart (regex)", h("div", { class: "tbnb-row" }, input, add), error), groups.el),
+    );
+    fold.open = (model.get("tag_charts") ?? []).length > 0 || groupSpecOf(model.get("run_groups")).by !== "";
     this.grid = h("div", { class: "tbnb-grid" });
-    this.el = h("section", { class: "tbnb-combined", "aria-label": "Charts of several tags" }, this.grid);
+    this.el = h("section", { class: "tbnb-combined", "aria-label": "Run groups and charts of several tags" }, fold, this.grid);
     this.board = new LayoutBoard(model, store, () => undefined);
     const sync = () => this.sync();
     model.on("change:tag_charts", sync);
@@ -73,7 +83,7 @@ export class CombinedCharts {
       }
       this.grid.appendChild(card.el);
     }
-    this.el.hidden = patterns.length === 0;
+    this.grid.hidden = patterns.length === 0;
   }
 
   destroy(): void {

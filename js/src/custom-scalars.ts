@@ -10,6 +10,7 @@ import type { Dashboard } from "./dashboard";
 import { LayoutBoard, PIN } from "./layout-board";
 import { LayoutCard, type CardSpec } from "./layout-card";
 import { groupControls } from "./group-controls";
+import { groupSpecOf } from "./groups";
 import { scalarControls } from "./scalar-controls";
 import { xAxisSelect, type Model } from "./settings";
 import type { LayoutChartEntry } from "./protocol";
@@ -47,7 +48,9 @@ export class CustomScalarsDashboard implements Dashboard {
   ) {
     const controls = scalarControls(model, xAxisSelect(model));
     const groups = groupControls(model, store);
-    this.settings = h("div", { class: "tbnb-tab-settings" }, controls.el, groups.el);
+    const fold: HTMLDetailsElement = h("details", { class: "tbnb-group-tools" }, h("summary", { class: "tbnb-control" }, "Run groups"), h("div", { class: "tbnb-tools-body" }, groups.el));
+    fold.open = groupSpecOf(model.get("run_groups")).by !== "";
+    this.settings = h("div", { class: "tbnb-tab-settings" }, controls.el, fold);
     for (const key of ["smoothing", "x_axis", "log_y", "symlog_y", "ignore_outliers", "link_by_step", "range_selection", "link_hover_zoom", "card_width", "tooltip_sort", "tooltip_rows"]) {
       const fn = () => controls.sync();
       model.on(`change:${key}`, fn);

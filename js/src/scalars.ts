@@ -63,8 +63,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     private store: Store,
   ) {
     this.controls = scalarControls(model, xAxisSelect(model));
+    this.settings = this.controls.el;
     this.combined = new CombinedCharts(model, store);
-    this.settings = h("div", { class: "tbnb-tab-settings" }, this.controls.el, this.combined.settings);
     this.pinnedGrid = h("div", { class: "tbnb-grid" });
     this.pinnedEl = h("section", { class: "tbnb-pinned", "aria-label": "Pinned cards" }, h("div", { class: "tbnb-pinned-title" }, "Pinned"), this.pinnedGrid);
     this.el = h("div", { class: "tbnb-scalars" }, this.pinnedEl, this.combined.el);
