@@ -211,7 +211,10 @@ export class ScalarCard {
   async download(format: "csv" | "json"): Promise<void> {
     const t0 = performance.now();
     const series = this.store.kinds.scalars;
-    const runs = this.chart.lines.map((l) => l.run);
+    // a group's line (arrange.ts) is no run of the board: written as drawn, never asked for
+    const held = (run: string) => series.series.has(JSON.stringify([run, this.tag]));
+    const drawnOnly = this.chart.lines.filter((l) => !held(l.run));
+    const runs = this.chart.lines.filter((l) => held(l.run)).map((l) => l.run);
     const asks = runs.filter((run) => {
       const s = series.series.get(JSON.stringify([run, this.tag]));
       return !s || s.n < s.total;
@@ -239,12 +242,16 @@ export class ScalarCard {
       this.status.textContent = `download failed: ${(err as Error).message}`;
       return;
     }
+    for (const l of drawnOnly) {
+      file.add({ run: l.run, n: l.series.n, step: l.series.step, wall: l.series.wall, value: l.series.value });
+      points += l.series.n;
+    }
     saveFile(fileName(this.tag, format), file.done(), format === "csv" ? "text/csv" : "application/json");
     const ms = performance.now() - t0;
     this.status.hidden = true;
     this.status.textContent = "";
     // wait_ms: waiting for the kernel's points (what writing the ones held did not hide)
-    const detail = { format, runs: runs.length, points, ms, wait_ms: waitMs, asked: asks.length };
+    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: asks.length };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }

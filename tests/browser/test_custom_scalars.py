@@ -369,6 +369,22 @@ def test_multi_tag_charts_and_run_groups(
         )
     assert "of 3 runs" in tip.inner_text()
 
+    # a grouped card's download holds each group's line as drawn (no run of the board:
+    # nothing is asked of the kernel) and the ungrouped runs' points
+    grouped = root.locator(card)
+    with page.expect_download() as dl:
+        grouped.locator(".tbnb-download summary").click()
+        grouped.get_by_role("button", name="Download CSV").click()
+    rows = Path(dl.value.path()).read_text().splitlines()
+    assert rows[0] == "run,step,wall_time,value"
+    by_run: dict[str, list[float]] = {}
+    for row in rows[1:]:
+        run, _step, _wall, value = row.rsplit(",", 3)
+        by_run.setdefault(run, []).append(float(value))
+    want = numpy_group(data, groups["0.1"], "loss/train", "median", "ci95")
+    close(by_run["0.1"], want["center"])
+    close(by_run["baseline"], data[("baseline", "loss/train")][1])
+
     # the multi-tag chart groups too: a line per group and tag
     root.locator(combined).scroll_into_view_if_needed()
     traces(
