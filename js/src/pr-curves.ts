@@ -12,7 +12,7 @@ import Plotly from "./plotly";
 import { curvePoints } from "./pr-curve-data";
 import { linkedStep, plotlyText, runView, type Model, type RunView } from "./settings";
 import { nearestIndex } from "./steps";
-import type { PRCurveSeries, Store } from "./store";
+import { seriesKey, type PRCurveSeries, type Store } from "./store";
 
 interface RunRow {
   el: HTMLElement;
@@ -91,7 +91,7 @@ class PRCard {
   /** Every run's slider to the point nearest `step` (the board's linked step marker). */
   followStep(step: number): void {
     for (const [run, row] of this.runs) {
-      const s = [...this.store.kinds.pr_curves.series.values()].find((x) => x.run === run && x.tag === this.tag);
+      const s = this.store.kinds.pr_curves.series.get(seriesKey(run, this.tag));
       if (!s || s.n === 0) continue;
       row.pos = nearestIndex(s.step, s.n, step);
       row.follow = row.pos === s.n - 1;
@@ -176,6 +176,7 @@ export class PRCurvesDashboard implements Dashboard {
   readonly settings: HTMLElement;
   private grid: HTMLElement;
   private cards = new Map<string, PRCard>();
+  private byElement = new WeakMap<Element, PRCard>();
   private observer: IntersectionObserver;
   private frame = 0;
   private cleanups: (() => void)[] = [];
@@ -190,7 +191,7 @@ export class PRCurvesDashboard implements Dashboard {
     this.observer = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
-          const card = [...this.cards.values()].find((c) => c.el === e.target);
+          const card = this.byElement.get(e.target);
           if (!card) continue;
           card.onScreen = e.isIntersecting;
           if (card.onScreen && card.dirty) this.schedule();
@@ -252,6 +253,7 @@ export class PRCurvesDashboard implements Dashboard {
       if (this.cards.has(tag)) continue;
       const card = new PRCard(tag, this.store, () => this.drawNow(card));
       this.cards.set(tag, card);
+      this.byElement.set(card.el, card);
       this.observer.observe(card.el);
     }
     const els = order.map((t) => this.cards.get(t)!.el);

@@ -48,9 +48,11 @@ class Poller:
             except Exception:  # keep polling; the tick reports its own errors
                 log.exception("tbnb poller tick failed")
             self.ticks += 1
-            cost = time.monotonic() - began
+            ended = time.monotonic()
             if self.events.wait(self.interval):
-                self._stop.wait(max(0.0, max(MIN_GAP, cost) - (time.monotonic() - began - cost)))
+                # the next read starts max(MIN_GAP, cost) after this one ended
+                gap = max(MIN_GAP, ended - began)
+                self._stop.wait(max(0.0, gap - (time.monotonic() - ended)))
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()

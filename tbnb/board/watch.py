@@ -40,7 +40,6 @@ class FileEvents:
         self._dirs = dirs
         self._stop = stop
         self._events: Iterator[Any] | None = None
-        self._timeout = 0.0
         self.mode = "polling"
         self.reason = "no local directory to watch yet"
         self._failed = False
