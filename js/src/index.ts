@@ -27,7 +27,7 @@ function storeOf(model: Model): Store {
     store.sender = (request) => model.send(request);
     store.applySnapshot(model.get("data_snapshot") as Snapshot);
     model.on("msg:custom", (msg: unknown, buffers: DataView[]) => {
-      const m = msg as UpdateMessage | ImageDataMessage | GraphDataMessage | ScalarDataMessage | AudioDataMessage;
+      const m = msg as UpdateMessage | ImageDataMessage | GraphDataMessage | ScalarDataMessage | AudioDataMessage | MeshDataMessage;
       if (!m) return;
       if (m.type === "update") {
         if (store!.apply(m, buffers ?? [])) model.send({ type: "resync" });
@@ -40,8 +40,8 @@ function storeOf(model: Model): Store {
         store!.applyAudioData(m.items ?? [], buffers ?? []);
       } else if (m.type === "graph_data") {
         store!.applyGraphData(m.items ?? [], buffers ?? []);
-      } else if ((m as { type: string }).type === "mesh_data") {
-        store!.applyMeshData((m as unknown as MeshDataMessage).items ?? [], buffers ?? []);
+      } else if (m.type === "mesh_data") {
+        store!.applyMeshData(m.items ?? [], buffers ?? []);
       }
     });
   }
