@@ -1,5 +1,7 @@
 // Bundles js/src/index.ts (the widget) with a custom plotly.js holding only the
-// trace types tbnb draws, into ../tbnb/static/widget.js, and prints its size.
+// trace types tbnb draws, into ../tbnb/static/widget.js, and prints its size; and
+// js/src/loader.ts, the few hundred bytes each board's model carries to find that
+// bundle in the notebook's shared runtime model, into ../tbnb/static/loader.js.
 import { build } from "esbuild";
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -36,6 +38,19 @@ await build({
   // one regl: plotly's own build points regl's users (gl-text, regl-line2d) at its fork
   alias: { regl: "@plotly/regl" },
 });
+
+const loaderfile = join(here, "..", "tbnb", "static", "loader.js");
+await build({
+  entryPoints: [join(here, "src", "loader.ts")],
+  outfile: loaderfile,
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: ["es2020"],
+  legalComments: "none",
+  logLevel: "warning",
+});
+console.log(`tbnb loader: ${loaderfile} ${statSync(loaderfile).size} bytes`);
 
 const size = statSync(outfile).size;
 const mib = (size / 1024 / 1024).toFixed(2);

@@ -35,8 +35,10 @@ def test_board_from_installed_wheel(quickstart_venv: Venv, tmp_path: Path) -> No
         "b = tbnb.Board('runs');"
         "data = b._repr_mimebundle_()[0];"
         "assert 'application/vnd.jupyter.widget-view+json' in data;"
-        "print(tbnb.__version__, len(b._esm))"
+        "from tbnb.board.runtime import runtime;"
+        "print(tbnb.__version__, len(runtime().code), len(b._esm))"
     )
-    version, size = quickstart_venv.python_run(code, cwd=tmp_path).split()
+    version, size, loader = quickstart_venv.python_run(code, cwd=tmp_path).split()
     assert version == tbnb.__version__
-    assert int(size) > 100_000
+    assert int(size) > 100_000  # the bundle, in the runtime model
+    assert 0 < int(loader) < 5_000  # each board: the loader only

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tbnb.board.engine import BoardEngine
+from tbnb.board.runtime import BUNDLE, check_built
 from tbnb.board.settings import ViewSettings
-from tbnb.board.widget import BUNDLE, _check_bundle
 
 # Bytes the feeds' answers may hold (image bytes, then audio clips, newest first; the
 # page answers a request it holds no answer for with a note).
@@ -136,7 +136,7 @@ def read_logdir(path: str, progress: Callable[[str], None]) -> BoardEngine:
 
 def export_html(engine: BoardEngine, out: Path, progress: Callable[[str], None]) -> int:
     """Write the standalone dashboard of what ``engine`` read to ``out``; returns its size."""
-    _check_bundle()
+    check_built()
     path = engine.title
     message, buffers = engine.snapshot()
     offline: dict[str, Any] = {}

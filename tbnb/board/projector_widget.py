@@ -12,7 +12,7 @@ import numpy.typing as npt
 import traitlets
 
 from tbnb.board.projector import EmbeddingData, ProjectorService
-from tbnb.board.widget import BUNDLE, _check_bundle, bundle_text
+from tbnb.board.runtime import BUNDLE, front_end
 from tbnb.compute.sprite import make_sprite
 
 
@@ -44,6 +44,8 @@ class Projector(anywidget.AnyWidget):
 
     _esm: Any = BUNDLE
     board_id = traitlets.Unicode("").tag(sync=True)
+    # the runtime model holding the code (tbnb/board/runtime.py)
+    runtime = traitlets.Unicode("").tag(sync=True)
     view = traitlets.Unicode("projector").tag(sync=True)
     embeddings = traitlets.List(traitlets.Dict()).tag(sync=True)
     height = traitlets.Int(600).tag(sync=True)
@@ -59,8 +61,8 @@ class Projector(anywidget.AnyWidget):
         height: int = 600,
         **kwargs: Any,
     ) -> None:
-        _check_bundle()
-        self._esm = bundle_text()  # not the class's file watcher, which would hold self
+        # its own code (not the class's file watcher, which would hold self)
+        self._esm, kwargs["runtime"] = front_end()
         v = np.asarray(vectors, dtype=np.float32)
         if v.ndim != 2 or len(v) == 0:
             raise ValueError(f"vectors must be a non-empty [n, d] array, got shape {v.shape}")

@@ -14,7 +14,6 @@ import sys
 import uuid
 import weakref
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -25,6 +24,7 @@ from tbnb.board.filters import check_filter
 from tbnb.board.poller import Poller
 from tbnb.board.projector import ProjectorService
 from tbnb.board.protocol import RESYNC
+from tbnb.board.runtime import BUNDLE, front_end
 from tbnb.board.settings import (
     DEFAULT_SMOOTHING,
     DEFAULT_TOOLTIP_ROWS,
@@ -36,9 +36,6 @@ from tbnb.board.settings import (
     tag_charts_of,
 )
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
-BUNDLE = STATIC / "widget.js"
-
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
 LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
 
@@ -47,37 +44,6 @@ LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
 # starts with these as the last board of that logdir left them (unless given).
 REMEMBERED = ("pinned_cards", "run_colors", "full_size_cards", "card_width")
 _remembered: dict[str, dict[str, Any]] = {}
-
-
-class FrontEndMissingError(RuntimeError):
-    """The built front end is not where the package expects it."""
-
-
-def _check_bundle() -> None:
-    if not BUNDLE.is_file():
-        raise FrontEndMissingError(
-            f"tbnb's front end is not built ({BUNDLE} is missing). Install tbnb with "
-            "`pip install .` or `pip install -e .` from the repository, which builds js/ "
-            "with npm, or run `npm --prefix js ci && npm --prefix js run build`."
-        )
-
-
-# (mtime, size) of the bundle read -> its text
-_BUNDLE_TEXT: dict[tuple[float, int], str] = {}
-
-
-def bundle_text() -> str:
-    """The built front end's code, read once per build of it.
-
-    Every board sets it as its own ``_esm``: anywidget would otherwise connect each
-    instance to the class's file watcher, which holds every board ever made (a
-    closed board, and all the data it read, could never be collected)."""
-    st = BUNDLE.stat()
-    key = (st.st_mtime, st.st_size)
-    if key not in _BUNDLE_TEXT:
-        _BUNDLE_TEXT.clear()
-        _BUNDLE_TEXT[key] = BUNDLE.read_text(encoding="utf-8")
-    return _BUNDLE_TEXT[key]
 
 
 def in_colab() -> bool:
@@ -99,12 +65,16 @@ class Board(anywidget.AnyWidget):
     run_groups_of): each group drawn as its mean with a band.
     """
 
-    # anywidget turns a class-level Path into the file's contents (and reloads it
-    # on change with ANYWIDGET_HMR=1).
+    # anywidget turns a class-level Path into the file's contents (and reloads it on
+    # change with ANYWIDGET_HMR=1). Each board sets its own (runtime.front_end): the
+    # small loader, or the bundle where boards cannot share one; setting it per board
+    # also keeps it off the class's file watcher, which would hold every board made.
     _esm: Any = BUNDLE
 
     # the browser keeps one data store per board under this id (js/src/index.ts)
     board_id = traitlets.Unicode("").tag(sync=True)
+    # "IPY_MODEL_<id>" of the runtime model holding the code (tbnb/board/runtime.py)
+    runtime = traitlets.Unicode("").tag(sync=True)
     logdir = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
     # computed in get_state() for a browser that creates the model; never sent as a change
@@ -154,8 +124,7 @@ class Board(anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         _check_kwargs(kwargs)
-        _check_bundle()
-        self._esm = bundle_text()
+        self._esm, kwargs["runtime"] = front_end()
         if not 0 <= smoothing < 1:
             raise ValueError(f"smoothing must be in [0, 1), not {smoothing}")
         if reload_interval < 0:

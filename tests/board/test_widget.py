@@ -2,20 +2,50 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 import tbnb
-from tbnb.board import widget
+from tbnb.board import runtime
 
 
-def test_board_carries_the_built_bundle(tmp_path: Path) -> None:
+def test_boards_share_one_runtime_model_holding_the_bundle(tmp_path: Path) -> None:
+    boards = [tbnb.Board(tmp_path, reload_interval=0) for _ in range(3)]
+    shared = runtime.runtime()
+    # the code once, in the runtime model's state (what a saved notebook holds)...
+    state = shared.get_state()
+    assert state["code"] == runtime.BUNDLE.read_text(encoding="utf-8")
+    assert len(state["code"]) > 100_000 and len(state["version"]) == 16
+    assert state["_model_name"] == "WidgetModel" and state["_view_name"] is None
+    for board in boards:
+        # ...and each board carries only the loader and a reference to that model
+        assert board.runtime == f"IPY_MODEL_{shared.model_id}"
+        assert board._esm == runtime.LOADER.read_text(encoding="utf-8")
+        assert len(board.get_state()["_esm"]) < 5_000
+
+
+def test_a_closed_runtime_model_is_opened_again(tmp_path: Path) -> None:
+    first = runtime.runtime()
+    first.close()
     board = tbnb.Board(tmp_path, reload_interval=0)
-    esm = board._esm
-    assert len(esm) > 100_000  # the bundle itself, not a path to it
-    assert esm == widget.BUNDLE.read_text(encoding="utf-8")
-    assert "export" in esm or "export{" in esm
+    again = runtime.runtime()
+    assert again is not first and again.comm is not None
+    assert board.runtime == f"IPY_MODEL_{again.model_id}"
+
+
+def test_hosts_without_shared_models_get_the_bundle_in_each_board(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TBNB_SHARED_RUNTIME", "0")
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    assert board.runtime == ""
+    assert board._esm == runtime.BUNDLE.read_text(encoding="utf-8")
+    monkeypatch.delenv("TBNB_SHARED_RUNTIME")
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert tbnb.Board(tmp_path, reload_interval=0)._esm == board._esm
 
 
 def test_missing_logdir_says_waiting(tmp_path: Path) -> None:
@@ -36,8 +66,12 @@ def test_display_bundle_is_a_widget_view(tmp_path: Path) -> None:
 def test_unbuilt_front_end_gives_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(widget, "BUNDLE", tmp_path / "nowhere" / "widget.js")
-    with pytest.raises(widget.FrontEndMissingError, match="npm --prefix js"):
+    monkeypatch.setattr(runtime, "BUNDLE", tmp_path / "nowhere" / "widget.js")
+    with pytest.raises(runtime.FrontEndMissingError, match="npm --prefix js"):
+        tbnb.Board(tmp_path)
+    monkeypatch.undo()
+    monkeypatch.setattr(runtime, "LOADER", tmp_path / "nowhere" / "loader.js")
+    with pytest.raises(runtime.FrontEndMissingError, match="loader.js"):
         tbnb.Board(tmp_path)
 
 

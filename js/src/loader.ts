@@ -1,0 +1,114 @@
+// What each board's model carries as its code (issue 18, one copy of the front end per
+// notebook): a few hundred bytes that find the notebook's shared runtime model (a plain
+// ipywidgets model holding the bundle's text once, tbnb/board/runtime.py), import that
+// code once per page, and hand the board to it. A notebook with five boards saves the
+// bundle once, and the second board's first paint neither receives nor parses it again.
+//
+// Built apart from the bundle (js/build.mjs) into tbnb/static/loader.js; it imports
+// nothing, so it stays tiny.
+
+interface WidgetModule {
+  initialize?(ctx: { model: LoaderModel }): unknown;
+  render(ctx: { model: LoaderModel; el: HTMLElement }): unknown;
+}
+
+interface RuntimeModel {
+  get(key: "code" | "version"): string;
+}
+
+interface LoaderModel {
+  get(key: string): unknown;
+  widget_manager: { get_model(id: string): Promise<RuntimeModel> };
+}
+
+const REF = "IPY_MODEL_";
+const CACHE_KEY = "__tbnbRuntimeModules";
+
+// per page, version (a hash of the code) -> the imported module, shared by every board
+function modules(): Map<string, Promise<WidgetModule>> {
+  const g = globalThis as unknown as Record<string, Map<string, Promise<WidgetModule>> | undefined>;
+  return (g[CACHE_KEY] ??= new Map());
+}
+
+async function importCode(code: string): Promise<WidgetModule> {
+  // marks on the page's timeline (DevTools' performance panel; benchmarks/bench_board.py)
+  performance.mark("tbnb:import-start");
+  const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+  try {
+    const mod = (await import(/* webpackIgnore: true */ url)) as { default: WidgetModule };
+    performance.mark("tbnb:imported");
+    return mod.default;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+// The runtime model is created in the kernel before any board that names it, so the page
+// knows it first; restoring saved state, the manager registers every model before any
+// initializes (and JupyterLab's get_model waits a while for one it does not know yet).
+async function runtimeModel(model: LoaderModel): Promise<RuntimeModel> {
+  const ref = String(model.get("runtime") ?? "");
+  if (!ref.startsWith(REF)) throw new Error("this board names no runtime model");
+  return model.widget_manager.get_model(ref.slice(REF.length));
+}
+
+function loadRuntime(model: LoaderModel): Promise<WidgetModule> {
+  return runtimeModel(model).then((runtime) => {
+    const version = runtime.get("version");
+    const cache = modules();
+    let mod = cache.get(version);
+    if (!mod) {
+      mod = importCode(runtime.get("code"));
+      cache.set(version, mod);
+      mod.catch(() => cache.delete(version));
+    }
+    return mod;
+  });
+}
+
+// board id -> its initialize() done (anywidget hands each call its own model wrapper)
+const ready = new Map<string, Promise<WidgetModule>>();
+
+function readyFor(model: LoaderModel): Promise<WidgetModule> {
+  const id = String(model.get("board_id") ?? "");
+  let done = ready.get(id);
+  if (!done) {
+    done = loadRuntime(model).then(async (mod) => {
+      await mod.initialize?.({ model });
+      return mod;
+    });
+    ready.set(id, done);
+    done.catch(() => ready.delete(id));
+  }
+  return done;
+}
+
+function explain(el: HTMLElement, err: unknown): void {
+  const box = document.createElement("div");
+  box.className = "tbnb-loader-error";
+  box.setAttribute("role", "alert");
+  box.style.cssText = "padding:8px 12px;border:1px solid #d33;color:#a00;font:13px sans-serif";
+  const reason = err instanceof Error ? err.message : String(err);
+  box.textContent =
+    "tbnb could not load its front end from this notebook's shared runtime model " +
+    `(${reason}). Re-run the cell that shows the board; if the notebook was saved, ` +
+    "save it again with widget state.";
+  el.replaceChildren(box);
+}
+
+export default {
+  // not awaited: anywidget gives a model's initialize() two seconds, and the bundle's
+  // first import on a busy machine may take longer; render() waits for it instead
+  initialize({ model }: { model: LoaderModel }): void {
+    readyFor(model).catch(() => undefined);
+  },
+  async render(ctx: { model: LoaderModel; el: HTMLElement }): Promise<unknown> {
+    try {
+      const mod = await readyFor(ctx.model);
+      return await mod.render(ctx);
+    } catch (err) {
+      explain(ctx.el, err);
+      return undefined;
+    }
+  },
+};

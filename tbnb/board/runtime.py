@@ -1,0 +1,110 @@
+"""The front end's code held once per notebook (issue 18; CONTRIBUTING.md, principle 4).
+
+anywidget keeps a widget's code in its model, so each board saved its own 2.5 MB copy
+of the bundle with the notebook and each view imported it again. Instead, one plain
+ipywidgets model per kernel, the `Runtime`, holds the bundle's text; every board's own
+code is the small loader (js/src/loader.ts), which finds that model by the reference in
+the board's ``runtime`` trait, imports its code once per page and hands the board to it.
+Saved widget state then holds the code once, and a notebook re-opened without a kernel
+restores the runtime model with the boards.
+
+Hosts whose widget manager cannot hand one model to another (Colab shows each output
+in its own frame; marimo runs each anywidget alone) get the whole bundle in each
+board, as before; so does ``TBNB_SHARED_RUNTIME=0``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import ipywidgets  # type: ignore[import-untyped]
+import traitlets
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+BUNDLE = STATIC / "widget.js"
+LOADER = STATIC / "loader.js"
+
+
+class FrontEndMissingError(RuntimeError):
+    """The built front end is not where the package expects it."""
+
+
+def check_built() -> None:
+    for path in (BUNDLE, LOADER):
+        if not path.is_file():
+            raise FrontEndMissingError(
+                f"tbnb's front end is not built ({path} is missing). Install tbnb with "
+                "`pip install .` or `pip install -e .` from the repository, which builds "
+                "js/ with npm, or run `npm --prefix js ci && npm --prefix js run build`."
+            )
+
+
+# path -> ((mtime, size), text): each file read once per build of it
+_TEXT: dict[Path, tuple[tuple[float, int], str]] = {}
+
+
+def _text(path: Path) -> str:
+    st = path.stat()
+    key = (st.st_mtime, st.st_size)
+    cached = _TEXT.get(path)
+    if cached is None or cached[0] != key:
+        cached = (key, path.read_text(encoding="utf-8"))
+        _TEXT[path] = cached
+    return cached[1]
+
+
+def bundle_text() -> str:
+    """The built front end's code (js/src/index.ts and everything it imports)."""
+    return _text(BUNDLE)
+
+
+def loader_text() -> str:
+    """The code each board carries when the bundle is shared (js/src/loader.ts)."""
+    return _text(LOADER)
+
+
+class Runtime(ipywidgets.Widget):  # type: ignore[misc]
+    """A model with no view holding the bundle's code, one per kernel (see module doc).
+
+    Its model class is ipywidgets' base ``WidgetModel``, which every widget host has,
+    so a re-opened notebook restores it from the saved state like any other model."""
+
+    code = traitlets.Unicode("").tag(sync=True)
+    # a hash of the code: the page imports each version once, whichever model holds it
+    version = traitlets.Unicode("").tag(sync=True)
+
+
+# this kernel's runtime model, once opened
+_opened: dict[str, Runtime] = {}
+
+
+def shared_runtime_supported() -> bool:
+    """Whether boards can share one runtime model in this kernel's host."""
+    if os.environ.get("TBNB_SHARED_RUNTIME", "1").strip().lower() in ("0", "false", "no"):
+        return False
+    return "google.colab" not in sys.modules and "marimo" not in sys.modules
+
+
+def runtime() -> Runtime:
+    """This kernel's runtime model, opened on first use (and again if it was closed or
+    the bundle was rebuilt since)."""
+    code = bundle_text()
+    current = _opened.get("runtime")
+    if current is not None and current.comm is not None and current.code is code:
+        return current
+    version = hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+    if current is None or current.comm is None or current.version != version:
+        current = Runtime(code=code, version=version)
+        _opened["runtime"] = current
+    return current
+
+
+def front_end() -> tuple[str, str]:
+    """(the code a new widget carries as ``_esm``, its ``runtime`` reference)."""
+    check_built()
+    if not shared_runtime_supported():
+        return bundle_text(), ""
+    return loader_text(), f"IPY_MODEL_{runtime().model_id}"
