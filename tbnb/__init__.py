@@ -23,9 +23,11 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register ``%tbnb`` and its alias ``%tensorboard`` (``%load_ext tbnb``)."""
+    from tbnb.board.runtime import preload
     from tbnb.magic import register
 
     register(ipython)
+    preload()  # the page parses the front end while the next cells run
 
 
 def unload_ipython_extension(ipython: Any) -> None:

@@ -59,6 +59,7 @@ export default {
     }
   },
   render({ model, el }: { model: Model; el: HTMLElement }) {
+    performance.mark("tbnb:render"); // on the page's timeline (benchmarks/bench_board.py)
     ensureStyle(STYLE_ID, css);
     // tbnb.Projector: the projector alone
     const view = asProjectorModel(model).get("view") === "projector" ? new ProjectorView(model, { standalone: true }) : new BoardView(model, storeOf(model));

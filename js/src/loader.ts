@@ -1,8 +1,12 @@
 // What each board's model carries as its code (issue 18, one copy of the front end per
-// notebook): a few hundred bytes that find the notebook's shared runtime model (a plain
-// ipywidgets model holding the bundle's text once, tbnb/board/runtime.py), import that
-// code once per page, and hand the board to it. A notebook with five boards saves the
-// bundle once, and the second board's first paint neither receives nor parses it again.
+// notebook): a few hundred bytes that find the notebook's shared runtime model (the model
+// holding the bundle's text once, tbnb/board/runtime.py), import that code once per page,
+// and hand the board to it. A notebook with five boards saves the bundle once, and the
+// second board's first paint neither receives nor parses it again.
+//
+// The runtime model runs this same code: its initialize() starts importing the bundle as
+// soon as the page has the model (made by `%load_ext tbnb`, or by the first board before
+// it reads the logdir), so the page parses the bundle while the kernel is still reading.
 //
 // Built apart from the bundle (js/build.mjs) into tbnb/static/loader.js; it imports
 // nothing, so it stays tiny.
@@ -18,6 +22,7 @@ interface RuntimeModel {
 
 interface LoaderModel {
   get(key: string): unknown;
+  get(key: "code" | "version"): string;
   widget_manager: { get_model(id: string): Promise<RuntimeModel> };
 }
 
@@ -52,18 +57,20 @@ async function runtimeModel(model: LoaderModel): Promise<RuntimeModel> {
   return model.widget_manager.get_model(ref.slice(REF.length));
 }
 
+function imported(runtime: RuntimeModel): Promise<WidgetModule> {
+  const version = runtime.get("version");
+  const cache = modules();
+  let mod = cache.get(version);
+  if (!mod) {
+    mod = importCode(runtime.get("code"));
+    cache.set(version, mod);
+    mod.catch(() => cache.delete(version));
+  }
+  return mod;
+}
+
 function loadRuntime(model: LoaderModel): Promise<WidgetModule> {
-  return runtimeModel(model).then((runtime) => {
-    const version = runtime.get("version");
-    const cache = modules();
-    let mod = cache.get(version);
-    if (!mod) {
-      mod = importCode(runtime.get("code"));
-      cache.set(version, mod);
-      mod.catch(() => cache.delete(version));
-    }
-    return mod;
-  });
+  return runtimeModel(model).then(imported);
 }
 
 // board id -> its initialize() done (anywidget hands each call its own model wrapper)
@@ -100,7 +107,8 @@ export default {
   // not awaited: anywidget gives a model's initialize() two seconds, and the bundle's
   // first import on a busy machine may take longer; render() waits for it instead
   initialize({ model }: { model: LoaderModel }): void {
-    readyFor(model).catch(() => undefined);
+    if (model.get("code")) imported(model).catch(() => undefined); // the runtime model
+    else readyFor(model).catch(() => undefined);
   },
   async render(ctx: { model: LoaderModel; el: HTMLElement }): Promise<unknown> {
     try {

@@ -1,12 +1,17 @@
 """The front end's code held once per notebook (issue 18; CONTRIBUTING.md, principle 4).
 
 anywidget keeps a widget's code in its model, so each board saved its own 2.5 MB copy
-of the bundle with the notebook and each view imported it again. Instead, one plain
-ipywidgets model per kernel, the `Runtime`, holds the bundle's text; every board's own
-code is the small loader (js/src/loader.ts), which finds that model by the reference in
-the board's ``runtime`` trait, imports its code once per page and hands the board to it.
-Saved widget state then holds the code once, and a notebook re-opened without a kernel
+of the bundle with the notebook and each view imported it again. Instead, one model per
+kernel, the `Runtime`, holds the bundle's text; every board's own code is the small
+loader (js/src/loader.ts), which finds that model by the reference in the board's
+``runtime`` trait, imports its code once per page and hands the board to it. Saved
+widget state then holds the code once, and a notebook re-opened without a kernel
 restores the runtime model with the boards.
+
+The runtime is an anywidget with no view whose code is that same loader: when the page
+gets the model it starts importing the bundle. ``%load_ext tbnb`` opens it, so by the
+time a ``%tbnb`` line has read its logdir the page has the code parsed (and when both
+are in one cell, the page parses while the kernel reads).
 
 Hosts whose widget manager cannot hand one model to another (Colab shows each output
 in its own frame; marimo runs each anywidget alone) get the whole bundle in each
@@ -19,8 +24,9 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-import ipywidgets  # type: ignore[import-untyped]
+import anywidget
 import traitlets
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -66,15 +72,18 @@ def loader_text() -> str:
     return _text(LOADER)
 
 
-class Runtime(ipywidgets.Widget):  # type: ignore[misc]
-    """A model with no view holding the bundle's code, one per kernel (see module doc).
+class Runtime(anywidget.AnyWidget):
+    """A model with no view holding the bundle's code, one per kernel (see module doc)."""
 
-    Its model class is ipywidgets' base ``WidgetModel``, which every widget host has,
-    so a re-opened notebook restores it from the saved state like any other model."""
+    _esm: Any = LOADER
 
     code = traitlets.Unicode("").tag(sync=True)
     # a hash of the code: the page imports each version once, whichever model holds it
     version = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, code: str, version: str) -> None:
+        self._esm = loader_text()  # its own: the class's file watcher would hold it
+        super().__init__(code=code, version=version)
 
 
 # this kernel's runtime model, once opened
@@ -97,9 +106,21 @@ def runtime() -> Runtime:
         return current
     version = hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
     if current is None or current.comm is None or current.version != version:
-        current = Runtime(code=code, version=version)
+        current = Runtime(code, version)
         _opened["runtime"] = current
     return current
+
+
+def preload() -> None:
+    """Open the runtime model now, so the page has the code before the first board
+    (``%load_ext tbnb``); nothing outside a kernel, or where boards cannot share it."""
+    from IPython.core.getipython import get_ipython
+
+    ip = get_ipython()
+    if ip is None or getattr(ip, "kernel", None) is None or not shared_runtime_supported():
+        return
+    check_built()
+    runtime()
 
 
 def front_end() -> tuple[str, str]:

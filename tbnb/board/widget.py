@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+import time
 import uuid
 import weakref
 from collections.abc import Mapping, Sequence
@@ -145,7 +146,10 @@ class Board(anywidget.AnyWidget):
         self._projector = ProjectorService(self.engine.embedding, self._send_locked)
         # The first read happens before the widget opens: the snapshot sent with the
         # model carries it, so the first paint needs no further message.
+        started = time.perf_counter()
         self.engine.read(message=False)
+        # seconds spent on the way to the first paint (benchmarks/bench_board.py)
+        self.timings: dict[str, float] = {"first_read": time.perf_counter() - started}
         for key, value in _remembered.get(self.engine.title, {}).items():
             kwargs.setdefault(key, value)
         super().__init__(
@@ -226,10 +230,13 @@ class Board(anywidget.AnyWidget):
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         """Trait state for the browser; ``data_snapshot`` is the whole current data."""
+        started = time.perf_counter()
         state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
         if "data_snapshot" in state:
             message, buffers = self.engine.snapshot()
             state["data_snapshot"] = {"message": message, "buffers": buffers}
+        if "data_snapshot" in state and hasattr(self, "timings"):
+            self.timings.setdefault("state", time.perf_counter() - started)
         return state
 
     @traitlets.validate("run_colors")
@@ -272,7 +279,10 @@ class Board(anywidget.AnyWidget):
         if bundle is None:
             return None
         data, metadata = bundle
-        return {**data, "text/html": self.static_html()}, metadata
+        started = time.perf_counter()
+        html = self.static_html()
+        self.timings.setdefault("static_html", time.perf_counter() - started)
+        return {**data, "text/html": html}, metadata
 
     def static_html(self) -> str:
         """A self-contained HTML snapshot of the board's charts (inline SVG, no script)."""

@@ -19,7 +19,7 @@ def test_boards_share_one_runtime_model_holding_the_bundle(tmp_path: Path) -> No
     state = shared.get_state()
     assert state["code"] == runtime.BUNDLE.read_text(encoding="utf-8")
     assert len(state["code"]) > 100_000 and len(state["version"]) == 16
-    assert state["_model_name"] == "WidgetModel" and state["_view_name"] is None
+    assert state["_esm"] == runtime.LOADER.read_text(encoding="utf-8")  # it starts the import
     for board in boards:
         # ...and each board carries only the loader and a reference to that model
         assert board.runtime == f"IPY_MODEL_{shared.model_id}"
@@ -71,7 +71,7 @@ def test_unbuilt_front_end_gives_clear_error(
         tbnb.Board(tmp_path)
     monkeypatch.undo()
     monkeypatch.setattr(runtime, "LOADER", tmp_path / "nowhere" / "loader.js")
-    with pytest.raises(runtime.FrontEndMissingError, match="loader.js"):
+    with pytest.raises(runtime.FrontEndMissingError, match=r"loader\.js"):
         tbnb.Board(tmp_path)
 
 
@@ -129,3 +129,20 @@ def test_a_rerun_board_keeps_what_the_person_curated(
     other = tbnb.Board(tmp_path / "b", reload_interval=0)
     boards.append(other)
     assert other.pinned_cards == [] and other.run_colors == {}
+
+
+def test_load_ext_in_a_kernel_opens_the_runtime_before_any_board(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import IPython.core.getipython as getipython
+
+    runtime._opened.clear()
+    monkeypatch.setattr(getipython, "get_ipython", lambda: types.SimpleNamespace(kernel=None))
+    runtime.preload()  # a terminal IPython: no page to send it to
+    assert "runtime" not in runtime._opened
+    monkeypatch.setattr(getipython, "get_ipython", lambda: types.SimpleNamespace(kernel=object()))
+    runtime.preload()
+    opened = runtime._opened["runtime"]
+    assert opened.comm is not None and len(opened.code) > 100_000
+    runtime.preload()  # once per kernel
+    assert runtime._opened["runtime"] is opened

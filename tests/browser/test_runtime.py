@@ -29,7 +29,11 @@ def test_five_saved_boards_hold_the_bundle_once_and_reopen_without_kernel(
             w.add_scalar("loss", 1.0 / (step + 1) + (run == "b"), step)
         w.close()
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [nbformat.v4.new_code_cell("%load_ext tbnb")] + [
         nbformat.v4.new_code_cell(f"%tbnb --logdir {logdir} --reload_interval 0")
         for _ in range(BOARDS)
