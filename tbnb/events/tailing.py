@@ -88,7 +88,10 @@ def read_file(
                     last if check or len(last) == TAIL_BYTES else (fs.tail + last)[-TAIL_BYTES:]
                 )
             got = len(raw) - check
+            raw = b""  # not held while the next chunk is read
             fs.offset += used
+            if 2 * used >= n and fs.offset < size:  # more to come: the columns grow once
+                run.expect((size - fs.offset) / used)
             fs.corrupt = fr.corrupt
             fs.waiting = fr.waiting
             check = 0
