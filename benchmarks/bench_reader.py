@@ -13,12 +13,14 @@ Run from the repository root::
     python benchmarks/bench_reader.py            # full corpus (first run writes it: minutes)
     python benchmarks/bench_reader.py --quick    # seconds
     python benchmarks/bench_reader.py --no-peers # tbnb only
+    TBNB_SRC=/path/to/other/checkout python benchmarks/bench_reader.py   # its tbnb measured
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+# TBNB_SRC: another checkout's tbnb to measure (the code before a change), else this one
+sys.path[:0] = [os.environ.get("TBNB_SRC", str(HERE.parent)), str(HERE)]
 CACHE = HERE / ".cache"
 TAGS = [
     "loss",
@@ -155,8 +158,9 @@ def _child(func: str, *args: str) -> dict[str, float]:
     """Run ``func`` of this module in a fresh interpreter; return its JSON result."""
     import json
 
+    src = os.environ.get("TBNB_SRC", str(HERE.parent))
     code = (
-        f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import bench_reader as b; "
+        f"import json, sys; sys.path[:0] = [{src!r}, {str(HERE)!r}]; import bench_reader as b; "
         f"print(json.dumps(b.{func}(*{list(args)!r})))"
     )
     out = subprocess.run(
