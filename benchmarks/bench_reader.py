@@ -1,14 +1,19 @@
 """Benchmark of tbnb's reading engine against TensorBoard's loaders and tbparse.
 
-Corpus: 4 runs x 10 tags x 100,000 steps of scalars written by tensorboardX's own
-``SummaryWriter.add_scalar`` (4 million events, about 220 MB). It is generated once,
-by four parallel processes, into ``benchmarks/.cache/`` (git-ignored; delete that
-folder to regenerate). ``--quick`` uses a small corpus (4 runs x 10 tags x 2,000 steps).
+Corpus: 4 runs x 10 tags x 100,000 steps of scalars as tensorboardX's
+``SummaryWriter.add_scalar`` writes them (4 million events, about 200 MB), written by
+fastwrite.py (its bytes checked against tensorboardX's first) once into
+``benchmarks/.cache/`` (git-ignored; delete that folder to regenerate; seconds).
+``--quick`` uses a small corpus (4 runs x 10 tags x 2,000 steps). Each figure is
+printed as soon as it is measured; tbnb's peak RSS while loading is printed beside
+what it settles at.
 
 Run from the repository root::
 
     python benchmarks/bench_reader.py            # full corpus (first run writes it: minutes)
     python benchmarks/bench_reader.py --quick    # seconds
+    python benchmarks/bench_reader.py --no-peers # tbnb only
+    TBNB_SRC=/path/to/other/checkout python benchmarks/bench_reader.py   # its tbnb measured
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+# TBNB_SRC: another checkout's tbnb to measure (the code before a change), else this one
+sys.path[:0] = [os.environ.get("TBNB_SRC", str(HERE.parent)), str(HERE)]
 CACHE = HERE / ".cache"
 TAGS = [
     "loss",
@@ -44,35 +50,43 @@ N_RUNS = 4
 
 
 def _write_run(args: tuple[str, int, int]) -> str:
-    path, steps, seed = args
-    from tensorboardX import SummaryWriter
+    """One run as tensorboardX's ``add_scalar`` loop writes it (fastwrite.py: the same
+    bytes, checked against tensorboardX first): for each step, each tag in turn."""
+    from fastwrite import write_scalars
 
+    path, steps, seed = args
     rng = np.random.default_rng(seed)
-    values = rng.standard_normal((steps, len(TAGS))).tolist()
-    writer = SummaryWriter(path, max_queue=1000, flush_secs=3600)
-    for step in range(steps):
-        row = values[step]
-        for i, tag in enumerate(TAGS):
-            writer.add_scalar(tag, row[i], step)
-    writer.close()
+    values = rng.standard_normal((steps, len(TAGS)))
+    step = np.arange(steps, dtype=np.int64)
+    # a step every 10 ms, each tag 1 us after the previous one
+    walls = 1.7e9 + seed + step[:, None] * 0.01 + np.arange(len(TAGS)) * 1e-6
+    Path(path).mkdir(parents=True, exist_ok=True)
+    name = Path(path) / f"events.out.tfevents.{1_700_000_000 + seed}.bench"
+    write_scalars(name, TAGS, step, values, walls, 1.7e9 + seed)
     return path
 
 
 def corpus(steps: int) -> Path:
     """Write (once) and return the corpus directory for ``steps`` steps per tag."""
-    root = CACHE / f"tbx_{N_RUNS}x{len(TAGS)}x{steps}"
+    from fastwrite import check_against_tensorboardx
+
+    root = CACHE / f"fast_{N_RUNS}x{len(TAGS)}x{steps}"
     done = root / ".complete"
     if done.exists():
         return root
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        n = check_against_tensorboardx(tmp)
+    print(f"fast writer: the same bytes as tensorboardX's add_scalar on {n} records", flush=True)
     t0 = time.perf_counter()
-    jobs = [(str(root / f"run{i}"), steps, i) for i in range(N_RUNS)]
-    with ProcessPoolExecutor(max_workers=min(N_RUNS, os.cpu_count() or 1)) as pool:
-        list(pool.map(_write_run, jobs))
+    print(f"writing {root} ({N_RUNS} runs x {len(TAGS)} tags x {steps:,} steps)", flush=True)
+    for i in range(N_RUNS):
+        _write_run((str(root / f"run{i}"), steps, i))
+        print(f"  run{i} written ({time.perf_counter() - t0:.1f} s)", flush=True)
     done.write_text("ok\n")
-    print(f"wrote corpus {root} in {time.perf_counter() - t0:.1f} s")
+    print(f"wrote corpus {root} in {time.perf_counter() - t0:.1f} s", flush=True)
     return root
 
 
@@ -92,29 +106,61 @@ def _rss() -> int:
     return _proc_rss()
 
 
+def _reset_peak() -> bool:
+    """Set this process's peak RSS (VmHWM) to its current RSS (Linux >= 4.0)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_rss() -> int:
+    """This process's peak RSS in bytes: VmHWM, else getrusage's ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def measure_tbnb(path: str) -> dict[str, float]:
-    """Full load in this (fresh) process: seconds, points, RSS growth."""
+    """Full load in this (fresh) process: seconds, points, RSS growth once settled and
+    at its peak during the load (both from the RSS before it)."""
     from tbnb.events import Logdir
 
     gc.collect()
     rss0 = _rss()
+    reset = _reset_peak()
     ld = Logdir(path)
     t0 = time.perf_counter()
     ld.reload()
     secs = time.perf_counter() - t0
+    peak = _peak_rss()
     gc.collect()
     rss1 = _rss()
     points = sum(len(ld.scalars(r, t)) for r in ld.runs() for t in ld.tags(r)["scalars"])
     assert not ld.problems, ld.problems[:3]
-    return {"seconds": secs, "points": points, "rss_growth": rss1 - rss0}
+    return {
+        "seconds": secs,
+        "points": points,
+        "rss_growth": rss1 - rss0,
+        "peak_growth": peak - rss0,
+        "peak_reset": float(reset),
+    }
 
 
 def _child(func: str, *args: str) -> dict[str, float]:
     """Run ``func`` of this module in a fresh interpreter; return its JSON result."""
     import json
 
+    src = os.environ.get("TBNB_SRC", str(HERE.parent))
     code = (
-        f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import bench_reader as b; "
+        f"import json, sys; sys.path[:0] = [{src!r}, {str(HERE)!r}]; import bench_reader as b; "
         f"print(json.dumps(b.{func}(*{list(args)!r})))"
     )
     out = subprocess.run(
@@ -358,7 +404,9 @@ def main() -> None:
     )
     ap.add_argument("--repeat", type=int, default=3, help="best of N for tbnb and the server")
     ap.add_argument("--generate-only", type=int, metavar="STEPS", help=argparse.SUPPRESS)
+    ap.add_argument("--no-peers", action="store_true", help="tbnb only (no loaders to compare)")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if args.generate_only:
         corpus(args.generate_only)
         return
@@ -383,7 +431,20 @@ def main() -> None:
         f"tbnb RSS growth: {tb['rss_growth'] / 1e6:.0f} MB = {per_point:.1f} bytes/point "
         f"(target <= 32{'; small corpus: fixed overheads dominate' if args.quick else ''})"
     )
+    peaks = [r["peak_growth"] / n_events for r in runs]
+    settled = [r["rss_growth"] / n_events for r in runs]
+    ratios = [p / s for p, s in zip(peaks, settled, strict=True)]
+    how = "VmHWM reset before the load" if tb["peak_reset"] else "ru_maxrss (not reset)"
+    print(
+        f"tbnb peak RSS while loading: {max(peaks):.1f} bytes/point against {min(settled):.1f} "
+        f"settled: {max(ratios):.2f}x (goal <= 1.5x; each of {args.repeat} fresh processes: "
+        + ", ".join(f"{p:.1f}/{s:.1f}" for p, s in zip(peaks, settled, strict=True))
+        + f"; {how})",
+        flush=True,
+    )
 
+    if args.no_peers:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if args.quick:
             sub, n_sub = str(root), n_events

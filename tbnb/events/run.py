@@ -93,6 +93,7 @@ class Run:
         self.touched: set[tuple[str, str]] = set()
         self.new_tags: list[tuple[str, str]] = []
         self._undecodable: set[str] = set()
+        self._ingested: dict[str, int] = {}  # scalar points per tag of the last ingest
 
     # ---- reading -------------------------------------------------------------
     def ingest(
@@ -107,6 +108,7 @@ class Run:
         """Apply the complete records in ``raw[start:]`` (file bytes from ``base``);
         returns the framing (``end``: where the records used end in ``raw``, and why the
         rest waits). ``corrupt``: ``raw[start:]`` begins in a corrupt region."""
+        self._ingested.clear()
         buf = np.frombuffer(raw, dtype=np.uint8)
         fr = frame_bytes(raw, buf, start, corrupt=corrupt)
         for off, msg in fr.problems:
@@ -119,6 +121,20 @@ class Run:
         self.flush()
         fr.segments = []
         return fr
+
+    def expect(self, ratio: float) -> None:
+        """``ratio`` times the bytes of the last ingest are still to be read now: give
+        each scalar column it filled room for as many more points, in proportion. Read
+        in chunks, a long series then grows by a copy or two, not by doubling (whose old
+        and new arrays, and slack, would be most of the memory a large read peaks at)."""
+        for tag, k in self._ingested.items():
+            col = self.scalars.get(tag)
+            if col is not None:
+                # a chunk ends inside a period: a tag may have one point more or less
+                # in it than in the others, so a point more per chunk still to come; at
+                # most 8 times what it holds (the rest of a file may be images)
+                col.reserve(min(int(k * ratio + ratio) + 16, 8 * col.n + 64))
+        self._ingested.clear()
 
     def _checked_event(self, raw: bytes, start: int, length: int, path: str, base: int) -> Any:
         data = raw[start + HEADER : start + HEADER + length]
@@ -256,6 +272,7 @@ class Run:
             col = self.scalars[tag] = ScalarColumn()
             self._new_tag(decode.SCALARS, tag)
         col.append(steps, walls, values)
+        self._ingested[tag] = self._ingested.get(tag, 0) + len(steps)
         self.touched.add((decode.SCALARS, tag))
 
     def _flush_tag(self, tag: str) -> None:

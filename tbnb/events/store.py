@@ -67,6 +67,18 @@ class ScalarColumn:
             arr[: self.n] = old[: self.n]
             setattr(self, name, arr)
 
+    def reserve(self, extra: int) -> None:
+        """Room for ``extra`` more points, exactly (a reader that expects them: the
+        columns then grow by one copy each instead of doubling, and keep no slack)."""
+        need = self.n + extra
+        if need <= len(self._step):
+            return
+        for name in ("_step", "_wall", "_value"):
+            old = getattr(self, name)
+            arr = np.empty(need, dtype=old.dtype)
+            arr[: self.n] = old[: self.n]
+            setattr(self, name, arr)
+
     def truncate_from_step(self, step: int) -> bool:
         """Drop points with step >= ``step``; True if any were dropped."""
         if self.n == 0 or self._step[self.n - 1] < step:
@@ -97,8 +109,8 @@ class ScalarColumn:
         self.n += k
 
     def trim(self) -> None:
-        """Release spare capacity."""
-        if len(self._step) > self.n:
+        """Release spare capacity (a copy of the columns: not for a few points)."""
+        if len(self._step) > self.n + self.n // 16 + 64:
             self._step = self._step[: self.n].copy()
             self._wall = self._wall[: self.n].copy()
             self._value = self._value[: self.n].copy()

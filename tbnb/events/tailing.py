@@ -23,6 +23,38 @@ from tbnb.events.source import Source
 # Bytes just before a file's offset kept and read again with the next new bytes (in the
 # same request): if they changed, the file is not the one read so far.
 TAIL_BYTES = 32
+# a run to read: its files with new bytes (and their listed sizes), and every listed file
+Work = tuple[Run, list[tuple[FileState, int]], dict[str, int]]
+
+
+def first_ranges(batch: list[Work], chunk: int) -> list[tuple[str, str, int, int]]:
+    """The range (run, file, start, end) each file's ``read_file`` starts with: the
+    first chunk of its new bytes, and the ``TAIL_BYTES`` before them."""
+    out = []
+    for run, todo, _ in batch:
+        for fs, size in todo:
+            if fs.dead or fs.waiting >= 0 or size <= fs.offset:
+                continue
+            check = min(TAIL_BYTES, fs.offset)
+            out.append(
+                (run.name, fs.name, fs.offset - check, fs.offset + min(chunk, size - fs.offset))
+            )
+    return out
+
+
+def batches(work: list[Work], chunk: int, budget: int) -> list[list[Work]]:
+    """``work`` in batches whose first ranges hold at most ``budget`` bytes together
+    (a batch of one run may hold more)."""
+    out: list[list[Work]] = [[]]
+    held = 0
+    for item in work:
+        want = sum(min(chunk, max(0, size - fs.offset)) for fs, size in item[1])
+        if out[-1] and held + want > budget:
+            out.append([])
+            held = 0
+        out[-1].append(item)
+        held += want
+    return out
 
 
 def read_file(
@@ -88,7 +120,10 @@ def read_file(
                     last if check or len(last) == TAIL_BYTES else (fs.tail + last)[-TAIL_BYTES:]
                 )
             got = len(raw) - check
+            raw = b""  # not held while the next chunk is read
             fs.offset += used
+            if 2 * used >= n and fs.offset < size:  # more to come: the columns grow once
+                run.expect((size - fs.offset) / used)
             fs.corrupt = fr.corrupt
             fs.waiting = fr.waiting
             check = 0
