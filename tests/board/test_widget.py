@@ -134,7 +134,7 @@ def test_a_rerun_board_keeps_what_the_person_curated(
 def test_load_ext_in_a_kernel_opens_the_runtime_before_any_board(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import IPython.core.getipython as getipython
+    from IPython.core import getipython
 
     runtime._opened.clear()
     monkeypatch.setattr(getipython, "get_ipython", lambda: types.SimpleNamespace(kernel=None))
