@@ -507,6 +507,7 @@ export interface Status {
   message: string; // e.g. "waiting for event files in runs/" or an error to show
   last_read: number | null; // wall time (s) of the last reload
   runs: number;
+  unread_runs: number; // runs not read yet: a large logdir's first read comes in parts
   points: number; // scalar points held by the kernel
   histograms: number; // histograms held by the kernel (all steps)
   images: number; // images indexed

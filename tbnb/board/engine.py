@@ -110,14 +110,17 @@ class BoardEngine:
         return cast(CustomScalarsFeed, self.feeds[Kind.CUSTOM_SCALARS])
 
     # ---- reading ----------------------------------------------------------------------
-    def read(self, *, message: bool = True) -> Message | None:
+    def read(self, *, message: bool = True, budget: float | None = None) -> Message | None:
         """Read what is new in every logdir; the delta message for what changed (None if
-        nothing did, or ``message`` is False: before any browser holds the state)."""
+        nothing did, or ``message`` is False: before any browser holds the state).
+
+        With a ``budget`` (seconds) a large logdir is read in parts: runs are started
+        until it is spent, and ``unread_runs()`` says how many wait for the next read."""
         with self.read_lock:
             changed: dict[Kind, list[FeedChange]] = {}
             new_runs: list[str] = []
             for ld in self.logdirs:
-                ld_changed, ld_runs = ld.reload()
+                ld_changed, ld_runs = ld.reload(budget)
                 for kind, items in ld_changed.items():
                     changed.setdefault(kind, []).extend(items)
                 new_runs.extend(ld_runs)
@@ -178,6 +181,10 @@ class BoardEngine:
         items.sort(key=lambda kv: (order.get(kv[0][0], len(order)), kv[0][1]))
         return dict(items)
 
+    def unread_runs(self) -> int:
+        """Runs with bytes that a read with a budget left for the next one."""
+        return sum(ld.logdir.unread_runs for ld in self.logdirs if ld.logdir is not None)
+
     def counts(self) -> dict[Kind, int]:
         with self.lock:
             return {kind: feed.count for kind, feed in self.feeds.items()}
@@ -210,6 +217,8 @@ class BoardEngine:
                 "message": message,
                 "last_read": time.time(),
                 "runs": nruns,
+                # a large logdir's first read is drawn in parts: "read 37 of 100 runs"
+                "unread_runs": self.unread_runs(),
                 "points": counts[Kind.SCALARS],
                 "histograms": counts[Kind.HISTOGRAMS],
                 "images": counts[Kind.IMAGES],

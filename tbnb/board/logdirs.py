@@ -81,11 +81,12 @@ class NamedLogdir:
             return run
         return self.name if run == "." else f"{self.name}/{run}"
 
-    def reload(self) -> tuple[dict[Kind, list[FeedChange]], list[str]]:
-        """Read what is new: the series that changed by kind, and the new runs."""
+    def reload(self, budget: float | None = None) -> tuple[dict[Kind, list[FeedChange]], list[str]]:
+        """Read what is new: the series that changed by kind, and the new runs
+        (``budget``: Logdir.reload's, seconds after which no further run is started)."""
         if self.logdir is None:
             return {}, []
-        changes = self.logdir.reload()
+        changes = self.logdir.reload(budget)
         changed: dict[Kind, list[FeedChange]] = {}
         sessions_changed = False
         for (run, kind, tag), change in changes.series.items():

@@ -19,11 +19,12 @@ MIN_GAP = 0.05
 
 class Poller:
     """Calls ``tick()`` every ``interval`` seconds on a daemon thread until stopped,
-    and at once when ``watch()`` names local directories where a file changed."""
+    at once when ``watch()`` names local directories where a file changed, and at once
+    again while ``tick()`` returns True (it read part of a large logdir: more waits)."""
 
     def __init__(
         self,
-        tick: Callable[[], None],
+        tick: Callable[[], bool | None],
         interval: float,
         name: str,
         watch: Callable[[], list[str]] | None = None,
@@ -43,11 +44,14 @@ class Poller:
     def _run(self) -> None:
         while not self._stop.is_set():
             began = time.monotonic()
+            more = False
             try:
-                self._tick()
+                more = bool(self._tick())
             except Exception:  # keep polling; the tick reports its own errors
                 log.exception("tbnb poller tick failed")
             self.ticks += 1
+            if more:
+                continue
             ended = time.monotonic()
             if self.events.wait(self.interval):
                 # the next read starts max(MIN_GAP, cost) after this one ended

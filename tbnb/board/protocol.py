@@ -393,6 +393,7 @@ class Status(TypedDict):
     message: str
     last_read: float | None
     runs: int
+    unread_runs: int
     points: int
     histograms: int
     images: int

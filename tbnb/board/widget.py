@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+import threading
 import time
 import uuid
 import weakref
@@ -36,6 +37,12 @@ from tbnb.board.settings import (
     run_groups_of,
     tag_charts_of,
 )
+
+# Seconds the first read may take before the board opens with what it has read; each
+# read after it (on the poller's thread) takes about as long before sending what it
+# read, so a large logdir is drawn in parts with its progress in the status line.
+FIRST_READ_BUDGET = 0.3
+READ_BUDGET = 0.5
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
 LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
@@ -147,7 +154,8 @@ class Board(anywidget.AnyWidget):
         # The first read happens before the widget opens: the snapshot sent with the
         # model carries it, so the first paint needs no further message.
         started = time.perf_counter()
-        self.engine.read(message=False)
+        # (Colab shows no message sent from a thread: there the first read is whole)
+        self.engine.read(message=False, budget=None if in_colab() else FIRST_READ_BUDGET)
         # seconds spent on the way to the first paint (benchmarks/bench_board.py)
         self.timings: dict[str, float] = {"first_read": time.perf_counter() - started}
         for key, value in _remembered.get(self.engine.title, {}).items():
@@ -165,14 +173,22 @@ class Board(anywidget.AnyWidget):
         )
         self.on_msg(self._on_browser_message)
         self.observe(self._remember, names=list(REMEMBERED))
+        self._finisher: threading.Thread | None = None
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
-                self.refresh,
+                self._read_part,
                 reload_interval,
                 name=f"tbnb-poller-{self.model_id}",
                 watch=self.engine.local_dirs,
             )
             self._poller.start()
+        elif self.engine.unread_runs():
+            # not reloading, but the first read stopped at its budget: the rest is read
+            # and sent in parts on a thread of its own, which then ends
+            self._finisher = threading.Thread(
+                target=self._finish_reading, name=f"tbnb-first-read-{self.model_id}", daemon=True
+            )
+            self._finisher.start()
         if reload_interval > 0:
             LIVE.add(self)
         if self.comm is not None:
@@ -190,24 +206,36 @@ class Board(anywidget.AnyWidget):
 
     def refresh(self) -> None:
         """Read what is new in the logdir(s) now and send it to the browser."""
+        self._read(budget=None)
+
+    def _read_part(self) -> bool:
+        """The poller's read: a large logdir in parts; True while runs are left unread."""
+        return self._read(budget=READ_BUDGET)
+
+    def _finish_reading(self) -> None:
+        while self._read_part():
+            pass
+
+    def _read(self, budget: float | None) -> bool:
         engine = self.engine
         if engine.closed:  # checked before waiting on a read that may still be going on
-            return
+            return False
         # one read at a time, and its delta sent before the next one is made; the
         # browser's requests are answered meanwhile (they only take engine.lock)
         with engine.read_lock:
             if engine.closed:
-                return
-            update = engine.read()
+                return False
+            update = engine.read(budget=budget)
             with engine.lock:
                 if engine.closed:
-                    return
+                    return False
                 if update is not None:
                     self.send(*update)
                 self.status = dict(engine.status())
                 embeddings = [dict(e) for e in engine.embeddings()]
                 if self.embeddings != embeddings:
                     self.embeddings = embeddings
+                return engine.unread_runs() > 0
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):

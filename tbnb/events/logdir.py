@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,6 +127,7 @@ class Logdir:
         self._changes_lock = threading.Lock()
         self._changes = Changes()
         self._read_now: list[Run] = []  # runs read by the current reload
+        self.unread_runs = 0  # runs the last reload left unread (its budget was spent)
 
     # ---- problems ------------------------------------------------------------
     def _problem(self, path: str, offset: int | None, message: str, count: int = 1) -> None:
@@ -175,13 +177,16 @@ class Logdir:
             return dict(self._problems.counts)
 
     # ---- reading -------------------------------------------------------------
-    def reload(self) -> Changes:
-        """Read bytes written since the last call; returns what changed."""
+    def reload(self, budget: float | None = None) -> Changes:
+        """Read bytes written since the last call; returns what changed.
+
+        ``budget`` (seconds): stop starting runs once it is spent (at least one is read);
+        the runs left are read by the next calls (``unread_runs`` says how many)."""
         with self._lock:
             self._changes = Changes()
             self._read_now = []
             try:
-                self._reload()
+                self._reload(None if budget is None else time.monotonic() + budget)
             except Exception as e:  # never let a file take the caller down
                 self._problem(self.path, None, f"internal error while reading: {e!r}")
             changes = self._changes
@@ -197,7 +202,7 @@ class Logdir:
             self._changes.new_runs.append(name)
         return run
 
-    def _reload(self) -> None:
+    def _reload(self, deadline: float | None) -> None:
         listing = self._source.scan()
         self.unreachable = listing.unreachable
         self._listing_conditions({(path, msg) for path, msg in listing.errors})
@@ -206,7 +211,7 @@ class Logdir:
         runs = self._runs
         for name in sorted((listing.event_files.keys() | listing.projector.keys()) - runs.keys()):
             self._run(name)
-        for name, files in listing.event_files.items():
+        for name, files in sorted(listing.event_files.items()):  # read in the run order
             run = runs[name]
             if files == run.listed:
                 continue  # every file as large as when it was read to its end
@@ -251,7 +256,18 @@ class Logdir:
             and new_bytes >= PARALLEL_RUN_BYTES * len(work)
         )
         remote = not isinstance(self._source, LocalSource)
-        for batch in batches(work, self._chunk, PREFETCH_BYTES) if remote else [work]:
+        if remote:
+            groups = batches(work, self._chunk, PREFETCH_BYTES)
+        elif deadline is None:
+            groups = [work]
+        else:  # small groups, so that the budget is looked at between them
+            groups = [
+                work[i : i + 2 * self._workers] for i in range(0, len(work), 2 * self._workers)
+            ]
+        read = 0
+        for batch in groups:
+            if deadline is not None and read and time.monotonic() >= deadline:
+                break
             # a remote store: every file's first range of the batch requested at once
             if remote:
                 self._source.prefetch(first_ranges(batch, self._chunk))
@@ -262,8 +278,12 @@ class Logdir:
             else:
                 for item in batch:
                     read_run(item)
+            read += len(batch)
         if remote:
             self._source.prefetch([])  # drops what no read took
+        # runs with new bytes left for the next reload (the budget was spent)
+        self.unread_runs = len(work) - read
+        work = work[:read]
         self._read_now = [item[0] for item in work]
         if new_bytes >= PARALLEL_BYTES:
             # After a large read, columns give back their doubling slack (up to half of

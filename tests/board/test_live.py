@@ -193,10 +193,10 @@ def test_the_board_answers_and_closes_while_a_read_is_slow(
     release, entered = threading.Event(), threading.Event()
     real = tbnb.Logdir.reload
 
-    def slow(self: tbnb.Logdir) -> Any:
+    def slow(self: tbnb.Logdir, budget: float | None = None) -> Any:
         entered.set()
         assert release.wait(120), "the test never released the read"
-        return real(self)
+        return real(self, budget)
 
     monkeypatch.setattr(tbnb.Logdir, "reload", slow)
     reader = threading.Thread(target=board.refresh, daemon=True)
@@ -218,3 +218,57 @@ def test_the_board_answers_and_closes_while_a_read_is_slow(
         release.set()
         reader.join(60)
     assert not reader.is_alive()
+
+
+@pytest.mark.parametrize("interval", [0, 3600])
+def test_a_large_first_read_opens_with_part_and_sends_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boards: list[tbnb.Board], interval: float
+) -> None:
+    from tbnb.board import widget
+
+    for r in range(9):
+        write_scalars(tmp_path, f"run{r}", "loss", range(50))
+    # budgets already spent: each read takes one group of runs (twice the workers)
+    monkeypatch.setattr(widget, "FIRST_READ_BUDGET", 0.0)
+    monkeypatch.setattr(widget, "READ_BUDGET", 0.0)
+    monkeypatch.setattr(tbnb.Logdir, "__init__", _two_workers(tbnb.Logdir.__init__))
+    gate = threading.Event()
+    calls: list[float | None] = []
+    real = tbnb.Logdir.reload
+
+    def gated(self: tbnb.Logdir, budget: float | None = None) -> Any:
+        calls.append(budget)
+        if len(calls) > 1:  # the reads after the board opened wait for the test
+            assert gate.wait(60), "the test never opened the gate"
+        return real(self, budget)
+
+    monkeypatch.setattr(tbnb.Logdir, "reload", gated)
+    board = tbnb.Board(tmp_path, reload_interval=interval)
+    boards.append(board)
+    # opened with what the first read took, saying how far it got
+    assert board.status["runs"] == 9 and board.status["unread_runs"] == 5
+    assert board.status["points"] == 4 * 50
+    rec = Recorder(board)
+    gate.set()
+    # the rest is read at once on the board's thread (not after the reload interval)
+    deadline = time.monotonic() + 60
+    while board.status["unread_runs"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert board.status["unread_runs"] == 0 and board.status["points"] == 9 * 50
+    updates = [(c, b) for c, b in rec.messages if c.get("type") == "update"]
+    # the five other runs came in parts (groups of four), each part as a delta
+    parts = [sorted(d["run"] for d in c.get("scalars", [])) for c, _ in updates]
+    assert [p for p in parts if p] == [[f"run{r}" for r in range(4, 8)], ["run8"]]
+    assert all(not c["full"] for c, _ in updates)
+    for c, b in updates:
+        for d in c.get("scalars", []):
+            assert _series(c, b, d["run"], "loss")["step"].tolist() == list(range(50))
+    assert calls[:3] == [0.0, 0.0, 0.0]
+
+
+def _two_workers(init: Any) -> Any:
+    def patched(self: tbnb.Logdir, *args: Any, **kwargs: Any) -> None:
+        kwargs["workers"] = 2
+        init(self, *args, **kwargs)
+
+    return patched

@@ -198,3 +198,30 @@ def test_parallel_runs_read_the_same(logdir: Path, monkeypatch: pytest.MonkeyPat
         for tag in serial.tags(run)["scalars"]:
             a, b = serial.scalars(run, tag), parallel.scalars(run, tag)
             assert a.step.tolist() == b.step.tolist() and a.value.tolist() == b.value.tolist()
+
+
+def test_a_read_with_a_budget_leaves_runs_for_the_next_reads(tmp_path: Path) -> None:
+    from tests.board.conftest import write_scalars
+
+    for r in range(9):
+        write_scalars(tmp_path, f"run{r}", "loss", range(50), lambda s, r=r: s * r)
+    whole = Logdir(tmp_path, workers=2)
+    whole.reload()
+    parts = Logdir(tmp_path, workers=2)
+    # a budget already spent: one group of runs (twice the workers) per read
+    first = parts.reload(budget=0)
+    assert len(first.new_runs) == 9  # every run is listed at once...
+    read = {run for run, _kind, _tag in first.series}
+    assert len(read) == 4 and parts.unread_runs == 5  # ...and read in parts
+    seen = set(read)
+    reads = 1
+    while parts.unread_runs:
+        changes = parts.reload(budget=0)
+        now = {run for run, _kind, _tag in changes.series}
+        assert now and not now & seen  # each read goes on where the last stopped
+        seen |= now
+        reads += 1
+    assert reads == 3 and len(seen) == 9
+    for run in whole.runs():
+        assert (parts.scalars(run, "loss").value == whole.scalars(run, "loss").value).all()
+    assert parts.reload(budget=0).series == {} and parts.unread_runs == 0
