@@ -164,7 +164,9 @@ def _soak_probe(full=False, trim=False):
     out["threads"] = sorted(t.name for t in threading.enumerate())
     tasks = os.listdir("/proc/self/task")
     out["os_threads"] = sorted(_soak_read(f"/proc/self/task/{t}/comm") for t in tasks)
-    out["fds"] = sorted(_soak_link(f"/proc/self/fd/{f}") for f in os.listdir("/proc/self/fd"))
+    # (IPython's history database opens its journal for a moment now and then)
+    fds = [_soak_link(f"/proc/self/fd/{f}") for f in os.listdir("/proc/self/fd")]
+    out["fds"] = sorted(f for f in fds if not f.endswith("history.sqlite-journal"))
     b = globals().get("board")
     if b is not None:
         with b.engine.read_lock:  # no read of the poller's meanwhile
