@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import weakref
 from typing import Any, NoReturn
 
 from tbnb.board import Board
@@ -85,7 +86,9 @@ class _Magics:
     def __init__(self, ipython: Any) -> None:
         self.ipython = ipython
         self.cell_id: str | None = None
-        self.by_cell: dict[str, Board] = {}
+        # weakly: a board closed (by hand, or by its browser) is not kept, with all it
+        # read, until its cell is run again; an open one is held by its widget's comm
+        self.by_cell: weakref.WeakValueDictionary[str, Board] = weakref.WeakValueDictionary()
 
     def pre_run_cell(self, info: Any) -> None:
         self.cell_id = getattr(info, "cell_id", None)

@@ -117,6 +117,8 @@ export class BoardView {
       h("div", { class: "tbnb-body" }, h("div", { class: "tbnb-sidebar" }, this.settingsHost, this.runs.el), main),
       this.status.el,
     );
+    // what the browser holds, for benchmarks/soak.py to count (a debugging hook, not an API)
+    (this.el as HTMLElement & { tbnbStore?: Store }).tbnbStore = store;
     const update = () => this.update();
     const onEmbeddings = () => {
       this.syncTabs();

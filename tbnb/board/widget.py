@@ -160,6 +160,9 @@ class Board(anywidget.AnyWidget):
         self.timings: dict[str, float] = {"first_read": time.perf_counter() - started}
         for key, value in _remembered.get(self.engine.title, {}).items():
             kwargs.setdefault(key, value)
+        # the Layout widget ipywidgets makes for the board is closed with it (one given
+        # may be shared with other widgets: left open)
+        self._own_layout = "layout" not in kwargs
         super().__init__(
             board_id=uuid.uuid4().hex,
             logdir=self.engine.title,
@@ -373,7 +376,13 @@ class Board(anywidget.AnyWidget):
                 engine.closed = True
                 if self.comm is not None:
                     self.status = dict(engine.status())
+        # (read only once __init__ set _own_layout: reading it earlier would make one)
+        layout = self.layout if getattr(self, "_own_layout", False) else None
         super().close()
+        if layout is not None:
+            # else it stays open, registered in ipywidgets' instances and, in a kernel,
+            # with its comm open: a few KB each time a %tbnb cell is re-run
+            layout.close()
         if was_open and getattr(self, "_displayed", False):
             self.snapshot()  # the output keeps the last charts, drawn statically
 

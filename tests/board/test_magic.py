@@ -123,6 +123,19 @@ def test_rerunning_the_cell_stops_the_old_board(ip: InteractiveShell, tmp_path: 
     assert len(_pollers()) == 2
 
 
+def test_a_board_closed_by_hand_is_not_kept_by_its_cell(
+    ip: InteractiveShell, tmp_path: Path
+) -> None:
+    import gc
+    import weakref
+
+    ip.run_cell(f"board = %tbnb --logdir {tmp_path} --reload_interval 0.05", cell_id="c")
+    ref = weakref.ref(ip.user_ns["board"])
+    ip.run_cell("board.close(); del board", cell_id="d")
+    gc.collect()
+    assert ref() is None
+
+
 def test_magic_on_last_line_displays_once(ip: InteractiveShell, tmp_path: Path) -> None:
     shown: list[object] = []
     ip.display_pub.publish = lambda data, *a, **k: shown.append(data)  # type: ignore[method-assign]
