@@ -2,9 +2,11 @@
 
 A series of n points is cut into buckets of ``width`` consecutive points, ``width``
 the smallest power of two giving at most ``max_buckets`` buckets. Each bucket keeps
-its smallest and largest finite value and its first non-finite one (NaN, +-Inf),
-in their original order, so a chart drawn from the result shows every extreme and
-every NaN of the full series. Series of at most ``max_buckets`` points are kept whole.
+its smallest and largest finite value, its first non-finite one (NaN, +-Inf) and its
+last point, in their original order, so a chart drawn from the result shows every
+extreme and every NaN of the full series, and ends at the newest point written (a live
+chart's last value is the one just logged, as in TensorBoard). Series of at most
+``max_buckets`` points are kept whole.
 
 Because the buckets are fixed by ``width``, points appended to a series change only
 its last bucket and add new ones: the output before that bucket stays as it was,
@@ -61,11 +63,12 @@ def bucket_picks(values: F64, width: int, first_bucket: int = 0) -> tuple[I64, I
     high = high.reshape(nb, width)
     bad = bad.reshape(nb, width)
     rows = np.arange(nb, dtype=np.int64) * width
-    cand = np.full((nb, 3), -1, dtype=np.int64)
+    cand = np.full((nb, 4), -1, dtype=np.int64)
     has_finite = np.isfinite(low).any(axis=1)
     cand[:, 0] = np.where(has_finite, rows + np.argmin(low, axis=1), -1)
     cand[:, 1] = np.where(has_finite, rows + np.argmax(high, axis=1), -1)
     cand[:, 2] = np.where(bad.any(axis=1), rows + np.argmax(bad, axis=1), -1)
+    cand[:, 3] = np.minimum(rows + width, n - lo) - 1  # the bucket's last point
     cand.sort(axis=1)
     keep = cand >= 0
     keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]

@@ -26,11 +26,23 @@ def test_width_is_smallest_power_of_two() -> None:
         bucket_width(3, 0)
 
 
-def test_keeps_min_max_and_first_nonfinite_in_order() -> None:
+def test_keeps_min_max_first_nonfinite_and_last_in_order() -> None:
     v = np.array([1, 5, np.nan, 2, 3, -np.inf, 4, 4, 0.0])
     idx, counts = bucket_picks(v, 4)
-    assert idx.tolist() == [0, 1, 2, 4, 5, 6, 8]
-    assert counts.tolist() == [3, 3, 1]
+    assert idx.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    assert counts.tolist() == [4, 4, 1]
+    # a bucket whose last point is its minimum keeps it once
+    idx, counts = bucket_picks(np.array([2.0, 9.0, 5.0, 1.0]), 4)
+    assert idx.tolist() == [1, 3] and counts.tolist() == [2]
+
+
+def test_the_newest_point_is_always_kept() -> None:
+    # a live series: whatever its length, the chart ends at the step just written
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=50_000)
+    for n in (1_025, 4_097, 33_333, 50_000):
+        idx, _ = bucket_picks(v[:n], bucket_width(n))
+        assert idx[-1] == n - 1
 
 
 def test_every_extreme_of_a_long_series_survives() -> None:
