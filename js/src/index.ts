@@ -57,6 +57,11 @@ export default {
       remembering.add(id);
       remember(model);
     }
+    // the model closed (the board closed, or its cell re-run): its data goes with it
+    return () => {
+      stores.delete(id);
+      remembering.delete(id);
+    };
   },
   render({ model, el }: { model: Model; el: HTMLElement }) {
     performance.mark("tbnb:render"); // on the page's timeline (benchmarks/bench_board.py)

@@ -73,17 +73,19 @@ function loadRuntime(model: LoaderModel): Promise<WidgetModule> {
   return runtimeModel(model).then(imported);
 }
 
-// board id -> its initialize() done (anywidget hands each call its own model wrapper)
-const ready = new Map<string, Promise<WidgetModule>>();
+interface Ready {
+  mod: WidgetModule;
+  cleanup: unknown; // what the bundle's initialize() returned: run when the model closes
+}
 
-function readyFor(model: LoaderModel): Promise<WidgetModule> {
+// board id -> its initialize() done (anywidget hands each call its own model wrapper)
+const ready = new Map<string, Promise<Ready>>();
+
+function readyFor(model: LoaderModel): Promise<Ready> {
   const id = String(model.get("board_id") ?? "");
   let done = ready.get(id);
   if (!done) {
-    done = loadRuntime(model).then(async (mod) => {
-      await mod.initialize?.({ model });
-      return mod;
-    });
+    done = loadRuntime(model).then(async (mod) => ({ mod, cleanup: await mod.initialize?.({ model }) }));
     ready.set(id, done);
     done.catch(() => ready.delete(id));
   }
@@ -106,13 +108,22 @@ function explain(el: HTMLElement, err: unknown): void {
 export default {
   // not awaited: anywidget gives a model's initialize() two seconds, and the bundle's
   // first import on a busy machine may take longer; render() waits for it instead
-  initialize({ model }: { model: LoaderModel }): void {
-    if (model.get("code")) imported(model).catch(() => undefined); // the runtime model
-    else readyFor(model).catch(() => undefined);
+  initialize({ model }: { model: LoaderModel }): (() => void) | undefined {
+    if (model.get("code")) {
+      imported(model).catch(() => undefined); // the runtime model
+      return undefined;
+    }
+    const id = String(model.get("board_id") ?? "");
+    const done = readyFor(model);
+    done.catch(() => undefined);
+    return () => {
+      ready.delete(id);
+      done.then(({ cleanup }) => typeof cleanup === "function" && cleanup()).catch(() => undefined);
+    };
   },
   async render(ctx: { model: LoaderModel; el: HTMLElement }): Promise<unknown> {
     try {
-      const mod = await readyFor(ctx.model);
+      const { mod } = await readyFor(ctx.model);
       return await mod.render(ctx);
     } catch (err) {
       explain(ctx.el, err);

@@ -180,3 +180,49 @@ def test_an_uncaught_page_error_fails_the_test(
     assert "TypeError: thrown by a script" in out
     assert "FAILED test_an_uncaught_page_error_fails_the_test.py::test_handler_throws" in out
     assert "TypeError: Cannot set properties of null" in out
+
+
+def test_a_long_first_read_shows_its_progress_and_draws_what_it_has(
+    page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
+) -> None:
+    logdir = tmp_path / "runs"
+    for r in range(9):
+        w = SummaryWriter(str(logdir / f"run{r}"))
+        for step in range(30):
+            w.add_scalar("loss", float(r + step), step)
+        w.close()
+    # budgets already spent, two reading threads: each read takes four runs; the reads
+    # after the board opened wait until the test releases them
+    code = (
+        hold.code + "import tbnb, tbnb.board.widget as _w\n"
+        "_w.FIRST_READ_BUDGET = _w.READ_BUDGET = 0.0\n"
+        "_real_init, _real_reload, _calls = tbnb.Logdir.__init__, tbnb.Logdir.reload, []\n"
+        "def _init(self, *a, **k):\n"
+        "    k['workers'] = 2\n"
+        "    _real_init(self, *a, **k)\n"
+        "def _reload(self, budget=None):\n"
+        "    _calls.append(budget)\n"
+        "    while len(_calls) > 1 and held():\n"
+        "        _time.sleep(0.05)\n"
+        "    return _real_reload(self, budget)\n"
+        "tbnb.Logdir.__init__, tbnb.Logdir.reload = _init, _reload\n"
+        f"tbnb.Board({str(logdir)!r}, reload_interval=0)"
+    )
+    name = jupyter.write_notebook("first-read.ipynb", ["%load_ext tbnb", code])
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    status = nb.output(1).locator(".tbnb-status-text")
+    progress = nb.output(1).get_by_label("Runs read")
+    # open with the four runs read, and say so
+    status.filter(has_text="read 4 of 9 runs").wait_for(timeout=30_000)
+    assert progress.is_visible()
+    assert progress.evaluate("p => [p.value, p.max]") == [4, 9]
+    wait_points(nb, 1, "loss", "run3", 30)
+    assert raw_points(nb, 1, "loss", "run4") == 0
+    hold.release()
+    # the rest comes in parts, without another cell or a reload interval
+    wait_points(nb, 1, "loss", "run8", 30)
+    status.filter(has_text="9 runs").wait_for(timeout=30_000)
+    assert " of 9 runs" not in (status.text_content() or "")
+    assert progress.is_hidden()
