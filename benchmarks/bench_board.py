@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -566,13 +567,30 @@ def bench_scale(
     page.evaluate("window.__tbnbArmed = true")
     t0 = time.perf_counter()
     nb.run_cell(1, wait=False)
+    # the first lines (a large logdir is drawn in parts), and what the status line said
+    some = page.wait_for_function(
+        """() => { const c = document.querySelectorAll('.tbnb-chart .js-plotly-plot');
+                   if (![...c].some(p => p.data && p.data.some(t => t.meta
+                         && t.meta.kind === 'raw' && t.x && t.x.length > 0))) return false;
+                   const s = document.querySelector('.tbnb-status-text');
+                   return [performance.now(), s ? s.textContent : '']; }""",
+        polling="raf",
+        timeout=120_000,
+    ).json_value()
     drawn_at = page.wait_for_function(
         LINES_DRAWN_JS, arg=runs, polling="raf", timeout=120_000
     ).json_value()
     harness = time.perf_counter() - t0
-    first = (drawn_at - page.evaluate("window.__tbnbSent")) / 1000
+    sent = page.evaluate("window.__tbnbSent")
+    first = (drawn_at - sent) / 1000
+    first_lines = (some[0] - sent) / 1000
+    progress = re.search(r"read [\d,]+ of [\d,]+ runs", some[1])
     root = nb.output(1).locator(".tbnb-root").first
-    timings = {"first_paint_harness_s": harness}
+    timings: dict[str, Any] = {
+        "first_paint_harness_s": harness,
+        "first_lines_s": first_lines,
+        "progress": progress.group(0) if progress else "",
+    }
     # tag filter: a chart further down, alone on screen, drawn with every run; timed on
     # the page's clock from the input event to the chart's data drawn
     for label, selector, value, check in [
@@ -695,7 +713,12 @@ def report(
     if args.scale:
         wide = write_wide(CACHE / "scale_add_scalar_100x20x10000", runs=100, tags=20, steps=10_000)
         sc = bench_scale(browser, jupyter, wide, runs=100)
-        show("scale 100 runs x 20 tags x 10,000: first paint", f"{sc['first_paint_s']:.2f} s")
+        show(
+            "scale 100 x 20 x 10,000: first lines drawn (goal <= 1.5 s)",
+            f"{sc['first_lines_s']:.2f} s",
+        )
+        show("  the status line then", sc["progress"] or "(no progress shown)")
+        show("  every run drawn (goal <= 3 s)", f"{sc['first_paint_s']:.2f} s")
         show("  timed by the harness", f"{sc['first_paint_harness_s']:.2f} s")
         show("  tag filter redraw (goal <= 200 ms)", ms(sc["tag_filter_s"]))
         show("  run filter redraw (goal <= 200 ms)", ms(sc["run_filter_s"]))

@@ -24,7 +24,6 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import anywidget
 import traitlets
@@ -73,9 +72,8 @@ def loader_text() -> str:
 
 
 class Runtime(anywidget.AnyWidget):
-    """A model with no view holding the bundle's code, one per kernel (see module doc)."""
-
-    _esm: Any = LOADER
+    """A model with no view holding the bundle's code, one per kernel (see module doc).
+    Its code (``_esm``, set per instance) is the loader, which starts the import."""
 
     code = traitlets.Unicode("").tag(sync=True)
     # a hash of the code: the page imports each version once, whichever model holds it

@@ -38,11 +38,13 @@ from tbnb.board.settings import (
     tag_charts_of,
 )
 
-# Seconds the first read may take before the board opens with what it has read; each
-# read after it (on the poller's thread) takes about as long before sending what it
-# read, so a large logdir is drawn in parts with its progress in the status line.
+# Seconds the first read may take before the board opens with what it has read; the
+# reads after it (on the poller's thread) take READ_BUDGET, then twice as long each time
+# up to MAX_READ_BUDGET, sending what each read: a large logdir is drawn in parts, with
+# its progress in the status line, and few parts (each costs the browser a redraw).
 FIRST_READ_BUDGET = 0.3
 READ_BUDGET = 0.5
+MAX_READ_BUDGET = 4.0
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
 LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
@@ -177,6 +179,7 @@ class Board(anywidget.AnyWidget):
         self.on_msg(self._on_browser_message)
         self.observe(self._remember, names=list(REMEMBERED))
         self._finisher: threading.Thread | None = None
+        self._part_budget = READ_BUDGET
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
                 self._read_part,
@@ -213,7 +216,10 @@ class Board(anywidget.AnyWidget):
 
     def _read_part(self) -> bool:
         """The poller's read: a large logdir in parts; True while runs are left unread."""
-        return self._read(budget=READ_BUDGET)
+        budget = self._part_budget
+        more = self._read(budget=budget)
+        self._part_budget = min(2 * budget, MAX_READ_BUDGET) if more else READ_BUDGET
+        return more
 
     def _finish_reading(self) -> None:
         while self._read_part():
