@@ -12,6 +12,7 @@
 // nothing, so it stays tiny.
 
 interface WidgetModule {
+  warm?(): Promise<void>;
   initialize?(ctx: { model: LoaderModel }): unknown;
   render(ctx: { model: LoaderModel; el: HTMLElement }): unknown;
 }
@@ -110,7 +111,10 @@ export default {
   // first import on a busy machine may take longer; render() waits for it instead
   initialize({ model }: { model: LoaderModel }): (() => void) | undefined {
     if (model.get("code")) {
-      imported(model).catch(() => undefined); // the runtime model
+      // the runtime model: import the code now, and let it warm up its drawing
+      imported(model)
+        .then((mod) => mod.warm?.())
+        .catch(() => undefined);
       return undefined;
     }
     const id = String(model.get("board_id") ?? "");
