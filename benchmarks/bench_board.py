@@ -171,7 +171,7 @@ MESSAGES_TAP_JS = """
         const state = (head.match(/"execution_state":\\s*"([a-z]+)"/) || [])[1];
         if (type === 'comm_open' || (type === 'status' && state === 'busy'))
           window.__tbnbMsgs.push({t, size, type, board: head.includes('"board_id"'),
-                                  runtime: /"code":\\s*"/.test(head)});
+                                  runtime: /"code_gzip":\\s*"/.test(head)});
       });
     }
   }
@@ -625,6 +625,33 @@ def bench_scale(
     return {"first_paint_s": first, **timings}
 
 
+def saved_notebook(logdir: Path, boards: int, shared: bool) -> dict[str, float]:
+    """A notebook with ``boards`` %tbnb cells, executed and saved with its widget state
+    (nbclient stores it as JupyterLab does): its size, and the share that is code."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    env = "" if shared else "import os; os.environ['TBNB_SHARED_RUNTIME'] = '0'\n"
+    nb.cells = [nbformat.v4.new_code_cell(env + "%load_ext tbnb")] + [
+        nbformat.v4.new_code_cell(f"%tbnb --logdir {logdir} --reload_interval 0")
+        for _ in range(boards)
+    ]
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    text = nbformat.writes(nb)
+    models = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    code = sum(
+        len(m["state"].get("code_gzip", "")) + len(m["state"].get("_esm", ""))
+        for m in models.values()
+    )
+    return {"bytes": len(text.encode("utf-8")), "code_bytes": code}
+
+
 WIDTH = 62
 
 
@@ -689,6 +716,13 @@ def report(
     )
     show("  every extreme of the full series drawn", str(check_extremes(fps[0]["charts"], logdir)),
          "no (1,000 samples per run)")  # fmt: skip
+    for shared in (True, False):
+        saved = saved_notebook(logdir, 5, shared)
+        show(
+            "saved notebook with 5 boards (goal <= 3.5 MB)"
+            + ("" if shared else ", bundle in each board (Colab, marimo)"),
+            f"{saved['bytes'] / 1e6:.2f} MB ({saved['code_bytes'] / 1e6:.2f} MB code)",
+        )
     second = statistics.median(f["second_seconds"] for f in fps)
     show(
         "second board in the notebook: first paint, bytes sent",

@@ -3,7 +3,8 @@
 // js/src/loader.ts, the few hundred bytes each board's model carries to find that
 // bundle in the notebook's shared runtime model, into ../tbnb/static/loader.js.
 import { build } from "esbuild";
-import { statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -51,6 +52,9 @@ await build({
   logLevel: "warning",
 });
 console.log(`tbnb loader: ${loaderfile} ${statSync(loaderfile).size} bytes`);
+
+// the runtime model holds the bundle gzipped (tbnb/board/runtime.py): packed once here
+writeFileSync(`${outfile}.gz`, gzipSync(readFileSync(outfile), { level: 9 }));
 
 const size = statSync(outfile).size;
 const mib = (size / 1024 / 1024).toFixed(2);

@@ -18,12 +18,12 @@ interface WidgetModule {
 }
 
 interface RuntimeModel {
-  get(key: "code" | "version"): string;
+  get(key: "code_gzip" | "version"): string;
 }
 
 interface LoaderModel {
   get(key: string): unknown;
-  get(key: "code" | "version"): string;
+  get(key: "code_gzip" | "version"): string;
   widget_manager: { get_model(id: string): Promise<RuntimeModel> };
 }
 
@@ -36,9 +36,17 @@ function modules(): Map<string, Promise<WidgetModule>> {
   return (g[CACHE_KEY] ??= new Map());
 }
 
-async function importCode(code: string): Promise<WidgetModule> {
+// the runtime model holds the bundle gzipped, in base64 (tbnb/board/runtime.py packed)
+async function unpacked(b64: string): Promise<string> {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
+}
+
+async function importCode(packed: string): Promise<WidgetModule> {
   // marks on the page's timeline (DevTools' performance panel; benchmarks/bench_board.py)
   performance.mark("tbnb:import-start");
+  const code = await unpacked(packed);
   const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
   try {
     const mod = (await import(/* webpackIgnore: true */ url)) as { default: WidgetModule };
@@ -63,7 +71,7 @@ function imported(runtime: RuntimeModel): Promise<WidgetModule> {
   const cache = modules();
   let mod = cache.get(version);
   if (!mod) {
-    mod = importCode(runtime.get("code"));
+    mod = importCode(runtime.get("code_gzip"));
     cache.set(version, mod);
     mod.catch(() => cache.delete(version));
   }
@@ -110,7 +118,7 @@ export default {
   // not awaited: anywidget gives a model's initialize() two seconds, and the bundle's
   // first import on a busy machine may take longer; render() waits for it instead
   initialize({ model }: { model: LoaderModel }): (() => void) | undefined {
-    if (model.get("code")) {
+    if (model.get("code_gzip")) {
       // the runtime model: import the code now, and let it warm up its drawing
       imported(model)
         .then((mod) => mod.warm?.())

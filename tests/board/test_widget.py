@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import sys
 import types
 from pathlib import Path
@@ -17,8 +19,10 @@ def test_boards_share_one_runtime_model_holding_the_bundle(tmp_path: Path) -> No
     shared = runtime.runtime()
     # the code once, in the runtime model's state (what a saved notebook holds)...
     state = shared.get_state()
-    assert state["code"] == runtime.BUNDLE.read_text(encoding="utf-8")
-    assert len(state["code"]) > 100_000 and len(state["version"]) == 16
+    code = gzip.decompress(base64.b64decode(state["code_gzip"])).decode("utf-8")
+    assert code == runtime.BUNDLE.read_text(encoding="utf-8")
+    assert len(state["code_gzip"]) < len(code) / 2  # packed: a smaller saved notebook
+    assert len(state["version"]) == 16
     assert state["_esm"] == runtime.LOADER.read_text(encoding="utf-8")  # it starts the import
     for board in boards:
         # ...and each board carries only the loader and a reference to that model
@@ -143,6 +147,6 @@ def test_load_ext_in_a_kernel_opens_the_runtime_before_any_board(
     monkeypatch.setattr(getipython, "get_ipython", lambda: types.SimpleNamespace(kernel=object()))
     runtime.preload()
     opened = runtime._opened["runtime"]
-    assert opened.comm is not None and len(opened.code) > 100_000
+    assert opened.comm is not None and len(opened.code_gzip) > 100_000
     runtime.preload()  # once per kernel
     assert runtime._opened["runtime"] is opened

@@ -51,11 +51,11 @@ def test_five_saved_boards_hold_the_bundle_once_and_reopen_without_kernel(
     size = (jupyter.root / name).stat().st_size
     assert size <= 3.5e6, f"five boards saved in {size / 1e6:.2f} MB"
     models = nb.metadata["widgets"][STATE]["state"]
-    codes = [m for m in models.values() if "code" in m["state"]]
+    codes = [m for m in models.values() if "code_gzip" in m["state"]]
     boards = [m for m in models.values() if m["state"].get("board_id")]
-    assert len(codes) == 1 and len(codes[0]["state"]["code"]) > 1_000_000
+    assert len(codes) == 1 and len(codes[0]["state"]["code_gzip"]) > 500_000
     assert len(boards) == BOARDS
-    runtime_ref = f"IPY_MODEL_{next(k for k, m in models.items() if 'code' in m['state'])}"
+    runtime_ref = f"IPY_MODEL_{next(k for k, m in models.items() if 'code_gzip' in m['state'])}"
     for board in boards:
         assert board["state"]["runtime"] == runtime_ref
         assert len(json.dumps(board["state"]["_esm"])) < 5_000
