@@ -18,6 +18,7 @@ import { scalarControls, type ScalarControls } from "./scalar-controls";
 import type { Store } from "./store";
 import { CombinedCharts } from "./combined";
 import { annotateTip, groupArrange } from "./arrange";
+import { gridColumns, sectionHeight } from "./window";
 
 interface Section {
   el: HTMLDetailsElement;
@@ -38,6 +39,7 @@ const NEAR = "1000px 0px";
 const KEEP = 150;
 const FRAME_BUDGET = 40; // ms of drawing before the browser gets a frame
 
+const SLOT_HEIGHT = 270; // style.css .tbnb-slot:empty, until a card is measured
 /** The nearest box around `el` that scrolls (null: the page). */
 function scrollRoot(el: HTMLElement): HTMLElement | null {
   for (let p = el.parentElement; p; p = p.parentElement) {
@@ -73,6 +75,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   /** makes and drops the cards of slots near the view (when lazy) */
   private near: IntersectionObserver | null = null;
   private lazy = false;
+  private slotHeight = 0;
   /** cards to draw at the next frame even when off screen (a new pin) */
   private eager = new Set<ScalarCard>();
   private frame = 0;
@@ -157,6 +160,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     listen(["card_width", "tooltip_sort", "tooltip_rows", "link_hover_zoom"], () => {
       this.controls.sync();
       this.applyWidth();
+      this.applyFilters();
     });
     this.cleanups.push(
       store.subscribe((change) => {
@@ -200,6 +204,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
           .map((e) => e.target as HTMLElement);
         // heights first, all read in one layout, then the cards go
         const heights = far.map((slot) => slot.offsetHeight);
+        this.measureSlot();
         far.forEach((slot, i) => this.drop(slot, heights[i]));
         for (const e of entries) if (e.isIntersecting) this.make((e.target as HTMLElement).dataset.tag ?? "", e.target as HTMLElement);
         this.schedule();
@@ -207,6 +212,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       { root: scrollRoot(this.el), rootMargin: NEAR },
     );
     for (const section of this.sections.values()) for (const slot of section.slots.values()) this.near.observe(slot);
+    this.applyFilters(); // the sections' heights, now that the grid's width is known
   }
 
   /** The card of `tag` in its slot, made now if it is not (a slot near the view, or not lazy). */
@@ -218,6 +224,20 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     slot.appendChild(card.el);
   }
 
+  /** An empty slot is as high as a card drawn (so that scrolling to a slot finds it where it stays). */
+  private measureSlot(): void {
+    for (const card of this.charts.values()) {
+      if (card.pinned || !card.chart.everDrawn || card.el.classList.contains("tbnb-full-size")) continue;
+      const height = card.el.offsetHeight;
+      if (height > 0 && height !== this.slotHeight) {
+        this.slotHeight = height;
+        this.el.style.setProperty("--tbnb-slot-height", `${height}px`);
+        this.applyFilters();
+      }
+      return;
+    }
+  }
+
   /**
    * Drops the card of a slot far from the view; the slot keeps its `height`, so nothing
    * moves. A card the tag filter hid is kept while fewer than KEEP are made: clearing
@@ -227,10 +247,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     const tag = slot.dataset.tag ?? "";
     const card = this.charts.get(tag);
     if (!card || (slot.hidden && this.charts.size < KEEP)) return;
-    if (height > 0) {
-      slot.style.height = `${height}px`;
-      this.el.style.setProperty("--tbnb-slot-height", `${height}px`);
-    }
+    if (height > 0) slot.style.height = `${height}px`;
     this.observer.unobserve(card.el);
     this.onScreen.delete(card);
     this.eager.delete(card);
@@ -349,6 +366,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
 
   private applyFilters(): void {
     const tags = compileFilter(this.model.get("tag_filter"));
+    const cols = this.lazy ? gridColumns(this.el.clientWidth, this.model.get("card_width") ?? 0) : 1;
     for (const section of this.sections.values()) {
       let shown = 0;
       for (const [tag, slot] of section.slots) {
@@ -358,6 +376,9 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       }
       section.el.hidden = shown === 0;
       section.count.textContent = ` ${shown}`;
+      // a section away from the view is not laid out (style.css): its height until it is
+      section.el.classList.toggle("tbnb-lazy", this.lazy);
+      if (this.lazy) section.el.style.setProperty("contain-intrinsic-size", `auto ${sectionHeight(shown, cols, this.slotHeight || SLOT_HEIGHT)}px`);
     }
   }
 

@@ -32,6 +32,21 @@ export function scrollToShow(index: number, rowHeight: number, top: number, heig
   return top;
 }
 
+const GAP = 8; // style.css .tbnb-grid
+const CARD_WIDTH = 360; // style.css --tbnb-card-width
+
+/** The columns of a grid of cards `width` px wide (style.css .tbnb-grid: auto-fill). */
+export function gridColumns(width: number, cardWidth: number): number {
+  const w = cardWidth > 0 ? cardWidth : CARD_WIDTH;
+  return Math.max(1, Math.floor((width + GAP) / (w + GAP)));
+}
+
+/** The height of a section of `shown` cards in `cols` columns, with its title (an estimate). */
+export function sectionHeight(shown: number, cols: number, slotHeight: number): number {
+  const rows = Math.ceil(shown / Math.max(1, cols));
+  return 30 + rows * slotHeight + Math.max(0, rows - 1) * GAP;
+}
+
 const OVERSCAN = 8;
 
 /**

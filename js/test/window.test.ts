@@ -2,7 +2,7 @@
 // the keyboard moves, how far to scroll to show a row.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { keyTarget, scrollToShow, windowOf } from "../src/window";
+import { gridColumns, keyTarget, scrollToShow, sectionHeight, windowOf } from "../src/window";
 
 test("the window is the rows in view and the overscan each side, within the list", () => {
   // 2,000 rows of 22 px, 440 px shown (20 rows) from the top
@@ -46,4 +46,14 @@ test("scrolling to show a row moves as little as it can", () => {
   assert.equal(scrollToShow(1999, 22, 0, 440), 2000 * 22 - 440);
   assert.equal(scrollToShow(19, 22, 0, 440), 0); // the last row fully shown
   assert.equal(scrollToShow(20, 22, 0, 440), 22);
+});
+
+test("a section's estimated height: rows of cards in the grid's columns", () => {
+  assert.equal(gridColumns(1120, 0), 3); // 360 px cards, 8 px gaps: 3 x 360 + 2 x 8 = 1096
+  assert.equal(gridColumns(1095, 0), 2);
+  assert.equal(gridColumns(200, 0), 1); // narrower than a card: one column
+  assert.equal(gridColumns(1000, 480), 2);
+  assert.equal(sectionHeight(100, 2, 270), 30 + 50 * 270 + 49 * 8);
+  assert.equal(sectionHeight(1, 3, 270), 30 + 270);
+  assert.equal(sectionHeight(0, 3, 270), 30);
 });
