@@ -118,11 +118,4 @@ export class RunSelector {
     this.listed = [];
     this.syncControls();
   }
-
-  /** Scrolls the row of `run` into view (a test, the keyboard); false when the filter hides it. */
-  reveal(run: string): boolean {
-    const i = this.listed.indexOf(run);
-    if (i >= 0) this.list.reveal(i);
-    return i >= 0;
-  }
 }
