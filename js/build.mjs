@@ -27,7 +27,8 @@ await build({
   outfile,
   bundle: true,
   format: "esm",
-  minify: true,
+  // TBNB_NO_MINIFY=1: readable names for a profile (the file is written, then the budget check fails)
+  minify: process.env.TBNB_NO_MINIFY !== "1",
   target: ["es2020"],
   legalComments: "none",
   logLevel: "warning",

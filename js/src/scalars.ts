@@ -18,12 +18,35 @@ import { scalarControls, type ScalarControls } from "./scalar-controls";
 import type { Store } from "./store";
 import { CombinedCharts } from "./combined";
 import { annotateTip, groupArrange } from "./arrange";
+import { gridColumns, sectionHeight } from "./window";
 
 interface Section {
   el: HTMLDetailsElement;
   grid: HTMLElement;
   count: HTMLElement;
-  charts: Map<string, ScalarCard>;
+  /** a slot per tag, in the grid: the card while it is made (near the view), else empty */
+  slots: Map<string, HTMLElement>;
+}
+
+/**
+ * From this many tags on, a card is made only when its slot comes within NEAR of the
+ * view, and dropped (its height kept) when it leaves: 10,000 tags are 10,000 empty
+ * slots and a few dozen cards (issue 18). Fewer tags: every card is made, and drawn
+ * while the browser is idle (scheduleIdle).
+ */
+export const LAZY_FROM = 200;
+const NEAR = "1000px 0px";
+const KEEP = 150;
+const FRAME_BUDGET = 40; // ms of drawing before the browser gets a frame
+
+const SLOT_HEIGHT = 270; // style.css .tbnb-slot:empty, until a card is measured
+/** The nearest box around `el` that scrolls (null: the page). */
+function scrollRoot(el: HTMLElement): HTMLElement | null {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowY;
+    if ((o === "auto" || o === "scroll") && p.scrollHeight > p.clientHeight) return p;
+  }
+  return null;
 }
 
 /** The markers of the card of `tag`: its own, or the board's one when linked by step. */
@@ -49,9 +72,15 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   private combined: CombinedCharts;
   private observer: IntersectionObserver;
   private onScreen = new Set<ScalarCard>();
+  /** makes and drops the cards of slots near the view (when lazy) */
+  private near: IntersectionObserver | null = null;
+  private lazy = false;
+  private slotHeight = 0;
   /** cards to draw at the next frame even when off screen (a new pin) */
   private eager = new Set<ScalarCard>();
   private frame = 0;
+  /** the timer that schedules a drawing after a frame was painted */
+  private painted = 0;
   private idle = 0;
   private cleanups: (() => void)[] = [];
   private relaying = false;
@@ -92,13 +121,13 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     listen(["smoothing", "x_axis", "log_y", "ignore_outliers", "run_filter", "hidden_runs", "run_colors", "symlog_y"], () => {
       this.controls.sync();
       this.applyFilters();
-      this.invalidateAll();
+      this.invalidateAll(true);
     });
     listen(["run_groups"], () => this.invalidateAll());
     // the tag filter changes which charts show, not what they draw
     listen(["tag_filter"], () => {
       this.applyFilters();
-      this.schedule();
+      this.schedule(true);
     });
     listen(["step_markers", "link_by_step", "range_selection", "data_table"], () => {
       this.controls.sync();
@@ -131,6 +160,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     listen(["card_width", "tooltip_sort", "tooltip_rows", "link_hover_zoom"], () => {
       this.controls.sync();
       this.applyWidth();
+      this.applyFilters();
     });
     this.cleanups.push(
       store.subscribe((change) => {
@@ -153,8 +183,77 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     this.schedule();
   }
 
+  /** The tags that have a card (a slot), shown or not. */
   get count(): number {
-    return [...this.charts.values()].filter((c) => !c.pinned).length;
+    let n = 0;
+    for (const section of this.sections.values()) n += section.slots.size;
+    return n;
+  }
+
+  /**
+   * Watches the slots from the box that scrolls them, once the tab is in the page: a
+   * margin around the page's viewport does not reach into a scrolled box (JupyterLab's
+   * notebook), whose edges clip what the observer sees.
+   */
+  private watchSlots(): void {
+    if (this.near || !this.el.isConnected) return;
+    this.near = new IntersectionObserver(
+      (entries) => {
+        const far = entries
+          .filter((e) => !e.isIntersecting && this.lazy && this.charts.has((e.target as HTMLElement).dataset.tag ?? ""))
+          .map((e) => e.target as HTMLElement);
+        // heights first, all read in one layout, then the cards go
+        const heights = far.map((slot) => slot.offsetHeight);
+        this.measureSlot();
+        far.forEach((slot, i) => this.drop(slot, heights[i]));
+        for (const e of entries) if (e.isIntersecting) this.make((e.target as HTMLElement).dataset.tag ?? "", e.target as HTMLElement);
+        this.schedule();
+      },
+      { root: scrollRoot(this.el), rootMargin: NEAR },
+    );
+    for (const section of this.sections.values()) for (const slot of section.slots.values()) this.near.observe(slot);
+    this.applyFilters(); // the sections' heights, now that the grid's width is known
+  }
+
+  /** The card of `tag` in its slot, made now if it is not (a slot near the view, or not lazy). */
+  private make(tag: string, slot: HTMLElement): void {
+    if (this.charts.has(tag)) return;
+    const card = this.makeCard(tag, false);
+    card.setState((this.model.get("pinned_cards") ?? []).includes(tag), (this.model.get("full_size_cards") ?? []).includes(tag));
+    slot.style.height = "";
+    slot.appendChild(card.el);
+  }
+
+  /** An empty slot is as high as a card drawn (so that scrolling to a slot finds it where it stays). */
+  private measureSlot(): void {
+    for (const card of this.charts.values()) {
+      if (card.pinned || !card.chart.everDrawn || card.el.classList.contains("tbnb-full-size")) continue;
+      const height = card.el.offsetHeight;
+      if (height > 0 && height !== this.slotHeight) {
+        this.slotHeight = height;
+        this.el.style.setProperty("--tbnb-slot-height", `${height}px`);
+        this.applyFilters();
+      }
+      return;
+    }
+  }
+
+  /**
+   * Drops the card of a slot far from the view; the slot keeps its `height`, so nothing
+   * moves. A card the tag filter hid is kept while fewer than KEEP are made: clearing
+   * the filter shows it again without drawing it anew.
+   */
+  private drop(slot: HTMLElement, height: number): void {
+    const tag = slot.dataset.tag ?? "";
+    const card = this.charts.get(tag);
+    if (!card || (slot.hidden && this.charts.size < KEEP)) return;
+    if (height > 0) slot.style.height = `${height}px`;
+    this.observer.unobserve(card.el);
+    this.onScreen.delete(card);
+    this.eager.delete(card);
+    card.destroy();
+    card.el.remove();
+    this.charts.delete(tag);
   }
 
   private cardOf(el: HTMLElement): ScalarCard | undefined {
@@ -201,27 +300,41 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   }
 
   private syncCharts(): void {
-    for (const tag of this.store.kinds.scalars.tags()) {
-      if (this.charts.has(tag)) continue;
+    const tags = this.store.kinds.scalars.tags();
+    const lazy = tags.length >= LAZY_FROM;
+    const touched = new Set<Section>();
+    for (const tag of tags) {
       const name = prefix(tag);
+      if (this.sections.get(name)?.slots.has(tag)) continue;
       let section = this.sections.get(name);
       if (!section) {
         const count = h("span", { class: "tbnb-count" });
         const grid = h("div", { class: "tbnb-grid" });
         const el = h("details", { class: "tbnb-section", open: "" }, h("summary", {}, h("span", { class: "tbnb-section-name" }, visible(name)), count), grid);
         el.dataset.section = name;
-        section = { el, grid, count, charts: new Map() };
+        section = { el, grid, count, slots: new Map() };
         this.sections.set(name, section);
         const names = [...this.sections.keys()].sort();
         const next = names[names.indexOf(name) + 1];
         this.el.insertBefore(el, next ? this.sections.get(next)!.el : null);
       }
-      const chart = this.makeCard(tag, false);
-      section.charts.set(tag, chart);
-      const tags = [...section.charts.keys()].sort();
-      const after = tags[tags.indexOf(tag) + 1];
-      section.grid.insertBefore(chart.el, after ? section.charts.get(after)!.el : null);
+      const slot = h("div", { class: "tbnb-slot" });
+      slot.dataset.tag = tag;
+      section.slots.set(tag, slot);
+      touched.add(section);
+      this.near?.observe(slot);
     }
+    // the slots of a section in tag order (tags() is sorted), placed once per change
+    if (touched.size) {
+      const order = new Map([...touched].map((section) => [section, [] as HTMLElement[]]));
+      for (const tag of tags) {
+        const section = this.sections.get(prefix(tag))!;
+        order.get(section)?.push(section.slots.get(tag)!);
+      }
+      for (const [section, slots] of order) section.grid.append(...slots);
+    }
+    this.lazy = lazy;
+    if (!lazy) for (const section of this.sections.values()) for (const [tag, slot] of section.slots) this.make(tag, slot);
     this.syncPins();
     this.applyFilters();
   }
@@ -247,44 +360,70 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.pinnedGrid.appendChild(card.el); // keeps the pins' order
     }
     for (const card of this.charts.values()) card.setState(want.has(card.tag), full.has(card.tag));
+    for (const section of this.sections.values()) for (const [tag, slot] of section.slots) slot.classList.toggle("tbnb-full-size", full.has(tag));
     this.pinnedEl.hidden = this.pinnedGrid.childElementCount === 0;
   }
 
   private applyFilters(): void {
     const tags = compileFilter(this.model.get("tag_filter"));
+    const cols = this.lazy ? gridColumns(this.el.clientWidth, this.model.get("card_width") ?? 0) : 1;
     for (const section of this.sections.values()) {
       let shown = 0;
-      for (const [tag, chart] of section.charts) {
+      for (const [tag, slot] of section.slots) {
         const ok = passes(tags, tag);
-        chart.el.hidden = !ok;
+        if (slot.hidden === ok) slot.hidden = !ok;
         if (ok) shown++;
       }
       section.el.hidden = shown === 0;
       section.count.textContent = ` ${shown}`;
+      // a section away from the view is not laid out (style.css): its height until it is
+      section.el.classList.toggle("tbnb-lazy", this.lazy);
+      if (this.lazy) section.el.style.setProperty("contain-intrinsic-size", `auto ${sectionHeight(shown, cols, this.slotHeight || SLOT_HEIGHT)}px`);
     }
   }
 
-  private invalidateAll(): void {
+  private invalidateAll(afterPaint = false): void {
     for (const c of this.charts.values()) c.chart.dirty = true;
-    this.schedule();
+    this.schedule(afterPaint);
   }
 
   /** Markers or table settings changed: the cards in view now, the others when shown. */
   private toolsAll(): void {
     for (const c of this.charts.values()) {
-      if (c.chart.onScreen && !c.el.hidden && c.chart.everDrawn) c.updateTools();
+      if (c.chart.onScreen && !hiddenCard(c) && c.chart.everDrawn) c.updateTools();
       else c.toolsDirty = true;
     }
   }
 
-  private schedule(): void {
-    if (this.frame) return;
+  /**
+   * Draws the cards on screen at the next frame, FRAME_BUDGET ms a frame (a chart of 2,000
+   * runs takes plotly hundreds of ms). `afterPaint`: a frame later, so that what a
+   * setting changed at once (the run list, the cards a filter shows) is painted first.
+   */
+  private schedule(afterPaint = false): void {
+    if (this.frame || this.painted) return;
+    if (afterPaint) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.painted = window.setTimeout(() => {
+          this.painted = 0;
+          this.schedule();
+        }, 0);
+      });
+      return;
+    }
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      this.watchSlots();
+      const start = performance.now();
       for (const card of this.eager) if (card.chart.dirty) card.draw(this.view(card));
       this.eager.clear();
       for (const card of this.charts.values()) {
-        if (!card.chart.onScreen || card.el.hidden) continue;
+        if (!card.chart.onScreen || hiddenCard(card)) continue;
+        if (performance.now() - start > FRAME_BUDGET && (card.chart.dirty || card.toolsDirty)) {
+          this.schedule();
+          return;
+        }
         if (card.chart.dirty) card.draw(this.view(card));
         else if (card.toolsDirty && card.chart.everDrawn) card.updateTools();
       }
@@ -299,11 +438,11 @@ export class ScalarsDashboard implements Dashboard, CardHost {
    */
   private scheduleIdle(): void {
     if (this.idle) return;
-    const next = [...this.charts.values()].find((c) => !c.chart.everDrawn && !c.chart.onScreen && !c.el.hidden);
+    const next = [...this.charts.values()].find((c) => !c.chart.everDrawn && !c.chart.onScreen && !hiddenCard(c));
     if (!next) return;
     const run = () => {
       this.idle = 0;
-      if (!next.chart.everDrawn && !next.chart.onScreen && !next.el.hidden) next.draw(this.view(next));
+      if (!next.chart.everDrawn && !next.chart.onScreen && !hiddenCard(next)) next.draw(this.view(next));
       this.scheduleIdle();
     };
     this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);
@@ -346,7 +485,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     from.showHover(x, cursorY, pointer);
     annotateTip(from.el, from.chart.lines);
     if (this.model.get("link_hover_zoom")) {
-      for (const card of this.onScreen) if (card !== from && !card.el.hidden && card.chart.everDrawn) card.showHover(x, null, null);
+      for (const card of this.onScreen) if (card !== from && !hiddenCard(card) && card.chart.everDrawn) card.showHover(x, null, null);
     }
     this.lastHoverMs = performance.now() - t0;
   }
@@ -371,7 +510,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     this.relaying = true;
     const done: Promise<unknown>[] = [];
     for (const card of this.charts.values()) {
-      if (card.chart.onScreen && !card.el.hidden) {
+      if (card.chart.onScreen && !hiddenCard(card)) {
         if (card.showsRange(range)) continue;
         const p = card.zoomTo(range);
         if (p) done.push(p);
@@ -401,8 +540,10 @@ export class ScalarsDashboard implements Dashboard, CardHost {
 
   destroy(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.painted) clearTimeout(this.painted);
     if (this.idle) (typeof cancelIdleCallback === "function" ? cancelIdleCallback : clearTimeout)(this.idle);
     this.observer.disconnect();
+    this.near?.disconnect();
     for (const fn of this.cleanups) fn();
     for (const c of this.charts.values()) c.destroy();
     this.combined.destroy();
@@ -410,3 +551,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
 }
 
 const PIN = "\u0000pin\u0000";
+
+/** A card the tag filter hides (its slot hidden). */
+function hiddenCard(card: ScalarCard): boolean {
+  return card.el.hidden || card.el.parentElement?.hidden === true;
+}

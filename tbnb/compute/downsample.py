@@ -48,6 +48,8 @@ def bucket_picks(values: F64, width: int, first_bucket: int = 0) -> tuple[I64, I
     lo = first_bucket * width
     if lo >= n:
         return np.empty(0, np.int64), np.empty(0, np.int64)
+    if width == 1:  # a series held whole (the usual case on boards of many series): every point
+        return np.arange(lo, n, dtype=np.int64), np.ones(n - lo, np.int64)
     nb = -(-(n - lo) // width)
     pad = nb * width - (n - lo)
     part = values[lo:]
