@@ -108,7 +108,9 @@ WATCH_JS = """
     for (const t of raw) if (t.x.length) lastx = Math.max(lastx, t.x[t.x.length - 1]);
     const bands = plot.data.filter(t => t.meta && t.meta.kind === 'band-upper').length;
     const since = window.__t0 === null ? null : now - window.__t0;
-    window.__draws.push({frame: now - frameStart, since, lines: raw.length, bands, lastx});
+    // a card of many runs draws one trace per colour (t.meta.runs): count the runs
+    const lines = raw.reduce((a, t) => a + (t.meta.runs ? t.meta.runs.length : 1), 0);
+    window.__draws.push({frame: now - frameStart, since, lines, bands, lastx});
     window.__t0 = null;
   });
 }
@@ -150,7 +152,8 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
     card = root.locator(f".tbnb-chart[data-tag='{TAG}']:not([data-pinned])")
     plot = card.locator(".js-plotly-plot")
     page.wait_for_function(
-        "([el, n]) => el.data && el.data.filter(t => t.meta.kind === 'raw').length >= n",
+        "([el, n]) => el.data && el.data.filter(t => t.meta.kind === 'raw')"
+        ".reduce((a, t) => a + (t.meta.runs ? t.meta.runs.length : 1), 0) >= n",
         arg=[plot.element_handle(), len(runs())],
         timeout=300_000,
     )
