@@ -117,6 +117,12 @@ WATCH_JS = """
 """
 
 
+def settle(page: Page) -> None:
+    """Wait until the page is idle (the last redraw's tail done): each action is timed
+    from a settled page, as a person's next click comes."""
+    page.evaluate("() => new Promise(r => requestIdleCallback(() => r(), {timeout: 5000}))")
+
+
 def draws(page: Page) -> list[dict[str, float]]:
     return page.evaluate("window.__draws")  # type: ignore[no-any-return]
 
@@ -167,6 +173,7 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
     peer: list[float] = []
     box = root.get_by_label("Ignore outliers")
     for _ in range(6):
+        settle(page)
         n = len(draws(page))
         box.click()
         peer.append(wait_draw(page, n, "d.since !== null && d.lines === 50")["since"])
@@ -186,6 +193,7 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
         n = len(draws(page))
         by.select_option("")
         wait_draw(page, n, "d.lines === 50")
+        settle(page)
         n = len(draws(page))
         by.select_option("regex")
         d = wait_draw(page, n, "d.since !== null && d.bands === 5")
@@ -198,6 +206,7 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
     again: list[float] = []
     band = root.locator(".tbnb-group-band:visible")
     for i in range(6):
+        settle(page)
         n = len(draws(page))
         band.select_option("std" if i % 2 == 0 else "minmax")
         again.append(wait_draw(page, n, "d.since !== null && d.bands === 5")["since"])
