@@ -403,3 +403,42 @@ def test_multi_tag_charts_and_run_groups(
             }
         ),
     )
+
+
+def test_run_groups_by_an_hparam(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
+    data = write_sweep(tmp_path)
+    lrs = {"lr_0.1_seed1": 0.1, "lr_0.1_seed2": 0.1, "lr_0.1_seed3": 0.1}
+    lrs |= {"lr_0.01_seed1": 0.01, "lr_0.01_seed2": 0.01}
+    for run, lr in lrs.items():  # tensorboardX's add_hparams: a session in a sub-run
+        w = XWriter(str(tmp_path / run), filename_suffix=".hp")
+        w.add_hparams({"lr": lr, "seed": run[-1]}, {"hparam/loss": 1.0}, name="hp")
+        w.close()
+    _nb, root = open_board(
+        page,
+        jupyter,
+        "groups-hparam.ipynb",
+        f"board = tbnb.Board({str(tmp_path)!r}, reload_interval=0, smoothing=0); board",
+        [],
+    )
+    root.locator("details.tbnb-group-tools:visible > summary").click()  # folded at first
+    root.locator(".tbnb-group-by:visible").select_option("hparam")
+    hparam = root.get_by_label("Group by hparam").first
+    until(lambda: "lr" in hparam.evaluate("s => [...s.options].map(o => o.value)"), "lr offered")
+    hparam.select_option("lr")
+    card = ".tbnb-chart[data-tag='loss/train']:not([data-pinned])"
+    root.locator(card).scroll_into_view_if_needed()
+    # a line per value of lr over the runs that have it; the run without one as it is
+    t = traces(
+        page,
+        root,
+        card,
+        lambda t: {x["run"] for x in t if x["kind"] == "raw"} == {"lr=0.1", "lr=0.01", "baseline"},
+    )
+    for key, members in (("lr=0.1", [r for r, v in lrs.items() if v == 0.1]),
+                         ("lr=0.01", [r for r, v in lrs.items() if v == 0.01])):  # fmt: skip
+        want = numpy_group(data, members, "loss/train", "mean", "minmax")
+        by = {x["kind"]: x for x in t if x["run"] == key}
+        close(by["raw"]["x"], SWEEP_STEPS)
+        close(by["raw"]["y"], want["center"])
+        close(by["band-lower"]["y"], want["lower"])
+        close(by["band-upper"]["y"], want["upper"])
