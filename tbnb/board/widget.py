@@ -45,6 +45,10 @@ from tbnb.board.settings import (
 FIRST_READ_BUDGET = 0.3
 READ_BUDGET = 0.5
 MAX_READ_BUDGET = 4.0
+# ...and the first of those reads waits this long: the page draws what the board opened
+# with while the kernel's reading threads leave the cores to it (on 2 cores, reading on
+# at once put the first lines of 100 runs x 20 tags at 1.8 s instead of 0.9 s)
+FIRST_PAINT_GRACE = 0.6
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
 LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
@@ -180,6 +184,7 @@ class Board(anywidget.AnyWidget):
         self.observe(self._remember, names=list(REMEMBERED))
         self._finisher: threading.Thread | None = None
         self._part_budget = READ_BUDGET
+        self._grace = FIRST_PAINT_GRACE if self.engine.unread_runs() else 0.0
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
                 self._read_part,
@@ -216,6 +221,9 @@ class Board(anywidget.AnyWidget):
 
     def _read_part(self) -> bool:
         """The poller's read: a large logdir in parts; True while runs are left unread."""
+        if self._grace:
+            grace, self._grace = self._grace, 0.0
+            time.sleep(grace)
         budget = self._part_budget
         more = self._read(budget=budget)
         self._part_budget = min(2 * budget, MAX_READ_BUDGET) if more else READ_BUDGET
