@@ -8,8 +8,9 @@ import weakref
 from typing import Any, NoReturn
 
 from tbnb.board import Board
+from tbnb.board.runtime import in_colab
 from tbnb.board.settings import DEFAULT_SMOOTHING
-from tbnb.board.widget import LIVE, in_colab
+from tbnb.board.widget import LIVE
 
 # TensorBoard flags that mean nothing without a server: accepted, with a note.
 IGNORED = {

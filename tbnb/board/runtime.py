@@ -108,11 +108,17 @@ class Runtime(anywidget.AnyWidget):
 _opened: dict[str, Runtime] = {}
 
 
+def in_colab() -> bool:
+    """Colab does not show widget updates sent from threads (colabtools#3373), and shows
+    each output in its own frame."""
+    return "google.colab" in sys.modules
+
+
 def shared_runtime_supported() -> bool:
     """Whether boards can share one runtime model in this kernel's host."""
     if os.environ.get("TBNB_SHARED_RUNTIME", "1").strip().lower() in ("0", "false", "no"):
         return False
-    return "google.colab" not in sys.modules and "marimo" not in sys.modules
+    return not in_colab() and "marimo" not in sys.modules
 
 
 def runtime() -> Runtime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import os
-import sys
 import threading
 import time
 import uuid
@@ -26,7 +25,7 @@ from tbnb.board.filters import check_filter
 from tbnb.board.poller import Poller
 from tbnb.board.projector import ProjectorService
 from tbnb.board.protocol import RESYNC
-from tbnb.board.runtime import BUNDLE, front_end
+from tbnb.board.runtime import BUNDLE, front_end, in_colab
 from tbnb.board.settings import (
     DEFAULT_SMOOTHING,
     DEFAULT_TOOLTIP_ROWS,
@@ -58,11 +57,6 @@ LIVE: weakref.WeakSet[Board] = weakref.WeakSet()
 # starts with these as the last board of that logdir left them (unless given).
 REMEMBERED = ("pinned_cards", "run_colors", "full_size_cards", "card_width")
 _remembered: dict[str, dict[str, Any]] = {}
-
-
-def in_colab() -> bool:
-    """Colab does not show widget updates sent from threads (colabtools#3373)."""
-    return "google.colab" in sys.modules
 
 
 class Board(anywidget.AnyWidget):
