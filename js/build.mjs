@@ -22,6 +22,20 @@ const noMapStyles = {
   },
 };
 
+// the download workers' code (download-pool.ts starts them from a blob: URL), carried
+// in the bundle as a string
+const worker = await build({
+  entryPoints: [join(here, "src", "download-worker.ts")],
+  write: false,
+  bundle: true,
+  format: "iife",
+  minify: process.env.TBNB_NO_MINIFY !== "1",
+  target: ["es2020"],
+  legalComments: "none",
+  logLevel: "warning",
+});
+const workerCode = worker.outputFiles[0].text;
+
 await build({
   entryPoints: [join(here, "src", "index.ts")],
   outfile,
@@ -35,7 +49,7 @@ await build({
   // plotly's UMD pieces look for AMD `define`: hosts that load requirejs
   // (classic Notebook, some VS Code renderers) would capture plotly otherwise.
   loader: { ".css": "text" },
-  define: { "define.amd": "false", global: "globalThis" },
+  define: { "define.amd": "false", global: "globalThis", __TBNB_DOWNLOAD_WORKER__: JSON.stringify(workerCode) },
   plugins: [noMapStyles],
   // one regl: plotly's own build points regl's users (gl-text, regl-line2d) at its fork
   alias: { regl: "@plotly/regl" },

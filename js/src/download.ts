@@ -28,13 +28,16 @@ function csvNumber(w: ByteWriter, v: number): void {
   else w.ascii(Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
 }
 
-/** A CSV file written run by run (as their points arrive): one row per point, every number exact. */
+export const CSV_HEADER = "run,step,wall_time,value\n";
+
+/** CSV rows written run by run (as their points arrive): one row per point, every number exact. */
 export class CsvFile {
   private w = new ByteWriter();
   private utf8 = new TextEncoder();
 
-  constructor() {
-    this.w.ascii("run,step,wall_time,value\n");
+  /** `header`: false for a part of a file (download-pool.ts: a worker's rows) */
+  constructor(header = true) {
+    if (header) this.w.ascii(CSV_HEADER);
   }
 
   add(s: FullSeries): void {
@@ -70,14 +73,25 @@ function jsonNumbers(w: ByteWriter, a: ArrayLike<number>, n: number): void {
   w.byte(93); // ]
 }
 
-/** A JSON file written run by run: {tag, runs: [{run, step, wall_time, value}]}. */
-export class JsonFile {
-  private w = new ByteWriter();
-  private utf8 = new TextEncoder();
-  private runs = 0;
+/** What a JSON file starts with, before its runs: `{"tag":...,"runs":[`. */
+export function jsonHead(tag: string): string {
+  return `{"tag":${JSON.stringify(tag)},"runs":[`;
+}
+export const JSON_TAIL = "]}";
 
-  constructor(tag: string) {
-    this.w.bytes(this.utf8.encode(`{"tag":${JSON.stringify(tag)},"runs":[`));
+/**
+ * The runs of a JSON file, {run, step, wall_time, value} each, comma-separated;
+ * `first`: these include the file's first run (no comma before it). A whole file
+ * is jsonHead + JsonRuns(first) + JSON_TAIL (JsonFile), or, written in parts,
+ * the head, each part's runs in order and the tail (download-pool.ts).
+ */
+export class JsonRuns {
+  protected w = new ByteWriter();
+  protected utf8 = new TextEncoder();
+  private runs: number;
+
+  constructor(first = true) {
+    this.runs = first ? 0 : 1;
   }
 
   add(s: FullSeries): void {
@@ -92,7 +106,19 @@ export class JsonFile {
   }
 
   done(): Uint8Array<ArrayBuffer>[] {
-    this.w.ascii("]}");
+    return this.w.done();
+  }
+}
+
+/** A JSON file written run by run: {tag, runs: [{run, step, wall_time, value}]}. */
+export class JsonFile extends JsonRuns {
+  constructor(tag: string) {
+    super(true);
+    this.w.bytes(this.utf8.encode(jsonHead(tag)));
+  }
+
+  override done(): Uint8Array<ArrayBuffer>[] {
+    this.w.ascii(JSON_TAIL);
     return this.w.done();
   }
 }

@@ -11,7 +11,8 @@ import { ScalarCard, WAITING_TEXT, type CardHost } from "./scalar-card";
 import type { View } from "./chart";
 import { arranged, originOf, type Tagged } from "./arrange";
 import { matchTags } from "./tag-match";
-import { fileName, saveFile, toCsv, toJson, type FullSeries } from "./download";
+import { fileName, saveFile, type FullSeries } from "./download";
+import { writeFile, type Written } from "./download-pool";
 import type { MarginEntry } from "./protocol";
 import type { ScalarSeries, Store } from "./store";
 
@@ -124,16 +125,14 @@ export class LayoutCard extends ScalarCard {
       status.hidden = false;
       status.textContent = WAITING_TEXT;
     }
-    let got: FullSeries[];
+    const sources = lines.map(async ({ name, s }): Promise<FullSeries> => {
+      if (!real(s)) return { run: name, n: s.n, step: s.step, wall: s.wall, value: s.value };
+      const [asked] = scalars.fullOf([originOf(s).run], originOf(s).tag);
+      return { ...(await asked), run: name };
+    });
+    let file: Written;
     try {
-      got = await Promise.all(
-        lines.map(async ({ name, s }): Promise<FullSeries> => {
-          if (!real(s)) return { run: name, n: s.n, step: s.step, wall: s.wall, value: s.value };
-          const [asked] = scalars.fullOf([originOf(s).run], originOf(s).tag);
-          const full = await asked;
-          return { ...full, run: name };
-        }),
-      );
+      file = await writeFile(format, this.title, sources);
     } catch (err) {
       if (status) {
         status.hidden = false;
@@ -141,12 +140,9 @@ export class LayoutCard extends ScalarCard {
       }
       return;
     }
-    const text = format === "csv" ? toCsv(got) : toJson(this.title, got);
-    saveFile(fileName(this.title, format), text, format === "csv" ? "text/csv" : "application/json");
+    saveFile(fileName(this.title, format), file.parts, format === "csv" ? "text/csv" : "application/json");
     if (status) status.hidden = true;
-    let points = 0;
-    for (const s of got) points += s.n;
-    const detail = { format, runs: got.length, points, ms: performance.now() - t0, asked };
+    const detail = { format, runs: lines.length, points: file.points, ms: performance.now() - t0, asked };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }

@@ -4,12 +4,13 @@
 // Everything here runs on what the browser holds, except a download of series held
 // downsampled, which asks the kernel for every point and says it waits.
 import { h } from "./dom";
-import { Chart, type View } from "./chart";
+import { Chart, type DrawnLine, type View } from "./chart";
 import { Crosshair } from "./hover";
 import { plotArea, pxToX, StepMarkers } from "./marker";
 import { rangeRows, stepAxis, stepRows, stepsOf } from "./steps";
 import { DataTable } from "./table";
-import { CsvFile, fileName, JsonFile, saveFile } from "./download";
+import { fileName, saveFile, type FullSeries } from "./download";
+import { pool, writeFile, type Written } from "./download-pool";
 import { symexp } from "./symlog";
 import type { DataTableState, TooltipSort } from "./settings";
 import type { Store } from "./store";
@@ -45,6 +46,8 @@ export class ScalarCard {
   private status: HTMLElement;
   private steps: Float64Array = new Float64Array(0);
   private stepsOfLines: unknown = null;
+  /** the kernel's points asked for as the download menu opened (what they were asked for: `key`) */
+  private prefetched: { key: string; sources: Promise<FullSeries>[] } | null = null;
   /** the tools need updating when the card next shows (markers moved while off screen) */
   toolsDirty = true;
 
@@ -79,10 +82,25 @@ export class ScalarCard {
       h("summary", { class: "tbnb-card-tool", "aria-label": "Download data", title: "Download data (every point of every visible run)" }, "⤓"),
       h("div", { class: "tbnb-download-menu" }, csv, json),
     );
+    // as the menu opens, the writers start and the points the browser does not hold
+    // are asked of the kernel: they come while the person chooses a format (a menu
+    // closed without a choice lets them go)
+    download.addEventListener("toggle", () => {
+      if (download.open) {
+        pool.warm();
+        const { runs, key } = this.downloadPlan();
+        this.prefetched = { key, sources: this.store.kinds.scalars.fullOf(runs, this.tag) };
+        for (const p of this.prefetched.sources) p.catch(() => undefined); // met in download()
+      } else {
+        this.prefetched = null;
+      }
+    });
     for (const [button, format] of [[csv, "csv"], [json, "json"]] as const) {
       button.addEventListener("click", () => {
+        const prefetched = this.prefetched;
+        this.prefetched = null;
         download.open = false;
-        void this.download(format);
+        void this.download(format, prefetched);
       });
     }
     const title = this.el.querySelector(".tbnb-chart-title")!;
@@ -207,51 +225,52 @@ export class ScalarCard {
     return this.chart.relayout(range === null ? { "xaxis.autorange": true } : { "xaxis.range": range.slice() });
   }
 
-  /** A file of every point of every visible run: from the browser if held whole, else from the kernel. */
-  async download(format: "csv" | "json"): Promise<void> {
-    const t0 = performance.now();
-    const series = this.store.kinds.scalars;
+  /** What a download of the card holds now: the runs of the board, the lines drawn only (a group's), and `key`, which changes with them or with a run's points. */
+  private downloadPlan(): { runs: string[]; drawnOnly: DrawnLine[]; asks: number; key: string } {
+    const series = this.store.kinds.scalars.series;
+    const of = (run: string) => series.get(JSON.stringify([run, this.tag]));
     // a group's line (arrange.ts) is no run of the board: written as drawn, never asked for
-    const held = (run: string) => series.series.has(JSON.stringify([run, this.tag]));
-    const drawnOnly = this.chart.lines.filter((l) => !held(l.run));
-    const runs = this.chart.lines.filter((l) => held(l.run)).map((l) => l.run);
+    const drawnOnly = this.chart.lines.filter((l) => !of(l.run));
+    const runs = this.chart.lines.filter((l) => of(l.run)).map((l) => l.run);
     const asks = runs.filter((run) => {
-      const s = series.series.get(JSON.stringify([run, this.tag]));
+      const s = of(run);
       return !s || s.n < s.total;
-    });
-    if (asks.length) {
+    }).length;
+    return { runs, drawnOnly, asks, key: JSON.stringify(runs.map((run) => [run, of(run)?.total])) };
+  }
+
+  /**
+   * A file of every point of every visible run: from the browser if held whole, else
+   * from the kernel (`prefetched`: asked as the menu opened, used if the runs and
+   * their points are still those).
+   */
+  async download(format: "csv" | "json", prefetched: { key: string; sources: Promise<FullSeries>[] } | null = null): Promise<void> {
+    const t0 = performance.now();
+    const { runs, drawnOnly, asks, key } = this.downloadPlan();
+    if (asks) {
       this.status.hidden = false;
       this.status.textContent = WAITING_TEXT;
     }
-    // each run's rows written as its points arrive (the kernel answers in parts)
-    const file = format === "csv" ? new CsvFile() : new JsonFile(this.tag);
-    let points = 0;
-    let waitMs = 0;
-    const parts = series.fullOf(runs, this.tag);
-    for (const part of parts) part.catch(() => undefined); // a failure is met below, once
+    // each run's rows written as its points arrive (the kernel answers in parts), by workers
+    const sources = prefetched?.key === key ? [...prefetched.sources] : this.store.kinds.scalars.fullOf(runs, this.tag);
+    for (const l of drawnOnly) {
+      sources.push(Promise.resolve({ run: l.run, n: l.series.n, step: l.series.step, wall: l.series.wall, value: l.series.value }));
+    }
+    let file: Written;
     try {
-      for (const part of parts) {
-        const w0 = performance.now();
-        const s = await part;
-        waitMs += performance.now() - w0;
-        file.add(s);
-        points += s.n;
-      }
+      file = await writeFile(format, this.tag, sources);
     } catch (err) {
       this.status.hidden = false;
       this.status.textContent = `download failed: ${(err as Error).message}`;
       return;
     }
-    for (const l of drawnOnly) {
-      file.add({ run: l.run, n: l.series.n, step: l.series.step, wall: l.series.wall, value: l.series.value });
-      points += l.series.n;
-    }
-    saveFile(fileName(this.tag, format), file.done(), format === "csv" ? "text/csv" : "application/json");
+    const { points, waitMs } = file;
+    saveFile(fileName(this.tag, format), file.parts, format === "csv" ? "text/csv" : "application/json");
     const ms = performance.now() - t0;
     this.status.hidden = true;
     this.status.textContent = "";
-    // wait_ms: waiting for the kernel's points (what writing the ones held did not hide)
-    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: asks.length };
+    // wait_ms: waiting for the kernel's points (the rows are written by workers meanwhile)
+    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: asks, workers: pool.size, prefetched: prefetched?.key === key };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }

@@ -13,6 +13,7 @@ declare module "node:assert/strict" {
     ok(value: unknown, message?: string): asserts value;
     match(value: string, re: RegExp, message?: string): void;
     throws(fn: () => unknown, message?: string): void;
+    rejects(p: Promise<unknown>, expected?: RegExp): Promise<void>;
   };
   export default assert;
 }
