@@ -2,10 +2,12 @@
 
 A series of n points is cut into buckets of ``width`` consecutive points, ``width``
 the smallest power of two giving at most ``max_buckets`` buckets. Each bucket keeps
-its smallest and largest finite value, its first non-finite one (NaN, +-Inf) and its
-last point, in their original order, so a chart drawn from the result shows every
-extreme and every NaN of the full series, and ends at the newest point written (a live
-chart's last value is the one just logged, as in TensorBoard). Series of at most
+its smallest and largest finite value and its first non-finite one (NaN, +-Inf), in
+their original order, and the last bucket also its last point, so a chart drawn from
+the result shows every extreme and every NaN of the full series, and ends at the newest
+point written (a live chart's last value is the one just logged, as in TensorBoard).
+Only the last bucket: a last point in every bucket drew half as many points again
+(plotly's SVG lines cost per point) and showed nothing the extremes do not. Series of at most
 ``max_buckets`` points are kept whole.
 
 Because the buckets are fixed by ``width``, points appended to a series change only
@@ -70,7 +72,7 @@ def bucket_picks(values: F64, width: int, first_bucket: int = 0) -> tuple[I64, I
     cand[:, 0] = np.where(has_finite, rows + np.argmin(low, axis=1), -1)
     cand[:, 1] = np.where(has_finite, rows + np.argmax(high, axis=1), -1)
     cand[:, 2] = np.where(bad.any(axis=1), rows + np.argmax(bad, axis=1), -1)
-    cand[:, 3] = np.minimum(rows + width, n - lo) - 1  # the bucket's last point
+    cand[-1, 3] = n - lo - 1  # the series' last point
     cand.sort(axis=1)
     keep = cand >= 0
     keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
@@ -99,7 +101,11 @@ class Downsampler:
     def update(self, values: F64, dirty_from: int = 0) -> tuple[int, I64]:
         width = bucket_width(len(values), self.max_buckets)
         nsent = len(self.offsets) - 1
-        first = 0 if width != self.width else min(max(dirty_from, 0) // width, nsent)
+        # from the bucket of the first new point, or the last one sent if that is earlier
+        # (it held its last point as the series' last bucket, which it may be no more;
+        # a series held whole keeps every point: nothing to take back)
+        last = nsent if width == 1 else max(nsent - 1, 0)
+        first = 0 if width != self.width else min(max(dirty_from, 0) // width, last)
         indices, counts = bucket_picks(values, width, first)
         head = self.offsets[: first + 1] if width == self.width else np.zeros(1, np.int64)
         start = int(head[-1])
