@@ -141,6 +141,10 @@ class BoardEngine:
         taken = {k: v for k, v in changed.items() if k in self.feeds}
         if not taken and not added:
             return None
+        if Kind.SCALARS in self.feeds:
+            # the runs listed (unread ones too) over those read
+            read = len(self.runs) - self.unread_runs()
+            self.scalars.growth = len(self.runs) / read if read > 0 else 1.0
         if not message:
             for kind, changes in taken.items():
                 self.feeds[kind].deltas(changes, None)

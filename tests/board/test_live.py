@@ -248,6 +248,8 @@ def test_a_large_first_read_opens_with_part_and_sends_the_rest(
     # opened with what the first read took, saying how far it got
     assert board.status["runs"] == 9 and board.status["unread_runs"] == 5
     assert board.status["points"] == 4 * 50
+    # the scalars' budget is shared with the five runs to come
+    assert board.engine.scalars.growth == 9 / 4
     rec = Recorder(board)
     gate.set()
     # the rest is read at once on the board's thread (not after the reload interval)

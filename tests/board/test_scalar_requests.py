@@ -74,3 +74,35 @@ def test_compact_arrays_lose_nothing() -> None:
     exact64 = np.array([0.1, 1e300, np.nan])  # written as float64: kept so
     assert compact_values(exact64).dtype == np.float64
     assert compact_values(np.array([1e39])).dtype == np.float64  # beyond float32
+
+
+def test_runs_still_to_read_share_the_budget_with_those_read() -> None:
+    """A large logdir's first read leaves runs for later (BoardEngine sets `growth`):
+    the series read first are downsampled as if every run were there, not given the
+    whole budget while the later ones get a sliver."""
+    from tbnb.board.feeds.base import FeedChange
+    from tbnb.board.protocol import Buffers
+    from tbnb.events.store import ScalarSeries
+
+    n = 20_000
+    steps = np.arange(n, dtype=np.int64)
+    series = ScalarSeries(steps, steps * 0.5, np.sin(steps * 0.01))
+
+    def held(feed: ScalarFeed, parts: list[list[str]], runs: int) -> dict[str, int]:
+        read = 0
+        out: dict[str, int] = {}
+        for part in parts:
+            read += len(part)
+            feed.growth = runs / read
+            deltas = feed.deltas([FeedChange(r, "loss", series, 0) for r in part], Buffers())
+            for d in deltas["scalars"]:
+                out[d["run"]] = d["step"]["shape"][0]
+        return out
+
+    names = [f"run{r:02d}" for r in range(40)]
+    budget = 40 * 100  # 100 buckets a series when all 40 are held
+    whole = held(ScalarFeed(budget=budget), [names], 40)
+    parts = held(ScalarFeed(budget=budget), [names[:4], names[4:12], names[12:]], 40)
+    assert len(set(whole.values())) == 1
+    # every run as many points as when all were read at once (the first four too)
+    assert parts == whole, (parts, whole)

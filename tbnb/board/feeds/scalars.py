@@ -63,6 +63,10 @@ class ScalarFeed(Feed):
 
     max_buckets: int = MAX_BUCKETS
     budget: int = BUDGET
+    # the runs listed over the runs read (BoardEngine: a large logdir's first reads leave
+    # runs for later): the series still to come share the budget, so the first runs'
+    # series are not given all of it and later ones a sliver (fixed once made)
+    growth: float = 1.0
     _held: dict[tuple[str, str], _Held] = field(default_factory=dict)
     _series: dict[tuple[str, str], Series] = field(default_factory=dict)
 
@@ -78,6 +82,7 @@ class ScalarFeed(Feed):
     def deltas(self, changes: list[FeedChange], buffers: Buffers | None) -> Fields:
         out: list[ScalarDelta] = []
         count = len(self._held) + sum((c.run, c.tag) not in self._held for c in changes)
+        count = int(count * max(self.growth, 1.0))
         buckets = max(min(self.budget // max(count, 1), self.max_buckets), MIN_BUCKETS)
         for c in changes:
             key = (c.run, c.tag)
