@@ -13,6 +13,20 @@ import { symlog, symlogConstant, symlogTicks } from "./symlog";
 import { plotlyText, type XAxis } from "./settings";
 import type { ScalarSeries } from "./store";
 
+// The lines last made of each series the store holds, by how they were made: a series
+// drawn again unchanged (its pinned copy, a second board's card, a redraw for a
+// setting of another chart) is not smoothed again. Its arrays are only read.
+const LINES = new WeakMap<ScalarSeries, { version: number; how: string; line: Line }>();
+
+function lineOf(s: ScalarSeries, mode: XAxis, scale: number, weight: number): Line {
+  const how = `${mode}|${scale}|${weight}`;
+  const had = typeof s.version === "number" ? LINES.get(s) : undefined;
+  if (had && had.version === s.version && had.how === how) return had.line;
+  const line = scalarLine(s, mode, scale, weight);
+  if (typeof s.version === "number") LINES.set(s, { version: s.version, how, line });
+  return line;
+}
+
 /** Above this many runs a chart drawn with tbnb's tooltip draws one trace per colour. */
 export const MERGE_FROM = 20;
 
@@ -115,7 +129,9 @@ export class Chart {
     const { scale, unit } = chartUnit(shown);
     const names = shortNames(shown.map((s) => s.run), RUN_ROW_CHARS);
     const traces: Record<string, unknown>[] = [];
+    // every finite raw value, for the symlog constant and the outlier range only
     const finite: number[] = [];
+    const needFinite = view.symlog === true || view.ignoreOutliers;
     const smoothed = view.smoothing > 0;
     const own = view.ownHover === true;
     const lines: DrawnLine[] = [];
@@ -123,13 +139,13 @@ export class Chart {
     for (const s of shown) {
       const color = view.color ? view.color(s.run) : colorOfRun(s.run);
       const shownName = names.get(s.run) ?? s.run;
-      const line = scalarLine(s, view.xAxis, scale, view.smoothing);
+      const line = lineOf(s, view.xAxis, scale, view.smoothing);
       made.push(line);
       lines.push({
         run: s.run, color, name: shownName, series: s,
         x: line.x.map((v) => (v instanceof Date ? v.getTime() : v)), raw: line.raw, smoothed: line.smoothed,
       });
-      for (const v of line.raw) if (Number.isFinite(v)) finite.push(v);
+      if (needFinite) for (const v of line.raw) if (Number.isFinite(v)) finite.push(v);
     }
     const c = view.symlog ? symlogConstant(finite) : 0;
     const ty = (ys: number[]) => (c ? ys.map((v) => symlog(v, c)) : ys);

@@ -133,8 +133,9 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.controls.sync();
       this.toolsAll();
     });
-    // a pin draws its new copy only, at once (not a frame later); full size redraws
-    // the cards it changed
+    // a pin draws its new copy only, at once (not a frame later), and what else it
+    // made dirty (cards the pinned section moved into view) once that is painted;
+    // full size redraws the cards it changed
     listen(["pinned_cards"], () => {
       this.syncPins();
       for (const card of this.eager) {
@@ -142,7 +143,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
         if (card.chart.dirty) card.draw(this.view(card));
         this.eager.delete(card);
       }
-      this.schedule();
+      this.schedule(true);
     });
     listen(["full_size_cards"], () => {
       const full = new Set(this.model.get("full_size_cards") ?? []);
