@@ -287,6 +287,8 @@ def detached_downloads(chromium: UnobservedChromium, tmp: Path) -> list[tuple[st
         ms: list[float] = []
         menu: list[float] = []
         waits: list[float] = []
+        writes: list[float] = []
+        saves: list[float] = []
         for i in range(3):
             where = tmp / f"downloads-{fmt}-{i}"
             where.mkdir()
@@ -294,6 +296,8 @@ def detached_downloads(chromium: UnobservedChromium, tmp: Path) -> list[tuple[st
             info = chromium.evaluate(DETACHED_JS % {"tag": json.dumps(BIG), "fmt": fmt.upper()})
             ms.append(info["ms"])
             menu.append(info["from_menu_ms"])
+            writes.append(info["write_ms"])
+            saves.append(info["save_ms"])
             assert info["prefetched"], info
             waits.append(info["wait_ms"])
             deadline = time.monotonic() + 60
@@ -316,7 +320,8 @@ def detached_downloads(chromium: UnobservedChromium, tmp: Path) -> list[tuple[st
                 f"median {statistics.median(ms):.0f} ms (min {min(ms):.0f}, max {max(ms):.0f})"
                 f" over {len(ms)} from the format's click, written by {info['workers']}"
                 f" workers, waiting for the kernel's points {statistics.median(waits):.0f} ms"
-                f" of it; from the menu's click {statistics.median(menu):.0f} ms (300 ms of"
+                f" of it, the last rows {statistics.median(writes):.0f} ms, the Blob"
+                f" {statistics.median(saves):.0f} ms; from the menu's click {statistics.median(menu):.0f} ms (300 ms of"
                 " it the person choosing the format, the points on their way)",
             )
         )

@@ -181,6 +181,8 @@ export interface Written {
   points: number;
   /** time spent waiting for series not yet there (the kernel's), not hidden by writing */
   waitMs: number;
+  /** from the last series there to every row written */
+  writeMs: number;
 }
 
 /**
@@ -219,9 +221,11 @@ export async function writeFile(
     if (batchPoints >= jobPoints) send();
   }
   send();
+  const t1 = performance.now();
   const written = await Promise.all(jobs);
+  const writeMs = performance.now() - t1;
   const parts: BlobPart[] = [format === "csv" ? CSV_HEADER : jsonHead(tag)];
   for (const w of written) parts.push(...w);
   if (format === "json") parts.push(JSON_TAIL);
-  return { parts, points, waitMs };
+  return { parts, points, waitMs, writeMs };
 }

@@ -264,13 +264,15 @@ export class ScalarCard {
       this.status.textContent = `download failed: ${(err as Error).message}`;
       return;
     }
-    const { points, waitMs } = file;
+    const { points, waitMs, writeMs } = file;
+    const t1 = performance.now();
     saveFile(fileName(this.tag, format), file.parts, format === "csv" ? "text/csv" : "application/json");
     const ms = performance.now() - t0;
     this.status.hidden = true;
     this.status.textContent = "";
     // wait_ms: waiting for the kernel's points (the rows are written by workers meanwhile)
-    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: asks, workers: pool.size, prefetched: prefetched?.key === key };
+    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: asks, workers: pool.size, prefetched: prefetched?.key === key,
+      write_ms: writeMs, save_ms: performance.now() - t1 };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }
