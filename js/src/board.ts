@@ -11,7 +11,7 @@ import { HistogramsDashboard } from "./histograms";
 import { HParamsDashboard } from "./hparams";
 import { PRCurvesDashboard } from "./pr-curves";
 import { ImagesDashboard } from "./images";
-import { MeshDashboard } from "./mesh";
+import { MeshDashboard, warmMesh } from "./mesh";
 import { embeddingsOf, ProjectorView } from "./projector";
 import { RunSelector } from "./runs";
 import { ScalarsDashboard } from "./scalars";
@@ -32,7 +32,13 @@ interface TabSpec {
   empty: string;
   has: (store: Store, model: Model) => boolean;
   make: (model: Model, store: Store) => Dashboard;
+  /** what the tab's first drawing in a page pays once (a WebGL context, shaders), paid
+   * ahead on idle as soon as a board has data for the tab and it is not open */
+  warm?: () => Promise<void>;
 }
+
+/** the tabs warmed in this page (each once, whatever the boards) */
+const warmed = new Set<TabId>();
 
 const TABS: TabSpec[] = [
   { id: "scalars", label: "Scalars", empty: "No scalar data yet.", has: (s) => s.kinds.scalars.series.size > 0, make: (m, s) => new ScalarsDashboard(m, s) },
@@ -51,7 +57,7 @@ const TABS: TabSpec[] = [
   { id: "graphs", label: "Graphs", empty: "No graph in these runs. add_graph writes one; if it raised (tracing failed), nothing was written.", has: (s) => s.kinds.graphs.listed().length > 0, make: (m, s) => new GraphsDashboard(m, s) },
   { id: "hparams", label: "HParams", empty: "No hparams yet: add_hparams (torch, tensorboardX) or the hparams API (TF2) writes them.", has: (s) => s.kinds.hparams.series.size > 0, make: (m, s) => new HParamsDashboard(m, s) },
   { id: "pr_curves", label: "PR Curves", empty: "No PR curves yet: add_pr_curve (torch, tensorboardX) or TF's pr_curve summary writes them.", has: (s) => s.kinds.pr_curves.series.size > 0, make: (m, s) => new PRCurvesDashboard(m, s) },
-  { id: "mesh", label: "Mesh", empty: "No mesh yet: add_mesh (torch, tensorboardX) or TensorBoard's mesh summary writes one.", has: (s) => s.kinds.meshes.series.size > 0, make: (m, s) => new MeshDashboard(m, s) },
+  { id: "mesh", label: "Mesh", empty: "No mesh yet: add_mesh (torch, tensorboardX) or TensorBoard's mesh summary writes one.", has: (s) => s.kinds.meshes.series.size > 0, make: (m, s) => new MeshDashboard(m, s), warm: warmMesh },
   { id: "projector", label: "Projector", empty: "No embeddings yet.", has: (_s, m) => embeddingsOf(m).length > 0, make: (m) => projectorDashboard(m) },
 ];
 
@@ -163,6 +169,17 @@ export class BoardView {
     if (!this.chosen && !this.tabs.get(this.active)!.spec.has(this.store, this.model)) {
       const first = TABS.find((t) => t.has(this.store, this.model));
       if (first && first.id !== this.active) this.activate(first.id);
+    }
+    for (const tab of this.tabs.values()) {
+      const warm = tab.spec.warm;
+      if (!warm || warmed.has(tab.spec.id) || tab.dashboard || !tab.spec.has(this.store, this.model)) continue;
+      warmed.add(tab.spec.id);
+      const run = () => {
+        // opened meanwhile: its own drawing pays
+        if (!tab.dashboard) warm().catch(() => undefined);
+      };
+      if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
+      else setTimeout(run, 500);
     }
   }
 

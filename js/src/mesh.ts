@@ -157,7 +157,10 @@ export class MeshCard extends Card {
     this.el.dataset.state = "drawing";
     const t0 = performance.now();
     const fg = getComputedStyle(this.el).color || "#444";
-    const axis = (title: string) => ({ title: { text: title }, color: fg, gridcolor: "rgba(128,128,128,0.25)", zerolinecolor: "rgba(128,128,128,0.4)" });
+    // no tick numbers: plotly turns every new label into triangles on the CPU
+    // (vectorize-text), about 0.2 s a draw here; the titles are the warmed ones, and a
+    // vertex's coordinates are in its hover
+    const axis = (title: string) => ({ title: { text: title }, showticklabels: false, color: fg, gridcolor: "rgba(128,128,128,0.25)", zerolinecolor: "rgba(128,128,128,0.4)" });
     const layout = {
       height: PLOT_HEIGHT,
       margin: { l: 0, r: 0, t: 0, b: 0 },
@@ -169,6 +172,9 @@ export class MeshCard extends Card {
       scene: { xaxis: axis("x"), yaxis: axis("y"), zaxis: axis("z"), aspectmode: "data", camera: cameraOf(this.settings), dragmode: "orbit", uirevision: this.key },
     };
     const config = {
+      // the screen's pixels, not plotly's default of twice as many (4x the pixels to
+      // shade for its antialiasing: in software WebGL, most of a frame)
+      plotGlPixelRatio: Math.max(1, window.devicePixelRatio || 1),
       displaylogo: false,
       responsive: true,
       scrollZoom: true,
@@ -194,6 +200,32 @@ export class MeshCard extends Card {
     this.destroyed = true;
     if (this.requestTimer) clearTimeout(this.requestTimer);
     if (this.drawnMesh) Plotly.purge(this.plot);
+  }
+}
+
+/**
+ * Draws a tetrahedron off screen in a 3D scene and throws it away (board.ts calls it on
+ * idle, once a page, when a board holds a mesh): a page's first 3D scene pays for the
+ * WebGL context's set-up and plotly's shaders (about 0.4-0.5 s here, in software WebGL),
+ * and the Mesh tab's first card then does not.
+ */
+export async function warmMesh(): Promise<void> {
+  const box = document.createElement("div");
+  box.setAttribute("aria-hidden", "true");
+  box.style.cssText = "position:absolute;left:-10000px;top:0;width:160px;height:120px;visibility:hidden";
+  document.body.appendChild(box);
+  try {
+    const axis = (title: string) => ({ title: { text: title }, showticklabels: false });
+    const trace = {
+      type: "mesh3d", x: [0, 1, 0, 0], y: [0, 0, 1, 0], z: [0, 0, 0, 1], i: [0, 0, 0, 1], j: [1, 1, 2, 2], k: [2, 3, 3, 3],
+      vertexcolor: [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]].map(([r, g, b]) => `rgb(${r},${g},${b})`),
+    };
+    const layout = { height: 120, margin: { l: 0, r: 0, t: 0, b: 0 }, scene: { xaxis: axis("x"), yaxis: axis("y"), zaxis: axis("z"), aspectmode: "data" } };
+    await Plotly.newPlot(box, [trace] as never, layout as never, { displayModeBar: false, plotGlPixelRatio: Math.max(1, window.devicePixelRatio || 1) } as never);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  } finally {
+    Plotly.purge(box);
+    box.remove();
   }
 }
 
