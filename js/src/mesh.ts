@@ -232,7 +232,7 @@ export async function warmMesh(): Promise<void> {
 export class MeshDashboard extends CardDashboard<MeshCard> {
   constructor(model: Model, store: Store) {
     super(model, store, "meshes", "meshes");
-    this.settings.append(h("div", { class: "tbnb-hint" }, "Drag to rotate, scroll to zoom, right-drag to pan."));
+    this.settings.append(h("div", { class: "tbnb-hint" }, "Drag to rotate, scroll to zoom, right-drag to pan; hover a vertex for its coordinates."));
     this.start();
   }
 
