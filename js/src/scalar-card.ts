@@ -15,6 +15,9 @@ import { symexp } from "./symlog";
 import type { DataTableState, TooltipSort } from "./settings";
 import type { Store } from "./store";
 
+/** points of a card asked of the kernel as its download menu opens, at most (16 bytes each) */
+const PREFETCH_POINTS = 4_000_000;
+
 export const WAITING_TEXT = "waiting for the kernel for every point (it answers once a running cell finishes)…";
 
 /** What a card asks of its dashboard (shared state: markers, hover, zoom, pins). */
@@ -88,7 +91,9 @@ export class ScalarCard {
     download.addEventListener("toggle", () => {
       if (download.open) {
         pool.warm();
-        const { runs, key } = this.downloadPlan();
+        const { runs, key, asked } = this.downloadPlan();
+        // a card of more points than that is asked for only when a format is chosen
+        if (asked > PREFETCH_POINTS) return;
         this.prefetched = { key, sources: this.store.kinds.scalars.fullOf(runs, this.tag) };
         for (const p of this.prefetched.sources) p.catch(() => undefined); // met in download()
       } else {
@@ -226,17 +231,21 @@ export class ScalarCard {
   }
 
   /** What a download of the card holds now: the runs of the board, the lines drawn only (a group's), and `key`, which changes with them or with a run's points. */
-  private downloadPlan(): { runs: string[]; drawnOnly: DrawnLine[]; asks: number; key: string } {
+  private downloadPlan(): { runs: string[]; drawnOnly: DrawnLine[]; asks: number; asked: number; key: string } {
     const series = this.store.kinds.scalars.series;
     const of = (run: string) => series.get(JSON.stringify([run, this.tag]));
     // a group's line (arrange.ts) is no run of the board: written as drawn, never asked for
     const drawnOnly = this.chart.lines.filter((l) => !of(l.run));
     const runs = this.chart.lines.filter((l) => of(l.run)).map((l) => l.run);
-    const asks = runs.filter((run) => {
+    let asks = 0;
+    let asked = 0; // points the kernel would send
+    for (const run of runs) {
       const s = of(run);
-      return !s || s.n < s.total;
-    }).length;
-    return { runs, drawnOnly, asks, key: JSON.stringify(runs.map((run) => [run, of(run)?.total])) };
+      if (s && s.n >= s.total) continue;
+      asks++;
+      asked += s?.total ?? 0;
+    }
+    return { runs, drawnOnly, asks, asked, key: JSON.stringify(runs.map((run) => [run, of(run)?.total])) };
   }
 
   /**
