@@ -321,8 +321,9 @@ def detached_downloads(chromium: UnobservedChromium, tmp: Path) -> list[tuple[st
                 f" over {len(ms)} from the format's click, written by {info['workers']}"
                 f" workers, waiting for the kernel's points {statistics.median(waits):.0f} ms"
                 f" of it, the last rows {statistics.median(writes):.0f} ms, the Blob"
-                f" {statistics.median(saves):.0f} ms; from the menu's click {statistics.median(menu):.0f} ms (300 ms of"
-                " it the person choosing the format, the points on their way)",
+                f" {statistics.median(saves):.0f} ms; from the menu's click"
+                f" {statistics.median(menu):.0f} ms (300 ms of it the person choosing the"
+                " format, the points on their way)",
             )
         )
     return rows
