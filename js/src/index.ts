@@ -10,7 +10,7 @@ import type { AudioDataMessage } from "./protocol";
 import type { MeshDataMessage } from "./protocol";
 import { remember } from "./remember";
 import { Store } from "./store";
-import Plotly from "./plotly";
+import { drawOffScreen } from "./plotly";
 import css from "./style.css";
 
 const STYLE_ID = "tbnb-style";
@@ -56,18 +56,10 @@ function storeOf(model: Model): Store {
  * fonts, and the first board's chart then does not.
  */
 async function warm(): Promise<void> {
-  const box = document.createElement("div");
-  box.setAttribute("aria-hidden", "true");
-  box.style.cssText = "position:absolute;left:-10000px;top:0;width:400px;height:240px;visibility:hidden";
-  document.body.appendChild(box);
-  try {
-    const x = Array.from({ length: 500 }, (_, i) => i);
-    const line = (k: number) => ({ type: "scatter", mode: "lines", x, y: x.map((i) => Math.sin(i / 40) * k), hoverinfo: "x+y" });
-    await Plotly.react(box, [line(1), line(2)] as never, { height: 240, margin: { l: 50, r: 12, t: 8, b: 36 }, showlegend: false, xaxis: { automargin: true }, font: { size: 11 } } as never, { displaylogo: false } as never);
-  } finally {
-    Plotly.purge(box);
-    box.remove();
-  }
+  const x = Array.from({ length: 500 }, (_, i) => i);
+  const line = (k: number) => ({ type: "scatter", mode: "lines", x, y: x.map((i) => Math.sin(i / 40) * k), hoverinfo: "x+y" });
+  const layout = { margin: { l: 50, r: 12, t: 8, b: 36 }, showlegend: false, xaxis: { automargin: true }, font: { size: 11 } };
+  await drawOffScreen([line(1), line(2)], layout, { displaylogo: false }, 400, 240);
 }
 
 export default {

@@ -8,12 +8,18 @@ import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { LOADING_TEXT } from "./images";
 import { cameraOf, meshTrace, sceneSettings, type SceneSettings } from "./mesh-scene";
-import Plotly from "./plotly";
+import Plotly, { drawOffScreen } from "./plotly";
 import { linkedStep, type Model, type RunView } from "./settings";
 import type { ChangeName, MeshModel, Store } from "./store";
 import { wallTime } from "./text";
 
 const PLOT_HEIGHT = 320;
+
+/** The screen's pixels, not plotly's default of twice as many (4x the pixels to shade
+ * for its antialiasing: in software WebGL, most of a frame). */
+function glPixelRatio(): number {
+  return Math.max(1, window.devicePixelRatio || 1);
+}
 
 /** "4 vertices · 4 faces · colours" */
 export function countsText(vertices: number, faces: number, colors: boolean, samples: number): string {
@@ -172,9 +178,7 @@ export class MeshCard extends Card {
       scene: { xaxis: axis("x"), yaxis: axis("y"), zaxis: axis("z"), aspectmode: "data", camera: cameraOf(this.settings), dragmode: "orbit", uirevision: this.key },
     };
     const config = {
-      // the screen's pixels, not plotly's default of twice as many (4x the pixels to
-      // shade for its antialiasing: in software WebGL, most of a frame)
-      plotGlPixelRatio: Math.max(1, window.devicePixelRatio || 1),
+      plotGlPixelRatio: glPixelRatio(),
       displaylogo: false,
       responsive: true,
       scrollZoom: true,
@@ -210,23 +214,13 @@ export class MeshCard extends Card {
  * and the Mesh tab's first card then does not.
  */
 export async function warmMesh(): Promise<void> {
-  const box = document.createElement("div");
-  box.setAttribute("aria-hidden", "true");
-  box.style.cssText = "position:absolute;left:-10000px;top:0;width:160px;height:120px;visibility:hidden";
-  document.body.appendChild(box);
-  try {
-    const axis = (title: string) => ({ title: { text: title }, showticklabels: false });
-    const trace = {
-      type: "mesh3d", x: [0, 1, 0, 0], y: [0, 0, 1, 0], z: [0, 0, 0, 1], i: [0, 0, 0, 1], j: [1, 1, 2, 2], k: [2, 3, 3, 3],
-      vertexcolor: [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]].map(([r, g, b]) => `rgb(${r},${g},${b})`),
-    };
-    const layout = { height: 120, margin: { l: 0, r: 0, t: 0, b: 0 }, scene: { xaxis: axis("x"), yaxis: axis("y"), zaxis: axis("z"), aspectmode: "data" } };
-    await Plotly.newPlot(box, [trace] as never, layout as never, { displayModeBar: false, plotGlPixelRatio: Math.max(1, window.devicePixelRatio || 1) } as never);
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-  } finally {
-    Plotly.purge(box);
-    box.remove();
-  }
+  const axis = (title: string) => ({ title: { text: title }, showticklabels: false });
+  const trace = {
+    type: "mesh3d", x: [0, 1, 0, 0], y: [0, 0, 1, 0], z: [0, 0, 0, 1], i: [0, 0, 0, 1], j: [1, 1, 2, 2], k: [2, 3, 3, 3],
+    vertexcolor: [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]].map(([r, g, b]) => `rgb(${r},${g},${b})`),
+  };
+  const layout = { margin: { l: 0, r: 0, t: 0, b: 0 }, scene: { xaxis: axis("x"), yaxis: axis("y"), zaxis: axis("z"), aspectmode: "data" } };
+  await drawOffScreen([trace], layout, { displayModeBar: false, plotGlPixelRatio: glPixelRatio() }, 160, 120);
 }
 
 export class MeshDashboard extends CardDashboard<MeshCard> {

@@ -91,9 +91,9 @@ export class ScalarCard {
     download.addEventListener("toggle", () => {
       if (download.open) {
         pool.warm();
-        const { runs, key, asked } = this.downloadPlan();
+        const { runs, key, askedPoints } = this.downloadPlan();
         // a card of more points than that is asked for only when a format is chosen
-        if (asked > PREFETCH_POINTS) return;
+        if (askedPoints > PREFETCH_POINTS) return;
         this.prefetched = { key, sources: this.store.kinds.scalars.fullOf(runs, this.tag) };
         for (const p of this.prefetched.sources) p.catch(() => undefined); // met in download()
       } else {
@@ -231,21 +231,22 @@ export class ScalarCard {
   }
 
   /** What a download of the card holds now: the runs of the board, the lines drawn only (a group's), and `key`, which changes with them or with a run's points. */
-  private downloadPlan(): { runs: string[]; drawnOnly: DrawnLine[]; asks: number; asked: number; key: string } {
+  private downloadPlan(): { runs: string[]; drawnOnly: DrawnLine[]; askedSeries: number; askedPoints: number; key: string } {
     const series = this.store.kinds.scalars.series;
     const of = (run: string) => series.get(JSON.stringify([run, this.tag]));
     // a group's line (arrange.ts) is no run of the board: written as drawn, never asked for
     const drawnOnly = this.chart.lines.filter((l) => !of(l.run));
     const runs = this.chart.lines.filter((l) => of(l.run)).map((l) => l.run);
-    let asks = 0;
-    let asked = 0; // points the kernel would send
+    // the series held downsampled, which the kernel sends, and their points
+    let askedSeries = 0;
+    let askedPoints = 0;
     for (const run of runs) {
       const s = of(run);
       if (s && s.n >= s.total) continue;
-      asks++;
-      asked += s?.total ?? 0;
+      askedSeries++;
+      askedPoints += s?.total ?? 0;
     }
-    return { runs, drawnOnly, asks, asked, key: JSON.stringify(runs.map((run) => [run, of(run)?.total])) };
+    return { runs, drawnOnly, askedSeries, askedPoints, key: JSON.stringify(runs.map((run) => [run, of(run)?.total])) };
   }
 
   /**
@@ -255,8 +256,8 @@ export class ScalarCard {
    */
   async download(format: "csv" | "json", prefetched: { key: string; sources: Promise<FullSeries>[] } | null = null): Promise<void> {
     const t0 = performance.now();
-    const { runs, drawnOnly, asks, key } = this.downloadPlan();
-    if (asks) {
+    const { runs, drawnOnly, askedSeries, key } = this.downloadPlan();
+    if (askedSeries) {
       this.status.hidden = false;
       this.status.textContent = WAITING_TEXT;
     }
@@ -280,7 +281,7 @@ export class ScalarCard {
     this.status.hidden = true;
     this.status.textContent = "";
     // wait_ms: waiting for the kernel's points (the rows are written by workers meanwhile)
-    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: asks, workers: pool.size, prefetched: prefetched?.key === key,
+    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: askedSeries, workers: pool.size, prefetched: prefetched?.key === key,
       write_ms: writeMs, save_ms: performance.now() - t1 };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
