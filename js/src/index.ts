@@ -3,7 +3,7 @@
 // model (a second view, a view made later) starts with everything received.
 import { BoardView } from "./board";
 import { ensureStyle } from "./dom";
-import { asProjectorModel, ProjectorView } from "./projector";
+import { asProjectorModel } from "./projector/model";
 import type { Model } from "./settings";
 import type { GraphDataMessage, ImageDataMessage, ScalarDataMessage, Snapshot, UpdateMessage } from "./protocol";
 import type { AudioDataMessage } from "./protocol";
@@ -78,11 +78,11 @@ export default {
       remembering.delete(id);
     };
   },
-  render({ model, el }: { model: Model; el: HTMLElement }) {
+  async render({ model, el }: { model: Model; el: HTMLElement }) {
     performance.mark("tbnb:render"); // on the page's timeline (benchmarks/bench_board.py)
     ensureStyle(STYLE_ID, css);
-    // tbnb.Projector: the projector alone
-    const view = asProjectorModel(model).get("view") === "projector" ? new ProjectorView(model, { standalone: true }) : new BoardView(model, storeOf(model));
+    // tbnb.Projector: the projector alone (its code is a chunk of its own, board.ts)
+    const view = asProjectorModel(model).get("view") === "projector" ? new (await import("./projector/view")).ProjectorView(model, { standalone: true }) : new BoardView(model, storeOf(model));
     el.appendChild(view.el);
     return () => view.destroy();
   },

@@ -8,7 +8,7 @@ import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { LOADING_TEXT } from "./images";
 import { cameraOf, meshTrace, sceneSettings, type SceneSettings } from "./mesh-scene";
-import Plotly, { drawOffScreen } from "./plotly";
+import Plotly, { drawOffScreen } from "./plotly-gl";
 import { linkedStep, type Model, type RunView } from "./settings";
 import type { ChangeName, MeshModel, Store } from "./store";
 import { wallTime } from "./text";

@@ -1,17 +1,14 @@
 // A plotly.js holding only the trace types tbnb draws (CONTRIBUTING.md, principle 4):
-// the full distribution is ~4.6 MB minified, this one stays under the 2.5 MiB budget.
+// the full distribution is ~4.6 MB minified. Every board loads this one: the SVG traces
+// (lines, bars, heatmaps) of the Scalars, Histograms, Distributions and PR Curves tabs.
+// The WebGL traces (about 0.9 MB, and most of the bundle's import time) are in
+// plotly-gl.ts, loaded with the tabs that draw them (board.ts, lazy tabs).
 import Plotly from "plotly.js/lib/core";
 import bar from "plotly.js/lib/bar";
 import heatmap from "plotly.js/lib/heatmap";
-import mesh3d from "plotly.js/lib/mesh3d";
-import parcoords from "plotly.js/lib/parcoords";
 import scatter from "plotly.js/lib/scatter";
-import scatter3d from "plotly.js/lib/scatter3d";
-import scattergl from "plotly.js/lib/scattergl";
-import splom from "plotly.js/lib/splom";
 
-Plotly.register([scatter, scattergl, scatter3d, heatmap, bar, parcoords, splom]);
-Plotly.register([mesh3d]); // the Mesh tab: +16.8 KB minified (scatter3d brings gl-plot3d already)
+Plotly.register([scatter, heatmap, bar]);
 
 /**
  * Draws `traces` in a box off screen (`width` x `height` px), waits for the frame that

@@ -144,6 +144,11 @@ c => { const p = c.querySelector('.js-plotly-plot');
 """
 
 
+# the lazy tabs (board.ts) whose chunk the page asked for, by the marks it leaves
+TAB_CODE_JS = """() => performance.getEntriesByType('mark').map(m => m.name)
+  .filter(n => n.startsWith('tbnb:tab-code:')).map(n => n.slice('tbnb:tab-code:'.length))"""
+
+
 class Board:
     """A board's output in the notebook, and what was sent to the kernel."""
 

@@ -20,7 +20,7 @@ from tensorboard.util import tensor_util
 
 from tbnb.board.feeds.meshes import PUSH_ELEMENTS
 from tests.browser.jupyter import Hold, JupyterServer
-from tests.browser.test_board_tabs import CORPUS, Board, card, open_board
+from tests.browser.test_board_tabs import CORPUS, TAB_CODE_JS, Board, card, open_board
 from tests.events.evhelpers import frame
 
 torch = pytest.importorskip("torch")
@@ -115,6 +115,9 @@ def test_mesh_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
     nb.run_cell(2, wait=False)
     hold.started()
     b.root.locator(".tbnb-tab[data-tab=mesh]").wait_for()
+    # the Mesh tab's code is a chunk of its own (board.ts, lazy tabs): imported on idle
+    # once the board has a mesh, before the tab is opened; no other lazy tab's is
+    assert b.until(TAB_CODE_JS, lambda names: "mesh" in names) == ["mesh"]
     b.root.scroll_into_view_if_needed()
     b.tab("mesh")
     pane = b.pane("mesh")

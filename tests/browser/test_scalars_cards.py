@@ -18,6 +18,7 @@ from tensorboardX import SummaryWriter
 
 from tbnb.board.settings import run_colour
 from tests.browser.jupyter import JupyterServer
+from tests.browser.test_board_tabs import TAB_CODE_JS
 from tests.browser.test_scalars_tools import ema, open_board, until
 
 RUNS = [f"r{i:02d}" for i in range(23)]
@@ -67,6 +68,11 @@ def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_
             return got if sorted(raw) == RUNS else None
 
         return until(check, "every run drawn")  # type: ignore[no-any-return]
+
+    drawn()
+    # a board of scalars alone runs none of the lazy tabs' code (plotly's WebGL traces,
+    # dagre, the projector: board.ts), and loads it for no tab it has no data for
+    assert page.evaluate(TAB_CODE_JS) == []
 
     colours = {run: run_colour(run) for run in RUNS}
     for pinned in (False, True):

@@ -2,7 +2,7 @@
 // metric shown, brushable and reorderable by dragging) and the scatter-plot matrix of
 // the sessions the filters and brushes let through. Labels from event files go to
 // plotly as text (plotlyText): plotly reads a few HTML-like tags in them otherwise.
-import Plotly from "../plotly";
+import Plotly from "../plotly-gl";
 import { plotlyText } from "../settings";
 import { axisTicks, normalizeRanges, type Axis } from "./filtering";
 

@@ -6,7 +6,7 @@
 // data.ts). Positions are typed arrays; a t-SNE frame replaces x/y/z with
 // Plotly.restyle on the same div, colours and sizes likewise, so the camera and the
 // zoom stay where the person left them.
-import Plotly from "../plotly";
+import Plotly from "../plotly-gl";
 import type { Channels } from "./data";
 import { markerSymbol, pointSize } from "../markers";
 
