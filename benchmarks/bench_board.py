@@ -207,10 +207,15 @@ n => { const c = document.querySelectorAll('.tbnb-chart .js-plotly-plot');
 
 
 def bench_first_paint(
-    browser: Browser, jupyter: JupyterServer, logdir: Path, runs: int
+    browser: Browser, jupyter: JupyterServer, logdir: Path, runs: int, one_cell: bool = False
 ) -> dict[str, Any]:
     """The first board of a new kernel, from the execute_request to its lines drawn,
-    with where the time went; then a second board in the same notebook."""
+    with where the time went; then a second board in the same notebook.
+
+    ``one_cell``: ``%load_ext tbnb`` and ``%tbnb`` in the one cell timed (tbnb's Python
+    package imported by an earlier cell), so the page gets the code and the board
+    together and the bundle's import is on the way to the first paint; otherwise
+    ``%load_ext`` runs in the cell before, as TensorBoard's own notebooks do."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(EXECUTE_SENT_JS)
     page.add_init_script(MESSAGES_TAP_JS)
@@ -222,8 +227,8 @@ def bench_first_paint(
     name = jupyter.write_notebook(
         f"bench_first_paint_{time.time_ns()}.ipynb",
         [
-            "%load_ext tbnb",
-            board,
+            "import tbnb" if one_cell else "%load_ext tbnb",
+            ("%load_ext tbnb\n" if one_cell else "") + board,
             "import json; print(json.dumps({**b.timings, 'magic': _magic_s}))",
             f"%tbnb --logdir {logdir} --reload_interval 0",
         ],
@@ -673,6 +678,10 @@ def report(
     bench_first_paint(browser, jupyter, logdir, runs=3)
     fps = [bench_first_paint(browser, jupyter, logdir, runs=3) for _ in range(args.repeat)]
     fp_s = statistics.median(f["seconds"] for f in fps)
+    ones = [
+        bench_first_paint(browser, jupyter, logdir, runs=3, one_cell=True)
+        for _ in range(args.repeat)
+    ]
     tb_fp = None
     if not args.no_tensorboard:
         bench_tensorboard_first_paint(browser, logdir, runs=3)
@@ -687,13 +696,19 @@ def report(
     )
 
     # where the time went: the page's clock from the execute_request, and the kernel's own
-    def med(key: str) -> float | None:
-        vals = [f["parts"][key] for f in fps if f["parts"][key] is not None]
+    def med(key: str, of: list[dict[str, Any]] = fps) -> float | None:
+        vals = [f["parts"][key] for f in of if f["parts"][key] is not None]
         return statistics.median(vals) if vals else None
 
     for key in fps[0]["parts"]:
         at = med(key)
         show(f"  {key}" + (" (before the %tbnb cell)" if at is not None and at < 0 else ""), ms(at))
+    show(
+        "first paint, %load_ext and %tbnb in one cell (goal <= 0.6 s)",
+        f"{statistics.median(f['seconds'] for f in ones):.2f} s",
+    )
+    for key in ("runtime model received", "bundle imported", "board render started"):
+        show(f"  {key}", ms(med(key, ones)))
     for key, label in [
         ("magic", "kernel: the %tbnb line (read, state, snapshot, display)"),
         ("first_read", "kernel: first read of the logdir"),
