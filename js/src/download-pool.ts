@@ -15,25 +15,46 @@ declare const __TBNB_DOWNLOAD_WORKER__: string | undefined;
 
 export type Format = "csv" | "json";
 
-/** What a worker is sent: a part of a file (CSV rows, or JSON runs; `first`: the file's first run is among them). */
+/** Where a job's series are in a download's plan: series `start` on, the plan's job `job`. */
+export interface JobAt {
+  plan: string;
+  start: number;
+  job: number;
+}
+
+/**
+ * What a worker is sent: a part of a file (CSV rows, or JSON runs; `first`: the
+ * file's first run is among them); with `at`, series the worker may have prepared.
+ */
 export interface WriteJob {
+  kind: "write";
   id: number;
   format: Format;
   first: boolean;
   series: FullSeries[];
+  at?: JobAt;
 }
 
-/** What a worker sends back: the part's bytes, or why it could not write them. */
+/** Series to write as text ahead (a download menu is open): kept by the worker for the plan's writes. */
+export interface PrepareJob {
+  kind: "prepare";
+  at: JobAt;
+  series: FullSeries[];
+}
+
+/** What a worker sends back: the part's bytes (and how many series were prepared), or why it could not write them. */
 export interface WriteResult {
   id: number;
   parts?: Uint8Array<ArrayBuffer>[];
+  reused?: number;
   error?: string;
 }
 
 /** Writes parts of a file. */
 export interface PartWriter {
-  write(format: Format, first: boolean, series: FullSeries[]): Promise<Uint8Array<ArrayBuffer>[]>;
+  write(format: Format, first: boolean, series: FullSeries[], at?: JobAt): Promise<Uint8Array<ArrayBuffer>[]>;
 }
+
 
 /** points per job: big enough that a worker's round trip is nothing beside it */
 export const JOB_POINTS = 50_000;
@@ -107,14 +128,17 @@ export class WorkerPool implements PartWriter {
     return this.slots.length > 0;
   }
 
-  write(format: Format, first: boolean, series: FullSeries[]): Promise<Uint8Array<ArrayBuffer>[]> {
+  /** series written from texts prepared ahead, over the pool's life (tests, benchmarks) */
+  reused = 0;
+
+  write(format: Format, first: boolean, series: FullSeries[], at?: JobAt): Promise<Uint8Array<ArrayBuffer>[]> {
     if (!this.warm()) return inThread.write(format, first, series);
+    // a job of a plan goes to the worker that prepared it; others to the least busy
     let slot = this.slots[0];
-    for (const s of this.slots) if (s.points < slot.points) slot = s;
-    const own = series.map(owned);
-    const job: WriteJob = { id: this.nextId++, format, first, series: own };
-    const transfer: Transferable[] = [];
-    for (const s of own) transfer.push(...[s.step, s.wall, s.value].map((a) => (a as Float64Array).buffer));
+    if (at) slot = this.slots[at.job % this.slots.length];
+    else for (const s of this.slots) if (s.points < slot.points) slot = s;
+    const [own, transfer] = owned(series);
+    const job: WriteJob = { kind: "write", id: this.nextId++, format, first, series: own, at };
     let points = 0;
     for (const s of own) points += s.n;
     return new Promise((resolve, reject) => {
@@ -124,11 +148,27 @@ export class WorkerPool implements PartWriter {
     });
   }
 
+  /**
+   * Writes the numbers of `sources` as text ahead, in the jobs `writeFile` will make of
+   * them (a download menu is open: the person has not chosen a format yet). Each job's
+   * worker keeps the texts for the plan's write of that job; a later plan replaces them.
+   */
+  async prepare(plan: string, sources: readonly Promise<FullSeries>[], jobPoints = JOB_POINTS): Promise<void> {
+    if (!this.warm()) return;
+    await batches(sources, jobPoints, (series, at) => {
+      if (!this.slots.length) return;
+      const [own, transfer] = owned(series);
+      const job: PrepareJob = { kind: "prepare", at: { plan, ...at }, series: own };
+      this.slots[at.job % this.slots.length].worker.postMessage(job, transfer);
+    });
+  }
+
   private answered(slot: Slot, res: WriteResult): void {
     const p = slot.jobs.get(res.id);
     if (!p) return;
     slot.jobs.delete(res.id);
     for (const s of p.job.series) slot.points -= s.n;
+    this.reused += res.reused ?? 0;
     if (res.parts) p.resolve(res.parts);
     else p.reject(new Error(res.error || "the download's writer failed"));
     this.keepAlive();
@@ -165,9 +205,49 @@ export class WorkerPool implements PartWriter {
 /** The page's writers, shared by every card of every board. */
 export const pool = new WorkerPool();
 
-/** A copy of a series whose arrays own their buffers (sent to a worker, not shared with the store). */
-function owned(s: FullSeries): FullSeries {
-  return { run: s.run, n: s.n, step: copy(s.step, s.n), wall: copy(s.wall, s.n), value: copy(s.value, s.n) };
+/** Copies of series whose arrays own their buffers (sent to a worker, not shared with the store), and those buffers. */
+function owned(series: readonly FullSeries[]): [FullSeries[], Transferable[]] {
+  const own = series.map((s) => ({ run: s.run, n: s.n, step: copy(s.step, s.n), wall: copy(s.wall, s.n), value: copy(s.value, s.n) }));
+  const transfer: Transferable[] = [];
+  for (const s of own) transfer.push(...[s.step, s.wall, s.value].map((a) => (a as Float64Array).buffer));
+  return [own, transfer];
+}
+
+/**
+ * Goes through `sources` in order as they arrive, in jobs of about `jobPoints` points:
+ * `job(series, {start, job})` for each. The one way a download's series are cut into
+ * jobs, so that the jobs prepared ahead are the jobs written. Returns the points and
+ * the time spent waiting for sources; rejects with the first that fails.
+ */
+async function batches(
+  sources: readonly Promise<FullSeries>[],
+  jobPoints: number,
+  job: (series: FullSeries[], at: { start: number; job: number }) => void,
+): Promise<{ points: number; waitMs: number }> {
+  let batch: FullSeries[] = [];
+  let batchPoints = 0;
+  let start = 0;
+  let jobs = 0;
+  const send = () => {
+    if (!batch.length) return;
+    job(batch, { start, job: jobs++ });
+    start += batch.length;
+    batch = [];
+    batchPoints = 0;
+  };
+  let points = 0;
+  let waitMs = 0;
+  for (const source of sources) {
+    const t0 = performance.now();
+    const s = await source;
+    waitMs += performance.now() - t0;
+    batch.push(s);
+    batchPoints += s.n;
+    points += s.n;
+    if (batchPoints >= jobPoints) send();
+  }
+  send();
+  return { points, waitMs };
 }
 
 function copy(a: ArrayLike<number>, n: number): ArrayLike<number> {
@@ -196,31 +276,14 @@ export async function writeFile(
   sources: readonly Promise<FullSeries>[],
   writer: PartWriter = pool,
   jobPoints = JOB_POINTS,
+  plan?: string,
 ): Promise<Written> {
   for (const s of sources) s.catch(() => undefined); // a failure is met below, once
   const jobs: Promise<Uint8Array<ArrayBuffer>[]>[] = [];
-  let batch: FullSeries[] = [];
-  let batchPoints = 0;
-  let first = true;
-  const send = () => {
-    if (!batch.length) return;
-    jobs.push(writer.write(format, first, batch));
-    first = false;
-    batch = [];
-    batchPoints = 0;
-  };
-  let points = 0;
-  let waitMs = 0;
-  for (const source of sources) {
-    const t0 = performance.now();
-    const s = await source;
-    waitMs += performance.now() - t0;
-    batch.push(s);
-    batchPoints += s.n;
-    points += s.n;
-    if (batchPoints >= jobPoints) send();
-  }
-  send();
+  // `plan`: the sources begin with the ones prepared under it (WorkerPool.prepare)
+  const { points, waitMs } = await batches(sources, jobPoints, (series, at) => {
+    jobs.push(writer.write(format, at.job === 0, series, plan === undefined ? undefined : { plan, ...at }));
+  });
   const t1 = performance.now();
   const written = await Promise.all(jobs);
   const writeMs = performance.now() - t1;

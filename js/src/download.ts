@@ -31,6 +31,56 @@ function csvNumber(w: ByteWriter, v: number): void {
 export const CSV_HEADER = "run,step,wall_time,value\n";
 
 /** CSV rows written run by run (as their points arrive): one row per point, every number exact. */
+/**
+ * A column of numbers written once as text, comma-separated, for either format: a
+ * JSON list is its bytes between brackets, a CSV row takes each number's slice. What
+ * a download spends most on (3,000,000 numbers as exact text) is done so while the
+ * person chooses a format (download-pool.ts, prepare), and the file is then put
+ * together from these texts.
+ */
+export interface NumberColumn {
+  /** the numbers' text, comma-separated; non-finite ones as CSV spells them */
+  bytes: Uint8Array;
+  /** where number i's text ends (it starts after the comma ending number i - 1) */
+  ends: Uint32Array;
+  /** every number finite (a JSON list is then the bytes as they are) */
+  finite: boolean;
+}
+
+/** A series with its numbers written as text (worker-side, download-worker.ts). */
+export interface PreparedSeries {
+  run: string;
+  n: number;
+  step: NumberColumn;
+  wall: NumberColumn;
+  value: NumberColumn;
+}
+
+function numberColumn(a: ArrayLike<number>, n: number): NumberColumn {
+  // 24 bytes is the longest number text (-1.2345678901234567e-300), and its comma
+  const w = new ByteWriter(Math.max(16, n * 25));
+  const ends = new Uint32Array(n);
+  let finite = true;
+  for (let i = 0; i < n; i++) {
+    if (i) w.byte(COMMA);
+    const v = a[i];
+    if (!Number.isFinite(v)) finite = false;
+    csvNumber(w, v);
+    ends[i] = w.pos;
+  }
+  const [bytes] = w.done();
+  return { bytes: (bytes ?? new Uint8Array(0)).slice(), ends, finite };
+}
+
+export function prepareSeries(s: FullSeries): PreparedSeries {
+  return { run: s.run, n: s.n, step: numberColumn(s.step, s.n), wall: numberColumn(s.wall, s.n), value: numberColumn(s.value, s.n) };
+}
+
+/** Whether `p` holds `s`'s numbers (the same run and length; the caller's key says the same points). */
+export function prepares(p: PreparedSeries | undefined, s: FullSeries): p is PreparedSeries {
+  return !!p && p.run === s.run && p.n === s.n;
+}
+
 export class CsvFile {
   private w = new ByteWriter();
   private utf8 = new TextEncoder();
@@ -55,9 +105,39 @@ export class CsvFile {
     }
   }
 
+  /** The rows of a series whose numbers are written already. */
+  addPrepared(p: PreparedSeries): void {
+    const w = this.w;
+    const run = this.utf8.encode(`${csvField(p.run)},`);
+    const { step, wall, value } = p;
+    for (let i = 0, a = 0, b = 0, c = 0; i < p.n; i++) {
+      w.bytes(run);
+      w.slice(step.bytes, a, step.ends[i]);
+      a = step.ends[i] + 1;
+      w.byte(COMMA);
+      w.slice(wall.bytes, b, wall.ends[i]);
+      b = wall.ends[i] + 1;
+      w.byte(COMMA);
+      w.slice(value.bytes, c, value.ends[i]);
+      c = value.ends[i] + 1;
+      w.byte(NEWLINE);
+    }
+  }
+
   /** The file's bytes, as Blob parts. */
   done(): Uint8Array<ArrayBuffer>[] {
     return this.w.done();
+  }
+}
+
+/** A prepared column as a JSON list: its bytes, or number by number where some are not finite. */
+function jsonColumn(w: ByteWriter, c: NumberColumn, a: ArrayLike<number>, n: number): void {
+  if (c.finite) {
+    w.byte(91); // [
+    w.bytes(c.bytes);
+    w.byte(93); // ]
+  } else {
+    jsonNumbers(w, a, n);
   }
 }
 
@@ -105,6 +185,18 @@ export class JsonRuns {
     w.byte(125); // }
   }
 
+  /** A run whose numbers are written already (`s`: its points, for a column not all finite). */
+  addPrepared(p: PreparedSeries, s: FullSeries): void {
+    const w = this.w;
+    w.bytes(this.utf8.encode(`${this.runs++ ? "," : ""}{"run":${JSON.stringify(p.run)},"step":`));
+    jsonColumn(w, p.step, s.step, s.n);
+    w.ascii(',"wall_time":');
+    jsonColumn(w, p.wall, s.wall, s.n);
+    w.ascii(',"value":');
+    jsonColumn(w, p.value, s.value, s.n);
+    w.byte(125); // }
+  }
+
   done(): Uint8Array<ArrayBuffer>[] {
     return this.w.done();
   }
@@ -133,6 +225,36 @@ export function toJson(tag: string, series: readonly FullSeries[]): Uint8Array<A
   const f = new JsonFile(tag);
   for (const s of series) f.add(s);
   return f.done();
+}
+
+/** A part, from the series' prepared texts where `prepared(i)` has them (the worker's). */
+export function writePrepared(
+  format: "csv" | "json",
+  first: boolean,
+  series: readonly FullSeries[],
+  prepared: (i: number) => PreparedSeries | undefined,
+): { parts: Uint8Array<ArrayBuffer>[]; reused: number } {
+  let reused = 0;
+  if (format === "csv") {
+    const file = new CsvFile(false);
+    series.forEach((s, i) => {
+      const p = prepared(i);
+      if (prepares(p, s)) {
+        file.addPrepared(p);
+        reused++;
+      } else file.add(s);
+    });
+    return { parts: file.done(), reused };
+  }
+  const file = new JsonRuns(first);
+  series.forEach((s, i) => {
+    const p = prepared(i);
+    if (prepares(p, s)) {
+      file.addPrepared(p, s);
+      reused++;
+    } else file.add(s);
+  });
+  return { parts: file.done(), reused };
 }
 
 /** A file name for a tag: letters, digits, . _ - only. */

@@ -10,7 +10,7 @@ import { plotArea, pxToX, StepMarkers } from "./marker";
 import { rangeRows, stepAxis, stepRows, stepsOf } from "./steps";
 import { DataTable } from "./table";
 import { fileName, saveFile, type FullSeries } from "./download";
-import { pool, writeFile, type Written } from "./download-pool";
+import { JOB_POINTS, pool, writeFile, type Written } from "./download-pool";
 import { symexp } from "./symlog";
 import type { DataTableState, TooltipSort } from "./settings";
 import type { Store } from "./store";
@@ -96,6 +96,9 @@ export class ScalarCard {
         if (askedPoints > PREFETCH_POINTS) return;
         this.prefetched = { key, sources: this.store.kinds.scalars.fullOf(runs, this.tag) };
         for (const p of this.prefetched.sources) p.catch(() => undefined); // met in download()
+        // and the workers write their numbers as text meanwhile: the chosen format is
+        // then put together from it
+        pool.prepare(key, this.prefetched.sources).catch(() => undefined);
       } else {
         this.prefetched = null;
       }
@@ -256,6 +259,7 @@ export class ScalarCard {
    */
   async download(format: "csv" | "json", prefetched: { key: string; sources: Promise<FullSeries>[] } | null = null): Promise<void> {
     const t0 = performance.now();
+    const reused = pool.reused;
     const { runs, drawnOnly, askedSeries, key } = this.downloadPlan();
     if (askedSeries) {
       this.status.hidden = false;
@@ -268,7 +272,7 @@ export class ScalarCard {
     }
     let file: Written;
     try {
-      file = await writeFile(format, this.tag, sources);
+      file = await writeFile(format, this.tag, sources, pool, JOB_POINTS, prefetched?.key === key ? key : undefined);
     } catch (err) {
       this.status.hidden = false;
       this.status.textContent = `download failed: ${(err as Error).message}`;
@@ -282,7 +286,7 @@ export class ScalarCard {
     this.status.textContent = "";
     // wait_ms: waiting for the kernel's points (the rows are written by workers meanwhile)
     const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: askedSeries, workers: pool.size, prefetched: prefetched?.key === key,
-      write_ms: writeMs, save_ms: performance.now() - t1 };
+      prepared: pool.reused - reused, write_ms: writeMs, save_ms: performance.now() - t1 };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { toCsv, toJson, type FullSeries } from "../src/download";
+import { prepareSeries, toCsv, toJson, writePrepared, type FullSeries } from "../src/download";
 import { inThread, writeFile, writePart, type PartWriter } from "../src/download-pool";
 import { concat } from "../src/numtext";
 
@@ -64,4 +64,50 @@ test("series arriving late are waited for, and counted as waiting", async () => 
   const got = await writeFile("csv", "t", [Promise.resolve(series("a", 10, 0)), late], inThread);
   assert.ok(got.waitMs >= 20, `${got.waitMs}`);
   assert.equal((await bytes(got.parts)).split("\n").length, 22);
+});
+
+test("rows put together from numbers written ahead are the rows written from the points", () => {
+  const odd: FullSeries = {
+    run: "odd,run",
+    n: 7,
+    step: [0, 1, 2 ** 40, 3, 4, 5, 6],
+    wall: [1765432109.123456, -0, 1e-7, 1e21, 123.5, 5e-324, 1.7976931348623157e308],
+    value: [NaN, Infinity, -Infinity, 0.1, -2.5e-9, 3, Math.fround(0.3)],
+  };
+  const all = [series("a", 300, 1), odd, series("", 0, 2), series("b", 40, 3)];
+  for (const format of ["csv", "json"] as const) {
+    for (const first of [true, false]) {
+      const direct = text(writePart(format, first, all));
+      const ready = all.map(prepareSeries);
+      const got = writePrepared(format, first, all, (i) => ready[i]);
+      assert.equal(got.reused, all.length);
+      assert.equal(text(got.parts), direct, `${format} first=${first}`);
+      // texts of another series (a run that grew since) are not used
+      const stale = writePrepared(format, first, all, (i) => (i === 0 ? prepareSeries(series("a", 299, 1)) : undefined));
+      assert.equal(stale.reused, 0);
+      assert.equal(text(stale.parts), direct);
+    }
+  }
+  // non-finite values: spelled out in CSV, strings in JSON, from the prepared texts too
+  const json = JSON.parse(`{"tag":"t","runs":[${text(writePrepared("json", true, [odd], () => prepareSeries(odd)).parts)}]}`);
+  assert.deepEqual(json.runs[0].value.slice(0, 3), ["NaN", "Infinity", "-Infinity"]);
+  assert.ok(text(writePrepared("csv", false, [odd], () => prepareSeries(odd)).parts).startsWith("\"odd,run\",0,1765432109.123456,NaN\n"));
+});
+
+test("a download's jobs are the jobs prepared: each names its series' place in the plan", async () => {
+  const all = [series("a", 700, 1), series("c", 0, 2), series("d", 1_300, 3), series("e", 5, 4)];
+  const seen: { first: boolean; runs: string[]; at?: { plan: string; start: number; job: number } }[] = [];
+  const writer: PartWriter = {
+    write(format, first, s, at) {
+      seen.push({ first, runs: s.map((x) => x.run), at });
+      return Promise.resolve(writePart(format, first, s));
+    },
+  };
+  const got = await writeFile("json", "t", all.map((s) => Promise.resolve(s)), writer, 500, "plan-1");
+  assert.deepEqual(seen, [
+    { first: true, runs: ["a"], at: { plan: "plan-1", start: 0, job: 0 } },
+    { first: false, runs: ["c", "d"], at: { plan: "plan-1", start: 1, job: 1 } },
+    { first: false, runs: ["e"], at: { plan: "plan-1", start: 3, job: 2 } },
+  ]);
+  assert.equal(await bytes(got.parts), text(toJson("t", all)));
 });

@@ -361,8 +361,10 @@ def test_pins_colours_downloads_survive_save_and_reopen(
         assert r["wall_time"] == long_walls(r["run"]).tolist()
     detail = json.loads(card.get_attribute("data-downloaded") or "{}")
     # the points were asked of the kernel as the menu opened, and the rows written by
-    # workers (download-pool.ts), not on the page's thread
+    # workers (download-pool.ts), not on the page's thread, from the numbers they wrote
+    # as text while the menu was open (both series)
     assert detail["asked"] == 2 and detail["prefetched"] and detail["workers"] >= 1, detail
+    assert detail["prepared"] == 2, detail
     card.get_by_label("Download data").click()
     with page.expect_download() as got:
         card.get_by_role("button", name="Download CSV").click()
@@ -374,6 +376,7 @@ def test_pins_colours_downloads_survive_save_and_reopen(
         assert [int(r[1]) for r in mine] == list(range(LONG))
         assert [float(r[2]) for r in mine] == long_walls(run).tolist()
         assert [float(r[3]) for r in mine] == long_values(run).astype(np.float32).tolist()
+    assert json.loads(card.get_attribute("data-downloaded") or "{}")["prepared"] == 2
 
     # saved, then the page opened again: the pins and the colour are the board's state
     page.locator("[data-command='docmanager:save']").first.click()
