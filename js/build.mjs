@@ -3,7 +3,7 @@
 // js/src/loader.ts, the few hundred bytes each board's model carries to find that
 // bundle in the notebook's shared runtime model, into ../tbnb/static/loader.js.
 import { build } from "esbuild";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { basename, dirname, join } from "node:path";
@@ -118,7 +118,31 @@ const check = new Function(`return [${order.map((n) => template(files.get(n))).j
 order.forEach((n, i) => {
   if (check[i] !== files.get(n)) throw new Error(`chunk ${n} does not survive its template literal`);
 });
+mkdirSync(dirname(outfile), { recursive: true });
 writeFileSync(outfile, boot);
+
+// The same chunks as the runtime model holds them (tbnb/board/runtime.py, loader.ts):
+// a line of JSON saying where each chunk's bytes are and where in them it names another
+// chunk, then the bytes. The loader makes each chunk a Blob of its bytes with the other
+// chunks' blob: URLs put in, with no JavaScript to parse first (the bootstrap module's
+// literals took 80-150 ms to parse here).
+const packed = [];
+const entries = [];
+let at = 0;
+for (const name of order) {
+  const bytes = Buffer.from(files.get(name), "utf8");
+  const refs = [];
+  for (const d of new Set(deps.get(name))) {
+    const needle = Buffer.from(`"./${d}"`, "utf8");
+    for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + needle.length)) refs.push([i, i + needle.length, d]);
+  }
+  refs.sort((a, b) => a[0] - b[0]);
+  entries.push({ name, start: at, end: at + bytes.length, refs });
+  packed.push(bytes);
+  at += bytes.length;
+}
+const head = Buffer.from(`${JSON.stringify({ format: "tbnb-chunks-1", main, chunks: entries })}\n`, "utf8");
+writeFileSync(join(here, "..", "tbnb", "static", "widget.pack.gz"), gzipSync(Buffer.concat([head, ...packed]), { level: 9 }));
 console.log(`tbnb chunks: ${order.length}; every board parses ${(firstLoad / 1024 / 1024).toFixed(2)} MiB of them (budget ${(FIRST_LOAD_BUDGET / 1024 / 1024).toFixed(2)} MiB)`);
 if (firstLoad > FIRST_LOAD_BUDGET) {
   console.error(`the code every board loads is over its budget by ${firstLoad - FIRST_LOAD_BUDGET} bytes: load the new code with its tab (board.ts)`);
@@ -138,8 +162,6 @@ await build({
 });
 console.log(`tbnb loader: ${loaderfile} ${statSync(loaderfile).size} bytes`);
 
-// the runtime model holds the bundle gzipped (tbnb/board/runtime.py): packed once here
-writeFileSync(`${outfile}.gz`, gzipSync(readFileSync(outfile), { level: 9 }));
 
 const size = statSync(outfile).size;
 const mib = (size / 1024 / 1024).toFixed(2);

@@ -36,25 +36,56 @@ function modules(): Map<string, Promise<WidgetModule>> {
   return (g[CACHE_KEY] ??= new Map());
 }
 
-// the runtime model holds the bundle gzipped, in base64 (tbnb/board/runtime.py packed)
-async function unpacked(b64: string): Promise<string> {
+// the runtime model holds the code gzipped, in base64 (tbnb/board/runtime.py packed)
+async function unpacked(b64: string): Promise<Uint8Array<ArrayBuffer>> {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).text();
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// The code's chunks (js/build.mjs: widget.pack.gz): a line of JSON saying where each
+// chunk's bytes are and where it names another chunk, then the bytes, each chunk after
+// those it names.
+interface Pack {
+  format: "tbnb-chunks-1";
+  main: string;
+  chunks: { name: string; start: number; end: number; refs: [number, number, string][] }[];
+}
+
+/** The URL of the code's main module: each chunk a Blob of its bytes, the chunks it names pointed at their blob: URLs. */
+function moduleUrl(bytes: Uint8Array<ArrayBuffer>): string {
+  const js = (parts: BlobPart[]) => URL.createObjectURL(new Blob(parts, { type: "text/javascript" }));
+  const line = bytes.indexOf(10);
+  const head = new TextDecoder().decode(bytes.subarray(0, Math.max(0, line)));
+  if (!head.startsWith('{"format":"tbnb-chunks-1"')) return js([bytes]); // one module (a bundle packed whole)
+  const pack = JSON.parse(head) as Pack;
+  const data = bytes.subarray(line + 1);
+  // kept for the page's life: the lazy tabs' chunks are imported when first needed
+  const urls = new Map<string, string>();
+  for (const c of pack.chunks) {
+    const parts: BlobPart[] = [];
+    let at = c.start;
+    for (const [from, to, name] of c.refs) {
+      const url = urls.get(name);
+      if (!url) throw new Error(`the code's chunk ${name} is missing`);
+      parts.push(data.subarray(at, c.start + from), JSON.stringify(url));
+      at = c.start + to;
+    }
+    parts.push(data.subarray(at, c.end));
+    urls.set(c.name, js(parts));
+  }
+  const main = urls.get(pack.main);
+  if (!main) throw new Error("the code's main chunk is missing");
+  return main;
 }
 
 async function importCode(packed: string): Promise<WidgetModule> {
   // marks on the page's timeline (DevTools' performance panel; benchmarks/bench_board.py)
   performance.mark("tbnb:import-start");
-  const code = await unpacked(packed);
-  const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
-  try {
-    const mod = (await import(/* webpackIgnore: true */ url)) as { default: WidgetModule };
-    performance.mark("tbnb:imported");
-    return mod.default;
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  const url = moduleUrl(await unpacked(packed));
+  const mod = (await import(/* webpackIgnore: true */ url)) as { default: WidgetModule };
+  performance.mark("tbnb:imported");
+  return mod.default;
 }
 
 // The runtime model is created in the kernel before any board that names it, so the page

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -73,19 +74,26 @@ def loader_text() -> str:
     return _text(LOADER)
 
 
+PACK = STATIC / "widget.pack.gz"
+PACK_FORMAT = b'{"format":"tbnb-chunks-1"'
+
+
 def packed(code: str) -> str:
-    """``code`` gzipped, in base64: what the runtime model holds (2.6 MB of JavaScript
-    is 0.9 MB so, in the saved notebook and on the wire; the page unpacks it with its
-    own DecompressionStream). The build writes the bundle gzipped beside it; a bundle
-    newer than that file is compressed here."""
-    gz = BUNDLE.with_name(BUNDLE.name + ".gz")
+    """What the runtime model holds, gzipped, in base64 (2.6 MB of JavaScript is 0.9 MB
+    so, in the saved notebook and on the wire; the page unpacks it with its own
+    DecompressionStream). The build writes the bundle's chunks in a pack beside it
+    (js/build.mjs), which the loader turns into modules without parsing the bundle's
+    module first; where that pack is missing or older than the bundle, or names a main
+    chunk the bundle does not hold, the bundle itself, which the loader also takes."""
     data = b""
     try:
-        if gz.stat().st_mtime >= BUNDLE.stat().st_mtime:
-            data = gz.read_bytes()
-            if gzip.decompress(data) != code.encode("utf-8"):
+        if PACK.stat().st_mtime >= BUNDLE.stat().st_mtime:
+            data = PACK.read_bytes()
+            head = gzip.decompress(data).split(b"\n", 1)[0]
+            main = json.loads(head).get("main", "") if head.startswith(PACK_FORMAT) else ""
+            if not main or f'"{main}"' not in code:
                 data = b""
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, ValueError, gzip.BadGzipFile):
         data = b""
     return base64.b64encode(data or gzip.compress(code.encode("utf-8"), mtime=0)).decode()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import sys
 import types
 from pathlib import Path
@@ -17,11 +18,22 @@ from tbnb.board import runtime
 def test_boards_share_one_runtime_model_holding_the_bundle(tmp_path: Path) -> None:
     boards = [tbnb.Board(tmp_path, reload_interval=0) for _ in range(3)]
     shared = runtime.runtime()
-    # the code once, in the runtime model's state (what a saved notebook holds)...
+    # the code once, in the runtime model's state (what a saved notebook holds): the
+    # bundle's chunks packed (js/build.mjs), each after the chunks it names...
     state = shared.get_state()
-    code = gzip.decompress(base64.b64decode(state["code_gzip"])).decode("utf-8")
-    assert code == runtime.BUNDLE.read_text(encoding="utf-8")
-    assert len(state["code_gzip"]) < len(code) / 2  # packed: a smaller saved notebook
+    pack = gzip.decompress(base64.b64decode(state["code_gzip"]))
+    head, data = pack.split(b"\n", 1)
+    index = json.loads(head)
+    assert index["format"] == "tbnb-chunks-1"
+    bundle = runtime.BUNDLE.read_text(encoding="utf-8")
+    names = [c["name"] for c in index["chunks"]]
+    assert index["main"] == names[-1] and f'"{index["main"]}"' in bundle
+    assert len(names) > 2 and index["chunks"][-1]["end"] == len(data)
+    for i, c in enumerate(index["chunks"]):
+        for start, end, name in c["refs"]:
+            assert name in names[:i]
+            assert data[c["start"] + start : c["start"] + end] == f'"./{name}"'.encode()
+    assert len(state["code_gzip"]) < len(bundle) / 2  # packed: a smaller saved notebook
     assert len(state["version"]) == 16
     assert state["_esm"] == runtime.LOADER.read_text(encoding="utf-8")  # it starts the import
     for board in boards:
@@ -29,6 +41,21 @@ def test_boards_share_one_runtime_model_holding_the_bundle(tmp_path: Path) -> No
         assert board.runtime == f"IPY_MODEL_{shared.model_id}"
         assert board._esm == runtime.LOADER.read_text(encoding="utf-8")
         assert len(board.get_state()["_esm"]) < 5_000
+
+
+def test_a_pack_older_than_the_bundle_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundle rebuilt without its pack (or a pack of another build): the runtime model
+    holds the bundle itself, one module, which the loader imports as it is."""
+    code = runtime.BUNDLE.read_text(encoding="utf-8")
+    whole = gzip.compress(code.encode("utf-8"), mtime=0)
+    for pack in (b"", gzip.compress(b'{"format":"tbnb-chunks-1","main":"x.js","chunks":[]}\n')):
+        monkeypatch.setattr(runtime, "PACK", tmp_path / "widget.pack.gz")
+        if pack:
+            runtime.PACK.write_bytes(pack)
+        assert base64.b64decode(runtime.packed(code)) == whole
+    assert runtime.packed(code) != runtime.packed(code + " ")
 
 
 def test_a_closed_runtime_model_is_opened_again(tmp_path: Path) -> None:
