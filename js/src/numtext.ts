@@ -64,6 +64,16 @@ export class ByteWriter {
     this.pos += b.length;
   }
 
+  /** `part` as the next bytes, as it is (written whole elsewhere: download.ts) */
+  part(part: Uint8Array<ArrayBuffer>): void {
+    if (this.pos) {
+      this.parts.push(this.buf.subarray(0, this.pos));
+      this.buf = this.buf.subarray(this.pos);
+      this.pos = 0;
+    }
+    if (part.length) this.parts.push(part);
+  }
+
   /** bytes `from` .. `to` of `src` (a slice of a prepared column, download.ts) */
   slice(src: Uint8Array, from: number, to: number): void {
     const n = to - from;
