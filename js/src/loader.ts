@@ -38,7 +38,11 @@ function modules(): Map<string, Promise<WidgetModule>> {
 
 // the runtime model holds the code gzipped, in base64 (tbnb/board/runtime.py packed)
 async function unpacked(b64: string): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  // a loop, not Uint8Array.from(text, mapper): that walks the string's iterator and
+  // called the mapper for each of 1.2 MB, 100-175 ms against 5-19 ms
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
