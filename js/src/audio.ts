@@ -10,7 +10,7 @@ import { LOADING_TEXT, stepGroups } from "./images";
 import { renderMarkdown } from "./markdown";
 import { linkedStep, type Model, type RunView } from "./settings";
 import type { AudioSeries, CachedClip, ChangeName, Store } from "./store";
-import { wallTime } from "./text";
+import { wallTime } from "./steps";
 
 interface Slot {
   el: HTMLElement;

@@ -5,7 +5,6 @@
 // setting (not a synced trait); dashboards are built when first shown.
 import { h } from "./dom";
 import type { Dashboard } from "./dashboard";
-import { AudioDashboard } from "./audio";
 import { DistributionsDashboard } from "./distributions";
 import { HistogramsDashboard } from "./histograms";
 import { PRCurvesDashboard } from "./pr-curves";
@@ -18,7 +17,6 @@ import { FilterField } from "./filter-field";
 import { setSetting, type Model } from "./settings";
 import { StatusLine } from "./status";
 import type { Store } from "./store";
-import { TextDashboard } from "./text";
 import type { Status } from "./protocol";
 
 export type TabId = "scalars" | "custom_scalars" | "images" | "audio" | "histograms" | "distributions" | "text" | "graphs" | "hparams" | "pr_curves" | "mesh" | "projector";
@@ -39,8 +37,9 @@ interface TabSpec {
   /**
    * The tab's code: in the bundle every board loads, or (a function) imported from its
    * own chunk when a board first has data for the tab (on idle) or the tab is opened.
-   * Tabs that need plotly's WebGL traces, dagre or the projector's code are such lazy
-   * tabs, so what every board loads does not grow with them (issue 18; js/build.mjs).
+   * Tabs that need plotly's WebGL traces, dagre, markdown-it or the projector's code are
+   * such lazy tabs, so what every board loads does not grow with them (issue 18;
+   * js/build.mjs).
    */
   code: TabCode | (() => Promise<TabCode>);
 }
@@ -73,10 +72,23 @@ const TABS: TabSpec[] = [
     code: { make: (m, s) => new CustomScalarsDashboard(m, s) },
   },
   { id: "images", label: "Images", empty: "No image data yet.", has: (s) => s.kinds.images.series.size > 0, code: { make: (m, s) => new ImagesDashboard(m, s) } },
-  { id: "audio", label: "Audio", empty: "No audio data yet.", has: (s) => s.kinds.audio.series.size > 0, code: { make: (m, s) => new AudioDashboard(m, s) } },
+  {
+    id: "audio",
+    label: "Audio",
+    empty: "No audio data yet.",
+    has: (s) => s.kinds.audio.series.size > 0,
+    // (its labels are markdown: markdown-it and DOMPurify come with it, as with Text)
+    code: () => import("./audio").then((a) => ({ make: (m, s) => new a.AudioDashboard(m, s) })),
+  },
   { id: "histograms", label: "Histograms", empty: "No histogram data yet.", has: (s) => s.kinds.histograms.series.size > 0, code: { make: (m, s) => new HistogramsDashboard(m, s) } },
   { id: "distributions", label: "Distributions", empty: "No distribution data yet.", has: (s) => s.kinds.histograms.series.size > 0, code: { make: (m, s) => new DistributionsDashboard(m, s) } },
-  { id: "text", label: "Text", empty: "No text data yet.", has: (s) => s.kinds.texts.series.size > 0, code: { make: (m, s) => new TextDashboard(m, s) } },
+  {
+    id: "text",
+    label: "Text",
+    empty: "No text data yet.",
+    has: (s) => s.kinds.texts.series.size > 0,
+    code: () => import("./text").then((t) => ({ make: (m, s) => new t.TextDashboard(m, s) })),
+  },
   {
     id: "graphs",
     label: "Graphs",

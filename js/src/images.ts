@@ -7,7 +7,7 @@ import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { linkedStep, type Model, type RunView } from "./settings";
 import type { ChangeName, Store } from "./store";
-import { wallTime } from "./text";
+import { wallTime } from "./steps";
 import { GifPlayer } from "./video";
 
 export const LOADING_TEXT = "loading… waiting for the kernel (it answers once a running cell finishes)";

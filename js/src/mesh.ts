@@ -11,7 +11,7 @@ import { cameraOf, meshTrace, sceneSettings, type SceneSettings } from "./mesh-s
 import Plotly, { drawOffScreen } from "./plotly-gl";
 import { linkedStep, type Model, type RunView } from "./settings";
 import type { ChangeName, MeshModel, Store } from "./store";
-import { wallTime } from "./text";
+import { wallTime } from "./steps";
 
 const PLOT_HEIGHT = 320;
 

@@ -15,6 +15,12 @@ export interface StepLine {
   smoothed: ArrayLike<number>;
 }
 
+/** A wall time (seconds since the epoch) as the page's locale writes a date and time; "" for none. */
+export function wallTime(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return "";
+  return new Date(seconds * 1000).toLocaleString();
+}
+
 /**
  * The index of the point nearest `step` among `n` steps in ascending order (the
  * earlier one on a tie), -1 when there are none.

@@ -5,16 +5,12 @@ import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { renderInlineMarkdown, renderMarkdown } from "./markdown";
 import type { Model, RunView } from "./settings";
+import { wallTime } from "./steps";
 import type { TextEntry } from "./protocol";
 import type { Store, TextSeries } from "./store";
 
 /** Entries drawn at first per card; "show older" adds as many again. */
 const PAGE = 50;
-
-export function wallTime(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds <= 0) return "";
-  return new Date(seconds * 1000).toLocaleString();
-}
 
 function stepText(step: number): string {
   return Number.isInteger(step) ? String(step) : step.toPrecision(6);
