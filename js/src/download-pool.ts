@@ -55,7 +55,6 @@ export interface PartWriter {
   write(format: Format, first: boolean, series: FullSeries[], at?: JobAt): Promise<Uint8Array<ArrayBuffer>[]>;
 }
 
-
 /** points per job: big enough that a worker's round trip is nothing beside it */
 export const JOB_POINTS = 50_000;
 const MAX_WORKERS = 4;
@@ -92,6 +91,11 @@ export class WorkerPool implements PartWriter {
   private broken = false;
   private nextId = 1;
   private idle: ReturnType<typeof setTimeout> | undefined;
+  /** series written from texts prepared ahead, over the pool's life (tests, benchmarks) */
+  reused = 0;
+  /** the worker each job of the plan being prepared was sent to */
+  private preparedBy = new Map<string, Slot>();
+  private preparing = "";
 
   /** Workers running (0: parts are written in this thread). */
   get size(): number {
@@ -128,12 +132,6 @@ export class WorkerPool implements PartWriter {
     return this.slots.length > 0;
   }
 
-  /** series written from texts prepared ahead, over the pool's life (tests, benchmarks) */
-  reused = 0;
-  /** the worker each job of the plan being prepared was sent to */
-  private preparedBy = new Map<string, Slot>();
-  private preparing = "";
-
   write(format: Format, first: boolean, series: FullSeries[], at?: JobAt): Promise<Uint8Array<ArrayBuffer>[]> {
     if (!this.warm()) return inThread.write(format, first, series);
     // a job prepared ahead goes to the worker that prepared it; others to the least busy
@@ -167,8 +165,9 @@ export class WorkerPool implements PartWriter {
       if (!this.slots.length || this.preparing !== plan) return;
       const [own, transfer] = owned(series);
       const job: PrepareJob = { kind: "prepare", at: { plan, ...at }, series: own };
-      // every worker (one prepared ahead a job, writes after the click queue behind it:
-      // tried, a CSV then took 0.73 s instead of about 0.5 s)
+      // spread over every worker: with one worker preparing (to leave the other core to
+      // the points arriving), the writes after the click queued behind it (a CSV took
+      // 0.73 s instead of about 0.5 s)
       const slot = this.slots[at.job % this.slots.length];
       this.preparedBy.set(jobKey(job.at), slot);
       slot.worker.postMessage(job, transfer);

@@ -30,7 +30,6 @@ function csvNumber(w: ByteWriter, v: number): void {
 
 export const CSV_HEADER = "run,step,wall_time,value\n";
 
-/** CSV rows written run by run (as their points arrive): one row per point, every number exact. */
 /**
  * A column of numbers written once as text, comma-separated, for either format: a
  * JSON list is its bytes between brackets, a CSV row takes each number's slice. What
@@ -72,6 +71,7 @@ function numberColumn(a: ArrayLike<number>, n: number): NumberColumn {
   return { bytes: (bytes ?? new Uint8Array(0)).slice(), ends, finite };
 }
 
+/** A series' numbers written as text, each column once (a worker's while a download menu is open). */
 export function prepareSeries(s: FullSeries): PreparedSeries {
   return { run: s.run, n: s.n, step: numberColumn(s.step, s.n), wall: numberColumn(s.wall, s.n), value: numberColumn(s.value, s.n) };
 }
@@ -81,6 +81,7 @@ export function prepares(p: PreparedSeries | undefined, s: FullSeries): p is Pre
   return !!p && p.run === s.run && p.n === s.n;
 }
 
+/** CSV rows written run by run (as their points arrive): one row per point, every number exact. */
 export class CsvFile {
   private w = new ByteWriter();
   private utf8 = new TextEncoder();
@@ -107,8 +108,7 @@ export class CsvFile {
 
   /**
    * The rows of a series whose numbers are written already: its size known, written
-   * into one buffer in one loop (through the writer's methods, a row cost three times
-   * as much: 160 against 50 ns).
+   * into one buffer in one loop (137 ns a row here; 160 through the writer's methods).
    */
   addPrepared(p: PreparedSeries): void {
     const n = p.n;

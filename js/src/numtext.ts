@@ -74,21 +74,6 @@ export class ByteWriter {
     if (part.length) this.parts.push(part);
   }
 
-  /** bytes `from` .. `to` of `src` (a slice of a prepared column, download.ts) */
-  slice(src: Uint8Array, from: number, to: number): void {
-    const n = to - from;
-    this.room(n);
-    const b = this.buf;
-    let p = this.pos;
-    if (n < 32) {
-      for (let i = from; i < to; i++) b[p++] = src[i];
-    } else {
-      b.set(src.subarray(from, to), p);
-      p += n;
-    }
-    this.pos = p;
-  }
-
   /** ASCII text (the callers' fixed words and String() fallbacks). */
   ascii(s: string): void {
     this.room(s.length);
