@@ -9,7 +9,7 @@
 // text (__TBNB_DOWNLOAD_WORKER__), started from a blob: URL, so it needs no file
 // served beside the bundle. Where no worker can start (a page whose policy forbids
 // them, node's tests) the rows are written here, as before.
-import { CSV_HEADER, CsvFile, JSON_TAIL, jsonHead, JsonRuns, type FullSeries } from "./download";
+import { CSV_HEADER, JSON_TAIL, jsonHead, writePrepared, type FullSeries } from "./download";
 
 declare const __TBNB_DOWNLOAD_WORKER__: string | undefined;
 
@@ -63,9 +63,7 @@ const IDLE_MS = 60_000;
 
 /** A part written in this thread. */
 export function writePart(format: Format, first: boolean, series: readonly FullSeries[]): Uint8Array<ArrayBuffer>[] {
-  const file = format === "csv" ? new CsvFile(false) : new JsonRuns(first);
-  for (const s of series) file.add(s);
-  return file.done();
+  return writePrepared(format, first, series, () => undefined).parts;
 }
 
 /** Writes in this thread (no worker could be started). */

@@ -266,13 +266,14 @@ export class ScalarCard {
       this.status.textContent = WAITING_TEXT;
     }
     // each run's rows written as its points arrive (the kernel answers in parts), by workers
-    const sources = prefetched?.key === key ? [...prefetched.sources] : this.store.kinds.scalars.fullOf(runs, this.tag);
+    const fresh = prefetched?.key === key ? prefetched : null;
+    const sources = fresh ? [...fresh.sources] : this.store.kinds.scalars.fullOf(runs, this.tag);
     for (const l of drawnOnly) {
       sources.push(Promise.resolve({ run: l.run, n: l.series.n, step: l.series.step, wall: l.series.wall, value: l.series.value }));
     }
     let file: Written;
     try {
-      file = await writeFile(format, this.tag, sources, pool, JOB_POINTS, prefetched?.key === key ? key : undefined);
+      file = await writeFile(format, this.tag, sources, pool, JOB_POINTS, fresh?.key);
     } catch (err) {
       this.status.hidden = false;
       this.status.textContent = `download failed: ${(err as Error).message}`;
@@ -285,7 +286,7 @@ export class ScalarCard {
     this.status.hidden = true;
     this.status.textContent = "";
     // wait_ms: waiting for the kernel's points (the rows are written by workers meanwhile)
-    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: askedSeries, workers: pool.size, prefetched: prefetched?.key === key,
+    const detail = { format, runs: runs.length + drawnOnly.length, points, ms, wait_ms: waitMs, asked: askedSeries, workers: pool.size, prefetched: fresh !== null,
       prepared: pool.reused - reused, write_ms: writeMs, save_ms: performance.now() - t1 };
     this.el.dataset.downloaded = JSON.stringify(detail);
     this.el.dispatchEvent(new CustomEvent("tbnb-download", { detail }));

@@ -7,8 +7,8 @@ their original order, and the last bucket also its last point, so a chart drawn 
 the result shows every extreme and every NaN of the full series, and ends at the newest
 point written (a live chart's last value is the one just logged, as in TensorBoard).
 Only the last bucket: a last point in every bucket drew half as many points again
-(plotly's SVG lines cost per point) and showed nothing the extremes do not. Series of at most
-``max_buckets`` points are kept whole.
+(plotly's SVG lines cost per point) and showed nothing the extremes do not. Series of
+at most ``max_buckets`` points are kept whole.
 
 Because the buckets are fixed by ``width``, points appended to a series change only
 its last bucket and add new ones: the output before that bucket stays as it was,

@@ -71,7 +71,9 @@ def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_
 
     drawn()
     # a board of scalars alone runs none of the lazy tabs' code (plotly's WebGL traces,
-    # dagre, the projector: board.ts), and loads it for no tab it has no data for
+    # dagre, the projector: board.ts), and loads it for no tab it has no data for, also
+    # once the page is idle (when a board's tabs with data have their chunks imported)
+    page.evaluate("() => new Promise(r => requestIdleCallback(() => requestIdleCallback(r)))")
     assert page.evaluate(TAB_CODE_JS) == []
 
     colours = {run: run_colour(run) for run in RUNS}
