@@ -1,5 +1,6 @@
-// The size and shape of scatter3d markers by how many points there are: one rule for
-// the projector's points and the Mesh tab's point clouds (pure: tested in node).
+// The size of points by how many there are: one rule for the projector's points and the
+// Mesh tab's point clouds (points3d.ts), and the shape of the projector's scatter3d
+// markers (pure: tested in node).
 
 /** Point size (px) for n points: smaller as they crowd. */
 export function pointSize(n: number, dims: 2 | 3): number {

@@ -1,5 +1,5 @@
 // What the Mesh tab draws, as pure functions (tested in js/test/mesh.test.ts): the
-// plotly traces of a mesh (mesh3d with faces, scatter3d for a point cloud) and the
+// plotly traces of a mesh (mesh3d with faces, points3d for a point cloud) and the
 // scene settings taken from the config_dict written with it. The config uses
 // three.js names (TensorBoard's mesh plugin draws with three.js); what maps to
 // plotly is honoured, the rest is listed in `notes`:
@@ -12,7 +12,7 @@
 //   material.size (PointsMaterial)  -> the points' size: a world size, drawn as its
 //                                      share of the mesh's extent (or pixels, with
 //                                      sizeAttenuation false)
-import { markerSymbol, pointSize } from "./markers";
+import { pointSize } from "./markers";
 import type { MeshModel } from "./store";
 
 export interface Vec3 {
@@ -142,7 +142,7 @@ export function column<T extends Float32Array | Int32Array>(a: T, offset: number
   return out;
 }
 
-/** The plotly trace of a mesh: mesh3d when it has faces, scatter3d markers otherwise. */
+/** The plotly trace of a mesh: mesh3d when it has faces, points3d (GL points) otherwise. */
 export function meshTrace(mesh: MeshModel, color: string, s: SceneSettings): Record<string, unknown> {
   const v = mesh.vertices;
   const xyz = { x: column(v, 0), y: column(v, 1), z: column(v, 2) };
@@ -162,9 +162,8 @@ export function meshTrace(mesh: MeshModel, color: string, s: SceneSettings): Rec
     };
   }
   const n = v.length / 3;
-  const size = pointPixels(s, n, extent(v));
-  // squares above a few thousand points: a circle is dozens of triangles per point
-  // (rotating 100,000 took 11-17 s a frame as circles, ~3 s as squares, in software WebGL)
-  const symbol = markerSymbol(n, 3);
-  return { type: "scatter3d", mode: "markers", ...xyz, marker: { size, symbol, color: colors ?? color, line: { width: 0 } }, ...hover };
+  // one GL point a vertex (points3d.ts): scatter3d's markers are 18 vertices each, drawn
+  // twice a frame, and 100,000 of them missed the 2 s goal in software WebGL
+  const pointsize = pointPixels(s, n, extent(v));
+  return { type: "points3d", ...xyz, pointsize, ...(colors ? { vertexcolor: colors } : { color }), ...hover };
 }

@@ -1,6 +1,6 @@
 // The Mesh tab: a card per (run, mesh) with a 3D view (plotly mesh3d for a mesh,
-// scatter3d for a point cloud; plotly's own rotate, zoom and pan), a step slider that
-// follows the newest step live until it is moved, and a labelled reset-camera button.
+// points3d.ts for a point cloud; plotly's own rotate, zoom and pan), a step slider
+// that follows the newest step live until it is moved, and a labelled reset-camera button.
 // The kernel pushes the newest step of a small mesh; any other step (or a large mesh)
 // is asked for once (MeshRequest) and kept in the store, so moving back over seen steps
 // needs no kernel. Scene settings from the mesh's config: mesh-scene.ts.

@@ -13,3 +13,6 @@ declare module "plotly.js/lib/scatter" { const m: unknown; export default m; }
 declare module "plotly.js/lib/scatter3d" { const m: unknown; export default m; }
 declare module "plotly.js/lib/scattergl" { const m: unknown; export default m; }
 declare module "plotly.js/lib/splom" { const m: unknown; export default m; }
+declare module "plotly.js/src/traces/mesh3d/attributes" { const m: unknown; export default m; }
+declare module "plotly.js/src/lib/str2rgbarray" { const f: (c: unknown) => number[]; export default f; }
+declare module "plotly.js/stackgl_modules" { const m: unknown; export default m; }

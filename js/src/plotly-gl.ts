@@ -6,11 +6,12 @@
 import Plotly from "./plotly";
 import mesh3d from "plotly.js/lib/mesh3d";
 import parcoords from "plotly.js/lib/parcoords";
+import points3d from "./points3d";
 import scatter3d from "plotly.js/lib/scatter3d";
 import scattergl from "plotly.js/lib/scattergl";
 import splom from "plotly.js/lib/splom";
 
-Plotly.register([scattergl, scatter3d, mesh3d, parcoords, splom]);
+Plotly.register([scattergl, scatter3d, mesh3d, points3d, parcoords, splom]);
 
 export { drawOffScreen } from "./plotly";
 export default Plotly;

@@ -62,7 +62,7 @@ test("scene settings: camera, fov, projection, point size; the rest noted", () =
   assert.equal(pointPixels(d, 100_000, 1), 1.5);
 });
 
-test("traces: mesh3d with faces and vertex colours, scatter3d for a point cloud", () => {
+test("traces: mesh3d with faces and vertex colours, points3d for a point cloud", () => {
   const v = Float32Array.from(VERTS);
   const mesh = meshTrace({ step: 0, vertices: v, faces: Int32Array.from(FACES), colors: Uint8Array.from(COLORS) }, "#123456", sceneSettings(""));
   assert.equal(mesh.type, "mesh3d");
@@ -71,10 +71,13 @@ test("traces: mesh3d with faces and vertex colours, scatter3d for a point cloud"
   assert.deepEqual((mesh.vertexcolor as Float32Array[]).map((c) => [...c]), [[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 1, 1], [1, 1, 0, 1]]);
   assert.equal(mesh.color, undefined);
   const cloud = meshTrace({ step: 0, vertices: v, faces: null, colors: null }, "#123456", sceneSettings(""));
-  assert.equal(cloud.type, "scatter3d");
-  assert.deepEqual(cloud.marker, { size: 4, symbol: "circle", color: "#123456", line: { width: 0 } });
-  const many = meshTrace({ step: 0, vertices: new Float32Array(3 * 5000), faces: null, colors: null }, "#123456", sceneSettings(""));
-  assert.deepEqual(many.marker, { size: 3, symbol: "square", color: "#123456", line: { width: 0 } });
+  assert.equal(cloud.type, "points3d");
+  assert.equal(cloud.pointsize, 4);
+  assert.equal(cloud.color, "#123456");
+  const many = meshTrace({ step: 0, vertices: new Float32Array(3 * 5000), faces: null, colors: Uint8Array.from({ length: 3 * 5000 }, (_, i) => i % 256) }, "#123456", sceneSettings(""));
+  assert.equal(many.pointsize, 3);
+  assert.equal(many.color, undefined);
+  assert.equal((many.vertexcolor as Float32Array[]).length, 5000);
   assert.deepEqual(rgbChannels(Uint8Array.from([51, 102, 255])).map((c) => [...c]), [[Math.fround(0.2), Math.fround(0.4), 1, 1]]);
   assert.deepEqual([...column(Int32Array.from([1, 2, 3, 4, 5, 6]), 1)], [2, 5]);
   assert.equal(extent(v), Math.sqrt(3));

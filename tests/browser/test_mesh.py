@@ -1,18 +1,22 @@
 """The Mesh tab in JupyterLab, on meshes written by torch's and tensorboardX's
 ``add_mesh`` and TF2's mesh summary (the shared corpus): each is drawn with the vertex
-count written (read from plotly's data in the page), a point cloud as markers, the
+count written (read from plotly's data in the page), a point cloud as GL points (one
+vertex each, hovered for its coordinates), the
 step slider moves (and the page says it waits while a training cell keeps the kernel
 busy), a live step arrives, the camera resets, and a bad mesh says what is wrong."""
 
 from __future__ import annotations
 
+import io
 import math
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Page
 from tensorboard.compat.proto import event_pb2
 from tensorboard.compat.proto.summary_pb2 import Summary
@@ -49,10 +53,25 @@ root => [...root.querySelectorAll('.tbnb-pane[data-tab=mesh] .tbnb-card')].map(c
     type: t ? t.type : null, vertices: t ? t.x.length : 0, faces: t && t.i ? t.i.length : 0,
     colors: t && t.vertexcolor ? t.vertexcolor.length
       : t && t.marker && Array.isArray(t.marker.color) ? t.marker.color.length : 0,
+    // what the GL layer holds: one point a vertex for a point cloud (points3d.ts)
+    points: scene ? scene.glplot.objects.reduce((n, o) => n + (o.pointCount || 0), 0) : 0,
     eye: cam ? [cam.eye.x, cam.eye.y, cam.eye.z] : null,
     projection: cam ? cam.projection.type : null,
   };
 })
+"""
+
+# where vertex 1 of gd's first trace is on the page, as plotly's scene projects it
+PROJECT_JS = """
+const scene = gd._fullLayout.scene._scene, t = gd._fullData[0], s = scene.dataScale;
+const p = [t.x[1] * s[0], t.y[1] * s[1], t.z[1] * s[2], 1];
+const c = scene.glplot.cameraParams;
+const mul = (m, v) => [0, 1, 2, 3].map(
+  r => m[r] * v[0] + m[4 + r] * v[1] + m[8 + r] * v[2] + m[12 + r] * v[3]);
+const q = mul(c.projection, mul(c.view, mul(c.model, p)));
+const box = scene.container.getBoundingClientRect();
+return [box.left + (0.5 + 0.5 * q[0] / q[3]) * box.width,
+        box.top + (0.5 - 0.5 * q[1] / q[3]) * box.height];
 """
 
 
@@ -92,6 +111,13 @@ def until_card(b: Board, run: str, tag: str, check: Any) -> dict[str, Any]:
         CARDS_JS, lambda cs: any(c["run"] == run and c["tag"] == tag and check(c) for c in cs)
     )
     return card(got, run, tag)
+
+
+def coloured_pixels(png: bytes) -> int:
+    """How many pixels of a screenshot are far from white and grey (drawn points)."""
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    spread = rgb.max(axis=2) - rgb.min(axis=2)
+    return int((spread > 60).sum())
 
 
 def distance(eye: list[float]) -> float:
@@ -140,13 +166,22 @@ def test_mesh_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
     assert torch_eye[2] > 2.165
     assert distance(card(cards(b), "tf2", "tetra")["eye"]) > distance(torch_eye)
     assert distance(card(cards(b), "tbx", "tetra")["eye"]) == pytest.approx(2.165, abs=1e-3)
-    # a point cloud: markers
+    # a point cloud: one GL point a vertex
     cloud = card(cards(b), "torch", "cloud")
-    assert (cloud["type"], cloud["vertices"], cloud["counts"]) == (
-        "scatter3d",
+    assert (cloud["type"], cloud["vertices"], cloud["points"], cloud["counts"]) == (
+        "points3d",
+        4,
         4,
         "4 vertices · point cloud",
     )
+    # hovering a point gives its coordinates as written (VERTS * 2: vertex 1 is x 2)
+    sel = '.tbnb-card[data-run="torch"][data-tag="cloud"] .tbnb-mesh-plot'
+    pane.locator(sel).scroll_into_view_if_needed()
+    xy = b.eval(f"root => {{ const gd = root.querySelector('{sel}'); {PROJECT_JS} }}")
+    page.mouse.move(xy[0], xy[1])
+    hover = pane.locator(f"{sel} .hovertext")
+    hover.first.wait_for()
+    assert "x 2" in (hover.first.text_content() or "")
     grow = card(cards(b), "tbx", "grow")
     assert (grow["step"], grow["vertices"], grow["slider"]) == ("3", 40, True)
     # a bad mesh says what is wrong
@@ -184,7 +219,17 @@ def test_mesh_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
     c = until_card(b, "tbx", "grow", lambda c: c["state"] == "ready" and c["drawn"] == "0")
     assert c["vertices"] == 10
     large = until_card(b, "tbx", "large", lambda c: c["state"] == "ready")
-    assert (large["type"], large["vertices"]) == ("scatter3d", LARGE)
+    assert (large["type"], large["vertices"], large["points"]) == ("points3d", LARGE, LARGE)
+    # and the points are on the screen: pixels of the run's colour (their GL opacity
+    # was once 0, which no count of plotly's data would see)
+    shot = pane.locator('.tbnb-card[data-run="tbx"][data-tag="large"] .tbnb-mesh-plot')
+    shot.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)  # no hover label (of the run's colour) on the shot
+    shot.locator(".hovertext").wait_for(state="detached")
+    deadline = time.monotonic() + 30  # the frame that draws them follows "ready"
+    while (drawn := coloured_pixels(shot.screenshot())) <= 2_000 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert drawn > 2_000
     # back to the newest step: it follows again
     slider.focus()
     page.keyboard.press("End")
