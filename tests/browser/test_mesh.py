@@ -90,7 +90,8 @@ def write_meshes(logdir: Path) -> None:
     bad = FACES.copy()
     bad[0, 1] = [0, 1, 9]
     x.add_mesh("bad", VERTS, faces=bad, global_step=0)
-    x.add_mesh("large", rng.random((1, LARGE, 3)), global_step=0)
+    blue = np.tile(np.array([0, 0, 255], np.uint8), (1, LARGE, 1))  # the written colours
+    x.add_mesh("large", rng.random((1, LARGE, 3)), colors=blue, global_step=0)
     x.close()
     shutil.copytree(CORPUS / "tf2_dashboards" / "mesh", logdir / "tf2")
     # a mesh tensor whose MeshPluginData is garbage
@@ -113,11 +114,10 @@ def until_card(b: Board, run: str, tag: str, check: Any) -> dict[str, Any]:
     return card(got, run, tag)
 
 
-def coloured_pixels(png: bytes) -> int:
-    """How many pixels of a screenshot are far from white and grey (drawn points)."""
+def blue_pixels(png: bytes) -> int:
+    """How many pixels of a screenshot are blue (points of the colour written)."""
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    spread = rgb.max(axis=2) - rgb.min(axis=2)
-    return int((spread > 60).sum())
+    return int(((rgb[..., 2] - rgb[..., 0] > 60) & (rgb[..., 2] - rgb[..., 1] > 60)).sum())
 
 
 def distance(eye: list[float]) -> float:
@@ -220,14 +220,15 @@ def test_mesh_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold
     assert c["vertices"] == 10
     large = until_card(b, "tbx", "large", lambda c: c["state"] == "ready")
     assert (large["type"], large["vertices"], large["points"]) == ("points3d", LARGE, LARGE)
-    # and the points are on the screen: pixels of the run's colour (their GL opacity
-    # was once 0, which no count of plotly's data would see)
+    assert large["colors"] == LARGE
+    # and the points are on the screen, in the colour written (their GL opacity was once
+    # 0, which no count of plotly's data would see)
     shot = pane.locator('.tbnb-card[data-run="tbx"][data-tag="large"] .tbnb-mesh-plot')
     shot.scroll_into_view_if_needed()
     page.mouse.move(0, 0)  # no hover label (of the run's colour) on the shot
     shot.locator(".hovertext").wait_for(state="detached")
     deadline = time.monotonic() + 30  # the frame that draws them follows "ready"
-    while (drawn := coloured_pixels(shot.screenshot())) <= 2_000 and time.monotonic() < deadline:
+    while (drawn := blue_pixels(shot.screenshot())) <= 2_000 and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     assert drawn > 2_000
     # back to the newest step: it follows again
