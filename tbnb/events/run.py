@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from tbnb.events import crc, decode, graphs, hparams, layouts, meshes
 from tbnb.events.blobs import Blob, RecordReader
-from tbnb.events.fastscalar import Columns, Template, make_template
+from tbnb.events.fastscalar import Columns, Template, make_template, same_constant_bytes
 from tbnb.events.fastscalar import decode as decode_block
 from tbnb.events.framing import FOOTER, HEADER, Framing, Loose, frame_bytes
 from tbnb.events.groups import (
@@ -184,13 +184,17 @@ class Run:
                 t = make_template(raw[s0 + HEADER : s0 + HEADER + g.length])
                 if t is None or not self._fast_ok(t):
                     break
-                dec = decode_block(cols, t)
-                if len(rows) == len(g.starts) and not dec.match.all():
-                    sub = split_interleaved(g, dec.match)
-                    if sub is not None:  # tags written in turn with one record length
+                same = None
+                if len(rows) == len(g.starts):
+                    # tags written in turn with one record length: split by the constant
+                    # bytes alone, before decoding (which each part does)
+                    same = same_constant_bytes(cols, t)
+                    sub = None if same.all() else split_interleaved(g, same)
+                    if sub is not None:
                         queue.extend(reversed(sub))
                         rows = rows[:0]
                         break
+                dec = decode_block(cols, t, same)
                 good = dec.match & dec.crc_ok
                 bad = np.flatnonzero(dec.match & ~dec.crc_ok)
                 for i in bad[:SHOWN_BAD]:

@@ -124,3 +124,48 @@ def test_step_field_last_in_record(tmp_path: Path, base: int) -> None:
     got = ld.scalars(".", "late")
     assert got.step.tolist() == steps
     assert got.value.tolist() == [float(s % 7) for s in steps]
+
+
+@pytest.mark.parametrize("chunk", [1 << 12, 1 << 16, 4 << 20])
+def test_tags_written_in_turn(tmp_path: Path, chunk: int) -> None:
+    """Tags logged in turn with one record length (split into strided groups by their
+    constant bytes before decoding), in groups small and large enough for both ways of
+    checking them (matrix, columns): every value as protobuf reads it, and a record
+    whose value was flipped after writing is the one skipped, with its CRC problem."""
+    from tbnb.events import Logdir
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from tensorboardX import SummaryWriter as XWriter
+    tags = [f"t{k}" for k in range(5)]
+    steps = range(200, 3200)  # one step varint width: one record length
+    x = XWriter(str(tmp_path))
+    for s in steps:
+        for k, tag in enumerate(tags):
+            x.add_scalar(tag, s * (k + 1) / 7, s, walltime=1e9 + s)
+    x.close()
+    (path,) = tmp_path.glob("*tfevents*")
+    raw = bytearray(path.read_bytes())
+    want: dict[str, list[tuple[int, float, float]]] = {t: [] for t in tags}
+    bad_at = None
+    for start, n in _records(bytes(raw)):
+        ev = event_pb2.Event.FromString(bytes(raw[start + 12 : start + 12 + n]))
+        if ev.WhichOneof("what") != "summary":
+            continue
+        v = ev.summary.value[0]
+        if v.tag == "t2" and ev.step == 2000:  # flip a bit of this record's value
+            raw[start + 12 + n - 1] ^= 0x01
+            bad_at = start
+            continue
+        want[v.tag].append((ev.step, ev.wall_time, decode.scalar_of(v)))
+    assert bad_at is not None
+    path.write_bytes(bytes(raw))
+    ld = Logdir(tmp_path, chunk_bytes=chunk)
+    ld.reload()
+    for tag in tags:
+        got = ld.scalars(".", tag)
+        rows = zip(got.step.tolist(), got.wall_time.tolist(), got.value.tolist(), strict=True)
+        assert list(rows) == want[tag], tag
+    assert [(p.offset, p.message) for p in ld.problems] == [
+        (bad_at, "bad data CRC: record skipped")
+    ]
