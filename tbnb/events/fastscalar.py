@@ -341,9 +341,9 @@ def _plan(t: Template) -> _Plan:
 
 def same_constant_bytes(cols: Columns, t: Template) -> BOOL:
     """Rows of ``cols`` whose bytes outside the template's variable columns (keys,
-    lengths, tag, metadata) are the template's: the first check of :func:`decode`, alone
-    it finds the period of tags written in turn (groups.split_interleaved) for a tenth of
-    a decoding."""
+    lengths, tag, metadata) are the template's: the first check of :func:`decode`. Alone,
+    it finds the period of tags written in turn (groups.split_interleaved) for a fifth
+    of a decoding's numpy calls."""
     plan = _plan(t)
     if cols.count <= SMALL_GROUP:  # a few numpy calls on the (rows, bytes) matrix
         rows = cols.rows(HEADER, t.length)
