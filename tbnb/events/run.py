@@ -202,7 +202,13 @@ class Run:
                     self._problem(path, base + at, "bad data CRC: record skipped")
                 if len(bad) > SHOWN_BAD:  # the others in one entry that counts them
                     self._problem(path, None, "bad data CRC: record skipped", len(bad) - SHOWN_BAD)
-                if good.any():
+                if len(bad) == 0 and dec.match.all():  # the usual case: nothing to pick
+                    whole = len(rows) == len(g.starts)
+                    ordinals = g.ordinals if whole else g.ordinals[rows]
+                    fast.setdefault(t.tag, []).append(
+                        (ordinals, dec.step, dec.wall_time, dec.value)
+                    )
+                elif good.any():
                     fast.setdefault(t.tag, []).append(
                         (
                             g.ordinals[rows[good]],
