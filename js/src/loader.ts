@@ -154,9 +154,12 @@ export default {
   // first import on a busy machine may take longer; render() waits for it instead
   initialize({ model }: { model: LoaderModel }): (() => void) | undefined {
     if (model.get("code_gzip")) {
-      // the runtime model: import the code now, and let it warm up its drawing
+      // the runtime model: import the code now, and let it warm up its drawing while no
+      // board waits for it. A board whose model came during the import (%load_ext and
+      // %tbnb in one cell) draws first: the warm-up is ~0.1 s of plotly on the page's
+      // one thread, which the board's first paint waited for (benchmarks/bench_board.py)
       imported(model)
-        .then((mod) => mod.warm?.())
+        .then((mod) => (ready.size === 0 ? mod.warm?.() : undefined))
         .catch(() => undefined);
       return undefined;
     }

@@ -87,3 +87,34 @@ def test_five_saved_boards_hold_the_bundle_once_and_reopen_without_kernel(
     errors.nth(BOARDS - 1).wait_for(timeout=60_000)
     assert "could not load its front end" in (errors.first.text_content() or "")
     assert errors.first.get_attribute("role") == "alert"
+
+
+WARMED_JS = "() => performance.getEntriesByName('tbnb:warm').length"
+DRAWN_JS = """() => [...document.querySelectorAll('.tbnb-root .tbnb-chart .js-plotly-plot')]
+  .some(p => p.data && p.data.some(t => t.meta.kind === 'raw' && t.x.length === 50))"""
+
+
+def test_the_warm_up_waits_for_no_board(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
+    """The runtime warms plotly up (an off-screen chart) once its code is imported, but
+    not when a board already waits for that code: with `%load_ext tbnb` and `%tbnb` in
+    one cell the board draws first. `%load_ext` alone, the page warms up."""
+    logdir = tmp_path / "runs"
+    w = SummaryWriter(str(logdir / "a"))
+    for step in range(50):
+        w.add_scalar("loss", 1.0 / (step + 1), step)
+    w.close()
+    one = jupyter.write_notebook(
+        "warm-one-cell.ipynb", [f"%load_ext tbnb\n%tbnb --logdir {logdir} --reload_interval 0"]
+    )
+    nb = Notebook(page, jupyter, one).open()
+    nb.run_cell(0)
+    page.wait_for_function(DRAWN_JS, timeout=60_000)
+    assert page.evaluate("() => performance.getEntriesByName('tbnb:imported').length") == 1
+    assert page.evaluate(WARMED_JS) == 0
+
+    # a page of its own (a module imported once per page): %load_ext alone
+    other = page.context.new_page()
+    two = jupyter.write_notebook("warm-load-ext.ipynb", ["%load_ext tbnb"])
+    Notebook(other, jupyter, two).open().run_cell(0)
+    other.wait_for_function(WARMED_JS, timeout=60_000)
+    other.close()
