@@ -122,8 +122,11 @@ interface Ready {
   cleanup: unknown; // what the bundle's initialize() returned: run when the model closes
 }
 
-// board id -> its initialize() done (anywidget hands each call its own model wrapper)
-const ready = new Map<string, Promise<Ready>>();
+// board id -> its initialize() done (anywidget hands each call its own model wrapper).
+// Per page, like the modules: each model's copy of this code may be a module of its
+// own, and the runtime's copy asks whether any board waits (initialize below).
+const READY_KEY = "__tbnbBoardsReady";
+const ready: Map<string, Promise<Ready>> = ((globalThis as unknown as Record<string, Map<string, Promise<Ready>> | undefined>)[READY_KEY] ??= new Map());
 
 function readyFor(model: LoaderModel): Promise<Ready> {
   const id = String(model.get("board_id") ?? "");
