@@ -122,7 +122,15 @@ class Logdir:
         if chunk_bytes is None:
             chunk_bytes = CHUNK if isinstance(self._source, LocalSource) else REMOTE_CHUNK
         self._chunk = max(int(chunk_bytes), 1 << 12)
-        self._workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+        if workers is None:
+            # Local runs are read in one thread: reading is numpy calls of a few thousand
+            # records each, with Python between them, and two threads fought over the GIL
+            # (the scale logdir's 100 runs: 6.8-7.3 s and 9 s of CPU in two threads,
+            # 4.1-5.0 s in one; bench_reader's 4 runs: 0.62-0.67 s against 0.53-0.73 s).
+            # A remote store's reads wait on the network: threads overlap them.
+            local = isinstance(self._source, LocalSource)
+            workers = 1 if local else min(4, os.cpu_count() or 1)
+        self._workers = workers
         self._lock = threading.RLock()
         self._changes_lock = threading.Lock()
         self._changes = Changes()
@@ -272,7 +280,7 @@ class Logdir:
             if remote:
                 self._source.prefetch(first_ranges(batch, self._chunk))
             if parallel and len(batch) > 1:
-                # Runs are independent; numpy releases the GIL for most of the work.
+                # Runs are independent (threads: a remote store's reads, or workers=)
                 with ThreadPoolExecutor(max_workers=self._workers) as pool:
                     list(pool.map(read_run, batch))
             else:
