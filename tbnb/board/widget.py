@@ -45,8 +45,9 @@ FIRST_READ_BUDGET = 0.3
 READ_BUDGET = 0.5
 MAX_READ_BUDGET = 4.0
 # ...and the first of those reads waits this long: the page draws what the board opened
-# with while the kernel's reading threads leave the cores to it (on 2 cores, reading on
-# at once put the first lines of 100 runs x 20 tags at 1.8 s instead of 0.9 s)
+# with while the kernel's reading leaves it a core and the GIL (reading on at once put the
+# first lines of 100 runs x 20 tags at 1.8 s instead of 0.9 s with two reading threads,
+# and at 1.3-1.4 s instead of 0.7-0.9 s with one)
 FIRST_PAINT_GRACE = 0.6
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
