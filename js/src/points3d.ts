@@ -128,7 +128,9 @@ class PointsTrace {
     const colors: Record<string, unknown> = {};
     if (d.vertexcolor && d.vertexcolor.length === n) {
       colors.vertexColors = d.vertexcolor.map((c) => (typeof c === "string" ? str2RgbaArray(c) : c));
-      this.color = String(d.vertexcolor[0]);
+      const c = d.vertexcolor[0];
+      // the hover label's colour: the first point's, as mesh3d's (channels in [0, 1])
+      this.color = typeof c === "string" ? c : `rgb(${Math.round(255 * c[0])},${Math.round(255 * c[1])},${Math.round(255 * c[2])})`;
     } else {
       colors.meshColor = str2RgbaArray(d.color);
       this.color = d.color;
