@@ -126,7 +126,7 @@ class Logdir:
             # Local runs are read in one thread: reading is numpy calls of a few thousand
             # records each, with Python between them, and two threads fought over the GIL
             # (the scale logdir's 100 runs: 6.8-7.3 s and 9 s of CPU in two threads,
-            # 4.1-5.0 s in one; bench_reader's 4 runs: 0.62-0.98 s against 0.53-0.80 s).
+            # 3.7-5.0 s in one; bench_reader's 4 runs: 0.62-0.98 s against 0.53-0.80 s).
             # A remote store's reads wait on the network: threads overlap them.
             local = isinstance(self._source, LocalSource)
             workers = 1 if local else min(4, os.cpu_count() or 1)
