@@ -28,12 +28,19 @@ interface LoaderModel {
 }
 
 const REF = "IPY_MODEL_";
-const CACHE_KEY = "__tbnbRuntimeModules";
+
+/**
+ * A map kept once per page under `key`: each model's copy of this code may be a module
+ * of its own, so what the copies share lives on the page's global object.
+ */
+function perPage<V>(key: string): Map<string, V> {
+  const g = globalThis as unknown as Record<string, Map<string, V> | undefined>;
+  return (g[key] ??= new Map());
+}
 
 // per page, version (a hash of the code) -> the imported module, shared by every board
 function modules(): Map<string, Promise<WidgetModule>> {
-  const g = globalThis as unknown as Record<string, Map<string, Promise<WidgetModule>> | undefined>;
-  return (g[CACHE_KEY] ??= new Map());
+  return perPage("__tbnbRuntimeModules");
 }
 
 // the runtime model holds the code gzipped, in base64 (tbnb/board/runtime.py packed)
@@ -122,11 +129,9 @@ interface Ready {
   cleanup: unknown; // what the bundle's initialize() returned: run when the model closes
 }
 
-// board id -> its initialize() done (anywidget hands each call its own model wrapper).
-// Per page, like the modules: each model's copy of this code may be a module of its
-// own, and the runtime's copy asks whether any board waits (initialize below).
-const READY_KEY = "__tbnbBoardsReady";
-const ready: Map<string, Promise<Ready>> = ((globalThis as unknown as Record<string, Map<string, Promise<Ready>> | undefined>)[READY_KEY] ??= new Map());
+// board id -> its initialize() done (anywidget hands each call its own model wrapper);
+// per page, as the runtime's copy of this code asks whether any board waits (initialize)
+const ready = perPage<Promise<Ready>>("__tbnbBoardsReady");
 
 function readyFor(model: LoaderModel): Promise<Ready> {
   const id = String(model.get("board_id") ?? "");

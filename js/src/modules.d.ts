@@ -16,3 +16,7 @@ declare module "plotly.js/lib/splom" { const m: unknown; export default m; }
 declare module "plotly.js/src/traces/mesh3d/attributes" { const m: unknown; export default m; }
 declare module "plotly.js/src/lib/str2rgbarray" { const f: (c: unknown) => number[]; export default f; }
 declare module "plotly.js/stackgl_modules" { const m: unknown; export default m; }
+declare module "plotly.js/src/lib" {
+  const Lib: { coerce(traceIn: unknown, traceOut: unknown, attributes: unknown, attr: string, dflt?: unknown): unknown };
+  export default Lib;
+}

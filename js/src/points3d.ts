@@ -15,6 +15,7 @@
 // (pixels). A three.js view would draw points as well, but it would bring a second 3D
 // library (~0.6 MB) and its own camera, axes and hover beside plotly's.
 import mesh3d from "plotly.js/lib/mesh3d";
+import Lib from "plotly.js/src/lib";
 import mesh3dAttributes from "plotly.js/src/traces/mesh3d/attributes";
 import stackgl from "plotly.js/stackgl_modules";
 import str2RgbaArray from "plotly.js/src/lib/str2rgbarray";
@@ -197,8 +198,7 @@ const attributes = {
 
 function supplyDefaults(traceIn: Record<string, unknown>, traceOut: Record<string, unknown>, defaultColor: string, layout: unknown): void {
   base.supplyDefaults(traceIn, traceOut, defaultColor, layout);
-  const s = traceIn.pointsize;
-  traceOut.pointsize = typeof s === "number" && Number.isFinite(s) && s > 0 ? s : DEFAULT_SIZE;
+  Lib.coerce(traceIn, traceOut, attributes, "pointsize"); // as declared: a number >= 0, else 2
 }
 
 const points3d: TraceModule = {

@@ -205,6 +205,8 @@ class Columns:
 
     def span(self, width: int) -> None:
         """Columns will be read from the records' first ``width`` bytes (at most a stride)."""
+        if self._mat is not None and self._mat.shape[1] >= width:
+            return  # made already (decode() and same_constant_bytes() both ask)
         if self.starts is None and self.count and width <= self.stride:
             self._mat = self.rows(0, width)
 

@@ -184,8 +184,9 @@ class Run:
                 t = make_template(raw[s0 + HEADER : s0 + HEADER + g.length])
                 if t is None or not self._fast_ok(t):
                     break
+                whole = len(rows) == len(g.starts)  # no row taken by a template before
                 same = None
-                if len(rows) == len(g.starts):
+                if whole:
                     # tags written in turn with one record length: split by the constant
                     # bytes alone, before decoding (which each part does)
                     same = same_constant_bytes(cols, t)
@@ -203,7 +204,6 @@ class Run:
                 if len(bad) > SHOWN_BAD:  # the others in one entry that counts them
                     self._problem(path, None, "bad data CRC: record skipped", len(bad) - SHOWN_BAD)
                 if len(bad) == 0 and dec.match.all():  # the usual case: nothing to pick
-                    whole = len(rows) == len(g.starts)
                     ordinals = g.ordinals if whole else g.ordinals[rows]
                     fast.setdefault(t.tag, []).append(
                         (ordinals, dec.step, dec.wall_time, dec.value)

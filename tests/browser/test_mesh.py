@@ -1,9 +1,9 @@
 """The Mesh tab in JupyterLab, on meshes written by torch's and tensorboardX's
 ``add_mesh`` and TF2's mesh summary (the shared corpus): each is drawn with the vertex
 count written (read from plotly's data in the page), a point cloud as GL points (one
-vertex each, hovered for its coordinates), the
-step slider moves (and the page says it waits while a training cell keeps the kernel
-busy), a live step arrives, the camera resets, and a bad mesh says what is wrong."""
+vertex each, on the screen in its colours, hovered for its coordinates), the step slider
+moves (and the page says it waits while a training cell keeps the kernel busy), a live
+step arrives, the camera resets, and a bad mesh says what is wrong."""
 
 from __future__ import annotations
 
@@ -51,8 +51,7 @@ root => [...root.querySelectorAll('.tbnb-pane[data-tab=mesh] .tbnb-card')].map(c
     counts: c.querySelector('.tbnb-mesh-counts').textContent,
     slider: !c.querySelector('.tbnb-image-slider-row').hidden,
     type: t ? t.type : null, vertices: t ? t.x.length : 0, faces: t && t.i ? t.i.length : 0,
-    colors: t && t.vertexcolor ? t.vertexcolor.length
-      : t && t.marker && Array.isArray(t.marker.color) ? t.marker.color.length : 0,
+    colors: t && t.vertexcolor ? t.vertexcolor.length : 0,
     // what the GL layer holds: one point a vertex for a point cloud (points3d.ts)
     points: scene ? scene.glplot.objects.reduce((n, o) => n + (o.pointCount || 0), 0) : 0,
     eye: cam ? [cam.eye.x, cam.eye.y, cam.eye.z] : null,
