@@ -258,7 +258,11 @@ export class Chart {
     }
     const layout = {
       height: view.height ?? 240,
-      margin: { l: 50, r: 12, t: 8, b: 36 },
+      // Room for what plotly draws at the edges (the last x tick's label, centred on the
+      // right end; a date axis' second line of labels), so that its automargin does not
+      // find the margins too small and draw the whole chart a second time (0.1 s of a
+      // board's first paint; every card's first drawing).
+      margin: { l: 50, r: 20, t: 8, b: view.xAxis === "wall" ? 48 : 36 },
       hovermode: own ? false : "x unified",
       // live redraws keep the person's zoom; changing the axes resets it
       uirevision: `${view.xAxis}|${view.logY}|${view.ignoreOutliers}|${c > 0}`,

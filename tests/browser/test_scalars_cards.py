@@ -5,7 +5,10 @@
   points, in its colour, between gaps; the step marker's table and a pinned copy work
   on it as on any card.
 - The step marker on relative and wall time: drawn where the runs reached the step,
-  moved by keys and placed by a click as on the step axis."""
+  moved by keys and placed by a click as on the step axis.
+- A card's first drawing is one plotly drawing: the margins given leave room for the
+  last x label (centred on the right end) and a date axis' second line, so plotly's
+  automargin pushes none and does not draw the chart again."""
 
 from __future__ import annotations
 
@@ -172,3 +175,48 @@ AREA_JS = """
       x: Array.from(t.x, v => v instanceof Date ? v.getTime() : v)}))};
 }
 """
+
+
+# the margins the card asked for, those plotly drew with (larger if its automargin pushed
+# them: it then draws the whole chart again), and the tick labels' boxes against the plot's
+MARGINS_JS = """
+(chart) => {
+  const p = chart.querySelector('.js-plotly-plot');
+  if (!p || !p._fullLayout || !p.data) return null;
+  const m = p.layout.margin, s = p._fullLayout._size, box = p.getBoundingClientRect();
+  const labels = [...p.querySelectorAll('.xtick text, .ytick text')]
+    .map(t => t.getBoundingClientRect());
+  return {asked: [m.l, m.r, m.t, m.b], drew: [s.l, s.r, s.t, s.b], type: p._fullLayout.xaxis.type,
+    last: [...p.querySelectorAll('.xtick text')].map(t => t.textContent).pop(),
+    outside: labels.filter(r => r.left < box.left - 0.5 || r.right > box.right + 0.5
+      || r.bottom > box.bottom + 0.5).length};
+}
+"""
+
+
+def test_a_card_is_drawn_once_with_room_for_its_labels(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    # steps ending on a round tick (the last label centred on the right end), values whose
+    # labels are long (millions, micro-units, negatives)
+    w = SummaryWriter(str(tmp_path / "run"))
+    for i in range(101):
+        step = i * 500
+        w.add_scalar("big", 1.2e6 + 3e5 * np.sin(i / 9), step, walltime=T0 + i * 36)
+        w.add_scalar("small", -2e-5 + 4e-5 * np.cos(i / 7), step, walltime=T0 + i * 36)
+    w.close()
+    _, b = open_board(page, jupyter, tmp_path, "margins.ipynb")
+    for axis in ("step", "relative", "wall"):
+        if axis != "step":
+            b.root.locator(".tbnb-xaxis").select_option(axis)
+        for tag in ("big", "small"):
+            want_type = "date" if axis == "wall" else "linear"
+            got = until(
+                lambda t=tag, k=want_type: (
+                    (m := b.chart(t).evaluate(MARGINS_JS)) and m["type"] == k and m
+                ),
+                f"{tag} drawn on the {axis} axis",
+            )
+            assert got["drew"] == got["asked"], (axis, tag, got)
+            assert got["outside"] == 0, (axis, tag, got)
+    assert b.chart("big").evaluate(MARGINS_JS)["last"]
