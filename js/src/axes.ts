@@ -33,3 +33,13 @@ export function wallSpan(wall: ArrayLike<number>, n: number): number {
   }
   return n > 1 && hi > lo ? hi - lo : 0;
 }
+
+/**
+ * A card's plot margins: room for what plotly draws at the edges (the last x tick's
+ * label, centred on the right end; a date axis' second line of labels). Smaller ones
+ * make plotly's automargin push them and draw the whole chart a second time (0.1 s of a
+ * board's first paint, and of every card's first drawing).
+ */
+export function cardMargin(dateX = false): { l: number; r: number; t: number; b: number } {
+  return { l: 50, r: 20, t: 8, b: dateX ? 48 : 36 };
+}

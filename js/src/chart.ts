@@ -4,7 +4,7 @@
 // which need no plotly redraw.
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { relativeTitle } from "./axes";
+import { cardMargin, relativeTitle } from "./axes";
 import { RUN_ROW_CHARS, shortNames, visible } from "./names";
 import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, type Line, type TimedValues } from "./points";
 import { quantile } from "./smoothing";
@@ -258,11 +258,7 @@ export class Chart {
     }
     const layout = {
       height: view.height ?? 240,
-      // Room for what plotly draws at the edges (the last x tick's label, centred on the
-      // right end; a date axis' second line of labels), so that its automargin does not
-      // find the margins too small and draw the whole chart a second time (0.1 s of a
-      // board's first paint; every card's first drawing).
-      margin: { l: 50, r: 20, t: 8, b: view.xAxis === "wall" ? 48 : 36 },
+      margin: cardMargin(view.xAxis === "wall"),
       hovermode: own ? false : "x unified",
       // live redraws keep the person's zoom; changing the axes resets it
       uirevision: `${view.xAxis}|${view.logY}|${view.ignoreOutliers}|${c > 0}`,

@@ -11,7 +11,7 @@
 // scalars do: relative time is in the unit of axes.ts's one rule (from the series' span).
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes";
+import { cardMargin, relativeTitle, relativeUnit, wallSpan, type RelativeUnit } from "./axes";
 import { xValues } from "./points";
 import { Card, CardDashboard } from "./dashboard";
 import { plotConfig, plotLayout } from "./histograms";
@@ -122,6 +122,7 @@ export class DistributionCard extends Card {
     const shapes = stepShape(s, linkedStep(this.model), mode, time.scale, this.el);
     const layout = plotLayout(this.el, {
       hovermode: "x",
+      margin: cardMargin(mode === "wall"),
       shapes,
       uirevision: `distribution|${mode}`,
       xaxis: { type: mode === "wall" ? "date" : "linear", title: { text: axisTitle(mode, time), font: { size: 11 } }, automargin: true },

@@ -11,6 +11,7 @@
 // So the histograms drawn are the sum of meta.steps lengths. Charts are drawn only
 // while on screen, those in view first (CardDashboard).
 import Plotly from "./plotly";
+import { cardMargin } from "./axes";
 import { h } from "./dom";
 import { Card, CardDashboard } from "./dashboard";
 import { alpha, tint } from "./colors";
@@ -22,7 +23,7 @@ export type HistogramMode = "offset" | "overlay";
 export function plotLayout(el: HTMLElement, extra: Record<string, unknown>): Record<string, unknown> {
   return {
     height: 260,
-    margin: { l: 50, r: 12, t: 8, b: 36 },
+    margin: cardMargin(),
     showlegend: false,
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",

@@ -1,6 +1,7 @@
 // The tbnb board: one anywidget model per board (CONTRIBUTING.md, principle 4). The model's
 // data lives in a Store made once per model in initialize(), so every view of the
 // model (a second view, a view made later) starts with everything received.
+import { cardMargin } from "./axes";
 import { BoardView } from "./board";
 import { ensureStyle } from "./dom";
 import { asProjectorModel } from "./projector/model";
@@ -59,7 +60,7 @@ async function warm(): Promise<void> {
   performance.mark("tbnb:warm"); // on the page's timeline (tests/browser/test_runtime.py)
   const x = Array.from({ length: 500 }, (_, i) => i);
   const line = (k: number) => ({ type: "scatter", mode: "lines", x, y: x.map((i) => Math.sin(i / 40) * k), hoverinfo: "x+y" });
-  const layout = { margin: { l: 50, r: 12, t: 8, b: 36 }, showlegend: false, xaxis: { automargin: true }, font: { size: 11 } };
+  const layout = { margin: cardMargin(), showlegend: false, xaxis: { automargin: true }, font: { size: 11 } };
   await drawOffScreen([line(1), line(2)], layout, { displaylogo: false }, 400, 240);
 }
 

@@ -204,19 +204,29 @@ def test_a_card_is_drawn_once_with_room_for_its_labels(
         step = i * 500
         w.add_scalar("big", 1.2e6 + 3e5 * np.sin(i / 9), step, walltime=T0 + i * 36)
         w.add_scalar("small", -2e-5 + 4e-5 * np.cos(i / 7), step, walltime=T0 + i * 36)
+        if i % 10 == 0:
+            w.add_histogram("weights", np.linspace(-3e4, 5e4, 50) + i, step, walltime=T0 + i * 36)
     w.close()
     _, b = open_board(page, jupyter, tmp_path, "margins.ipynb")
+
+    def drawn_once(card: Any, what: str, want_type: str) -> None:
+        got = until(lambda: (m := card.evaluate(MARGINS_JS)) and m["type"] == want_type and m, what)
+        assert got["last"], (what, got)
+        assert got["drew"] == got["asked"], (what, got)
+        assert got["outside"] == 0, (what, got)
+
     for axis in ("step", "relative", "wall"):
         if axis != "step":
             b.root.locator(".tbnb-xaxis").select_option(axis)
         for tag in ("big", "small"):
-            want_type = "date" if axis == "wall" else "linear"
-            got = until(
-                lambda t=tag, k=want_type: (
-                    (m := b.chart(t).evaluate(MARGINS_JS)) and m["type"] == k and m
-                ),
-                f"{tag} drawn on the {axis} axis",
-            )
-            assert got["drew"] == got["asked"], (axis, tag, got)
-            assert got["outside"] == 0, (axis, tag, got)
-    assert b.chart("big").evaluate(MARGINS_JS)["last"]
+            kind = "date" if axis == "wall" else "linear"
+            drawn_once(b.chart(tag), f"{tag} on the {axis} axis", kind)
+    # the distributions (on wall time now, then steps) and the histograms share the rule
+    b.root.locator(".tbnb-tab[data-tab=distributions]").click()
+    card = b.root.locator(".tbnb-pane[data-tab=distributions] .tbnb-card").first
+    drawn_once(card, "the distribution on wall time", "date")
+    b.root.locator(".tbnb-xaxis:visible").select_option("step")
+    drawn_once(card, "the distribution on steps", "linear")
+    b.root.locator(".tbnb-tab[data-tab=histograms]").click()
+    card = b.root.locator(".tbnb-pane[data-tab=histograms] .tbnb-card").first
+    drawn_once(card, "the histogram", "linear")
