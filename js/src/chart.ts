@@ -82,6 +82,14 @@ export class Chart {
   /** called when plotly has drawn (the overlays follow its axes) */
   onDrawn: (() => void) | null = null;
   dirty = true;
+  /**
+   * The margins plotly last drew with, and the axes they were for (the layout's
+   * uirevision). A redraw on the same axes asks for at least these: when a filter or a new
+   * point widens the tick labels, plotly's automargin pushes the margin and draws the
+   * chart a second time, and the next redraw would push it again (clearing a run filter
+   * on 2,000 runs: 0.48 s of 1.1 s). Kept, the margin is pushed once and stays.
+   */
+  private drawnMargin: { axes: string; l: number; r: number; t: number; b: number } | null = null;
 
   /** whether the chart has been drawn at least once */
   get everDrawn(): boolean {
@@ -256,12 +264,13 @@ export class Chart {
       yaxis.range = [lo - pad, hi + pad];
       yaxis.autorange = false;
     }
+    const uirevision = `${view.xAxis}|${view.logY}|${view.ignoreOutliers}|${c > 0}`;
     const layout = {
       height: view.height ?? 240,
-      margin: cardMargin(view.xAxis === "wall"),
+      margin: this.marginFor(uirevision, cardMargin(view.xAxis === "wall")),
       hovermode: own ? false : "x unified",
       // live redraws keep the person's zoom; changing the axes resets it
-      uirevision: `${view.xAxis}|${view.logY}|${view.ignoreOutliers}|${c > 0}`,
+      uirevision,
       showlegend: false,
       xaxis: {
         ...(view.xRange ? { range: view.xRange.slice(), autorange: false } : view.xRange === null ? { autorange: true } : {}),
@@ -288,8 +297,19 @@ export class Chart {
     // diff and remove the old traces one by one, slower than drawing the plot anew.
     const held = (this.plot as unknown as { data?: unknown[] }).data?.length ?? 0;
     const draw = held > 2 * traces.length + 8 ? Plotly.newPlot : Plotly.react;
-    void draw(this.plot, traces as never, layout as never, config as never).then(() => this.onDrawn?.());
+    void draw(this.plot, traces as never, layout as never, config as never).then(() => {
+      const size = (this.plot as { _fullLayout?: { _size?: { l: number; r: number; t: number; b: number } } })._fullLayout?._size;
+      if (size) this.drawnMargin = { axes: uirevision, l: size.l, r: size.r, t: size.t, b: size.b };
+      this.onDrawn?.();
+    });
     this.drawn = true;
+  }
+
+  /** `base`, widened to the margins of the last drawing on the same axes. */
+  private marginFor(axes: string, base: { l: number; r: number; t: number; b: number }): { l: number; r: number; t: number; b: number } {
+    const m = this.drawnMargin;
+    if (!m || m.axes !== axes) return base;
+    return { l: Math.max(base.l, m.l), r: Math.max(base.r, m.r), t: Math.max(base.t, m.t), b: Math.max(base.b, m.b) };
   }
 
   /** A layout change without redrawing the data (a linked zoom). */

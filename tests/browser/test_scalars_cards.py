@@ -230,3 +230,56 @@ def test_a_card_is_drawn_once_with_room_for_its_labels(
     b.root.locator(".tbnb-tab[data-tab=histograms]").click()
     card = b.root.locator(".tbnb-pane[data-tab=histograms] .tbnb-card").first
     drawn_once(card, "the histogram", "linear")
+
+
+# plotly's drawings of the card since `armed` (it emits plotly_afterplot after each), and
+# the runs its raw lines hold
+DRAWINGS_JS = """
+(chart, arm) => {
+  const p = chart.querySelector('.js-plotly-plot');
+  if (!p || !p.data) return null;
+  if (arm) {
+    if (!p.__counted) { p.__counted = true; p.on('plotly_afterplot', () => p.__drawings++); }
+    p.__drawings = 0;
+  }
+  const runs = p.data.filter(t => t.meta && t.meta.kind === 'raw').map(t => t.meta.run).sort();
+  return {drawings: p.__drawings, runs, l: p._fullLayout._size.l};
+}
+"""
+
+
+def test_a_filter_does_not_push_the_margins_again(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    # "wide" has tick labels wider than the card's 50 px margin (1.0000012...), "narrow" not
+    for run, values in (
+        ("narrow", np.linspace(0, 1, 20)),
+        ("wide", 1.000001 + 1e-7 * np.arange(20)),
+    ):
+        w = SummaryWriter(str(tmp_path / run))
+        for i, v in enumerate(values):
+            w.add_scalar("v", float(v), i)
+        w.close()
+    _, b = open_board(page, jupyter, tmp_path, "sticky.ipynb")
+    card = b.chart("v")
+    box = b.root.locator(".tbnb-run-filter")
+
+    def filtered(pattern: str, runs: list[str]) -> dict[str, Any]:
+        card.evaluate(DRAWINGS_JS, True)
+        box.fill(pattern)
+        until(
+            lambda: (d := card.evaluate(DRAWINGS_JS, False)) and d["runs"] == runs,
+            f"drawn with {runs}",
+        )
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+        return card.evaluate(DRAWINGS_JS, False)  # type: ignore[no-any-return]
+
+    both = ["narrow", "wide"]
+    until(lambda: (d := card.evaluate(DRAWINGS_JS, False)) and d["runs"] == both, "v drawn")
+    pushed = filtered("^wide$", ["wide"])["l"]
+    assert pushed > 50  # the wide run's labels alone pushed the margin
+    for pattern, runs in (("", both), ("^wide$", ["wide"]), ("", both)):
+        got = filtered(pattern, runs)
+        # one plotly drawing: the margin the labels pushed is kept, not pushed again
+        assert got["drawings"] == 1, (pattern, got)
+        assert got["l"] == pushed, (pattern, got)
