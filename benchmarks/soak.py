@@ -18,7 +18,7 @@ written (waited for by condition), each figure is printed beside its goal:
   buckets) while writing, and its slope once the writers stopped;
 - browser heap: its slope over the last half of the writing (the browser's data is
   bounded: the scalar point budget, 500 histograms a series) and once the writers stopped;
-- threads (Python and native) and descriptors of the kernel: the same after the soak
+- threads (Python and native) and descriptors of the kernel: none more after the soak
   as before the writers started, and back to before the board once it is closed;
 - a tag filter redraw at the end (page clock, input event to the chart drawn);
 - 50 boards made and closed in the kernel: threads, descriptors and RSS back.
@@ -317,6 +317,12 @@ def differences(now: dict[str, Any], then: dict[str, Any]) -> str:
     return "; ".join(out)
 
 
+def leaked(now: dict[str, Any], then: dict[str, Any]) -> bool:
+    """Whether the kernel holds a thread or descriptor now that it did not then (one
+    fewer is not a leak: IPython closes one of its profile's descriptors now and then)."""
+    return any(Counter(now[key]) - Counter(then[key]) for key in RESOURCES)
+
+
 def resources(p: dict[str, Any]) -> str:
     return (
         f"{len(p['threads'])} Python threads, {len(p['os_threads'])} in all, "
@@ -538,10 +544,10 @@ def soak(args: argparse.Namespace, tmp: Path) -> bool:
             diff = differences(after, before)
             verdicts.check(
                 "kernel threads and descriptors, after vs before the writers",
-                not diff,
+                not leaked(after, before),
                 f"{resources(after)} after, {resources(before)} before"
                 + (f" ({diff})" if diff else ""),
-                "the same",
+                "none more",
             )
 
             # a tag filter at the end: input event to the chart drawn with every run
