@@ -19,7 +19,7 @@ written (waited for by condition), each figure is printed beside its goal:
 - browser heap: its slope over the last half of the writing (the browser's data is
   bounded: the scalar point budget, 500 histograms a series) and once the writers stopped;
 - threads (Python and native) and descriptors of the kernel: none more after the soak
-  as before the writers started, and back to before the board once it is closed;
+  than before the writers started, and back to before the board once it is closed;
 - a tag filter redraw at the end (page clock, input event to the chart drawn);
 - 50 boards made and closed in the kernel: threads, descriptors and RSS back.
 
