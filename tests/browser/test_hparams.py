@@ -105,6 +105,34 @@ def number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+# records each HParams view's note as it enters the page: its data-drawing, the text
+# its ::before shows, and aria-busy
+NOTES_JS = """
+(root) => {
+  root.__notes = {busy: []};
+  const seen = (el) => {
+    for (const cls of ['tbnb-hparams-parcoords', 'tbnb-hparams-splom']) {
+      const v = el.classList && el.classList.contains(cls) ? el
+        : el.querySelector && el.querySelector('.' + cls);
+      if (!v || root.__notes[cls]) continue;
+      const before = getComputedStyle(v, '::before').content.replace(/^"|"$/g, '');
+      root.__notes[cls] = [v.dataset.drawing, before];
+      root.__notes.busy.push(v.getAttribute('aria-busy'));
+    }
+  };
+  new MutationObserver((muts) => muts.forEach((m) => m.addedNodes.forEach(seen)))
+    .observe(root, {childList: true, subtree: true});
+}
+"""
+
+# both views drawn: no note left, not busy
+DRAWN_VIEWS_JS = """
+(root) => [...root.querySelectorAll('.tbnb-hparams-parcoords, .tbnb-hparams-splom')]
+  .filter((v) => v.getAttribute('aria-busy') === 'false' && !v.dataset.drawing
+    && getComputedStyle(v, '::before').content === 'none').length === 2
+"""
+
+
 def test_hparams_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: Hold) -> None:
     logdir = tmp_path / "runs"
     write_sweeps(logdir)
@@ -120,9 +148,16 @@ def test_hparams_tab(page: Page, jupyter: JupyterServer, tmp_path: Path, hold: H
     )
     b.root.locator(".tbnb-tab[data-tab=hparams]").wait_for()
     b.root.scroll_into_view_if_needed()
+    b.root.evaluate(NOTES_JS)
     b.tab("hparams")
     hp = HParams(b)
     t = hp.until(lambda t: len(t["rows"]) == 4 + 1 + 2 + 3)
+    # each WebGL view said what it was doing from its first appearance until drawn
+    page.wait_for_function(DRAWN_VIEWS_JS, arg=b.root.element_handle(), timeout=60_000)
+    seen = b.root.evaluate("r => r.__notes")
+    assert seen["tbnb-hparams-parcoords"] == ["Drawing the parallel coordinates (WebGL)\u2026"] * 2
+    assert seen["tbnb-hparams-splom"] == ["Drawing the scatter matrix (WebGL)\u2026"] * 2
+    assert seen["busy"] == ["true", "true"]
     by_parent: dict[str, list[dict[str, Any]]] = {}
     for r in t["rows"]:
         by_parent.setdefault(

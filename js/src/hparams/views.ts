@@ -56,6 +56,18 @@ function colourValues(c: Colouring): { values: number[]; cmin: number; cmax: num
   return { values: c.values.map((v) => (Number.isFinite(v) ? v : cmin)), cmin, cmax };
 }
 
+/**
+ * Says what a view is doing until its first drawing (`null`: drawn). plotly's WebGL
+ * traces cost a fixed 0.5-1.6 s the first time on a machine without a GPU (software
+ * WebGL; benchmarks/README.md, the WebGL floor), during which the page cannot repaint:
+ * the note is painted with the table, in the frame before.
+ */
+function drawing(el: HTMLElement, note: string | null): void {
+  if (note === null) delete el.dataset.drawing;
+  else el.dataset.drawing = note;
+  el.setAttribute("aria-busy", String(note !== null));
+}
+
 /** A label shortened to `max` characters in its middle (plotly's labels do not wrap). */
 export function shortLabel(s: string, max = 22): string {
   if (s.length <= max) return s;
@@ -79,6 +91,7 @@ export class ParcoordsView {
   constructor(private onRestyle: (brushes: Brushes, order: string[]) => void) {
     this.el = document.createElement("div") as PlotDiv;
     this.el.className = "tbnb-hparams-parcoords";
+    drawing(this.el, "Drawing the parallel coordinates (WebGL)\u2026");
   }
 
   /** The brushes and order as plotly holds them (after a drag, a brush or a Plotly.restyle). */
@@ -148,6 +161,7 @@ export class ParcoordsView {
     await Plotly.react(this.el, [trace] as never, layout as never, plotConfig() as never);
     if (!this.drawn) {
       this.drawn = true;
+      drawing(this.el, null);
       this.el.on?.("plotly_restyle", (e) => this.read(e));
     }
   }
@@ -181,6 +195,7 @@ export class SplomView {
   constructor(private onPick: (run: string) => void) {
     this.el = document.createElement("div") as PlotDiv;
     this.el.className = "tbnb-hparams-splom";
+    drawing(this.el, "Drawing the scatter matrix (WebGL)\u2026");
   }
 
   async draw(input: SplomInput): Promise<void> {
@@ -225,6 +240,7 @@ export class SplomView {
     await Plotly.react(this.el, (n >= 2 ? [trace] : []) as never, layout as never, plotConfig() as never);
     if (!this.drawn) {
       this.drawn = true;
+      drawing(this.el, null);
       this.el.on?.("plotly_click", (e) => {
         const p = (e as { points?: { pointIndex?: number; pointNumber?: number }[] }).points?.[0];
         const i = p?.pointIndex ?? p?.pointNumber;
