@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import sys
@@ -89,7 +90,9 @@ def packed(code: str) -> str:
     try:
         if PACK.stat().st_mtime >= BUNDLE.stat().st_mtime:
             data = PACK.read_bytes()
-            head = gzip.decompress(data).split(b"\n", 1)[0]
+            # its first line only (decompressing the whole pack was 12 ms of %load_ext)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as pack:
+                head = pack.readline(1 << 20).rstrip(b"\n")
             main = json.loads(head).get("main", "") if head.startswith(PACK_FORMAT) else ""
             if not main or f'"{main}"' not in code:
                 data = b""
