@@ -82,6 +82,8 @@ export class Chart {
   /** called when plotly has drawn (the overlays follow its axes) */
   onDrawn: (() => void) | null = null;
   dirty = true;
+  /** a run of its tag came after its last drawing (scalars.ts draws it on idle) */
+  missesRuns = false;
   /**
    * The margins plotly last drew with, and the axes they were for (the layout's
    * uirevision). A redraw on the same axes asks for at least these: when a filter or a new
@@ -129,6 +131,7 @@ export class Chart {
 
   draw(series: ScalarSeries[], view: View): void {
     this.dirty = false;
+    this.missesRuns = false;
     let shown = series.filter((s) => view.visible(s.run) && s.n > 0);
     shown.sort((a, b) => view.runIndex(a.run) - view.runIndex(b.run));
     const arranged = view.arrange?.(shown);

@@ -82,6 +82,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   /** the timer that schedules a drawing after a frame was painted */
   private painted = 0;
   private idle = 0;
+  /** the series (run x tag) the store had when the cards last heard of it */
+  private knownSeries = new Set<string>();
   private cleanups: (() => void)[] = [];
   private relaying = false;
   /** how long the last hover took over every card it drew (ms), for the benchmark */
@@ -163,6 +165,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.applyWidth();
       this.applyFilters();
     });
+    for (const key of store.kinds.scalars.series.keys()) this.knownSeries.add(key);
     this.cleanups.push(
       store.subscribe((change) => {
         const keys = change.of("scalars");
@@ -171,7 +174,12 @@ export class ScalarsDashboard implements Dashboard, CardHost {
         for (const key of keys) {
           const tag = store.kinds.scalars.series.get(key)?.tag;
           if (tag === undefined) continue;
-          for (const c of this.cardsOf(tag)) c.chart.dirty = true;
+          const newRun = !this.knownSeries.has(key);
+          if (newRun) this.knownSeries.add(key);
+          for (const c of this.cardsOf(tag)) {
+            c.chart.dirty = true;
+            if (newRun) c.chart.missesRuns = true;
+          }
         }
         if (change.runs || change.full) this.invalidateAll();
         this.schedule();
@@ -433,17 +441,22 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   }
 
   /**
-   * Charts off screen that were never drawn are drawn one at a time while the browser
-   * is idle, so that a filter or a scroll that brings one into view shows it at once.
-   * (Later changes to charts off screen wait until they come into view.)
+   * Charts off screen that were never drawn, or that miss a run that came since, are
+   * drawn one at a time while the browser is idle, so that a filter or a scroll that
+   * brings one into view shows it at once, every run in it. (New points of charts off
+   * screen wait until they come into view.)
    */
   private scheduleIdle(): void {
     if (this.idle) return;
-    const next = [...this.charts.values()].find((c) => !c.chart.everDrawn && !c.chart.onScreen && !hiddenCard(c));
+    // off screen: never drawn, or drawn before one of its runs had data (a filter or a
+    // scroll would show it without that run until it is drawn again, 0.2-0.5 s later);
+    // new points alone wait until the card comes into view
+    const behind = (c: ScalarCard) => (!c.chart.everDrawn || c.chart.missesRuns) && !c.chart.onScreen && !hiddenCard(c);
+    const next = [...this.charts.values()].find(behind);
     if (!next) return;
     const run = () => {
       this.idle = 0;
-      if (!next.chart.everDrawn && !next.chart.onScreen && !hiddenCard(next)) next.draw(this.view(next));
+      if (behind(next)) next.draw(this.view(next));
       this.scheduleIdle();
     };
     this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);

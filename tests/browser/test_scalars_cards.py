@@ -8,7 +8,10 @@
   moved by keys and placed by a click as on the step axis.
 - A card's first drawing is one plotly drawing: the margins given leave room for the
   last x label (centred on the right end) and a date axis' second line, so plotly's
-  automargin pushes none and does not draw the chart again."""
+  automargin pushes none and does not draw the chart again; a filter that widens the
+  labels pushes the margin once, and it is kept.
+- A card off screen is drawn again while the page is idle when a new run comes (a
+  filter or a scroll then shows every run at once); new points alone wait."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from playwright.sync_api import Page
 from tensorboardX import SummaryWriter
 
 from tbnb.board.settings import run_colour
-from tests.browser.jupyter import JupyterServer
+from tests.browser.jupyter import JupyterServer, Notebook
 from tests.browser.test_board_tabs import TAB_CODE_JS
 from tests.browser.test_scalars_tools import ema, open_board, until
 
@@ -283,3 +286,46 @@ def test_a_filter_does_not_push_the_margins_again(
         # one plotly drawing: the margin the labels pushed is kept, not pushed again
         assert got["drawings"] == 1, (pattern, got)
         assert got["l"] == pushed, (pattern, got)
+
+
+# runs in a card's plot, and how far below the page's bottom the card is (px)
+RUNS_BELOW_JS = """
+(chart) => {
+  const p = chart.querySelector('.js-plotly-plot');
+  const runs = p && p.data ? [...new Set(p.data.filter(t => t.meta && t.meta.kind === 'raw')
+    .flatMap(t => t.meta.runs || [t.meta.run]))].sort() : [];
+  return {runs, below: chart.getBoundingClientRect().top - window.innerHeight};
+}
+"""
+
+
+def test_a_card_off_screen_is_drawn_again_when_a_run_comes(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    tags = [f"t{i:02d}" for i in range(30)]
+
+    def write(run: str) -> None:
+        w = SummaryWriter(str(tmp_path / run))
+        for step in range(5):
+            for k, tag in enumerate(tags):
+                w.add_scalar(tag, float(k + step), step)
+        w.close()
+
+    write("a")
+    name = jupyter.write_notebook(
+        "late-run.ipynb", ["%load_ext tbnb", f"%tbnb --logdir {tmp_path} --reload_interval 0.3"]
+    )
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(1)
+    last = nb.output(1).locator(".tbnb-chart[data-tag='t29']:not([data-pinned])")
+    # far below the view, drawn while the page was idle
+    got = until(lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a"] and r, "t29")
+    assert got["below"] > 300, got
+    write("b")
+    # drawn again with the new run, still off screen (new points alone would wait)
+    got = until(
+        lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a", "b"] and r,
+        "t29 with run b",
+    )
+    assert got["below"] > 300, got
