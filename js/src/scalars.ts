@@ -82,7 +82,7 @@ export class ScalarsDashboard implements Dashboard, CardHost {
   /** the timer that schedules a drawing after a frame was painted */
   private painted = 0;
   private idle = 0;
-  /** the series (run x tag) the store had when the cards last heard of it */
+  /** the series (run x tag) the cards have heard of: a key not in it is a run new to its tag */
   private knownSeries = new Set<string>();
   private cleanups: (() => void)[] = [];
   private relaying = false;
