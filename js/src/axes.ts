@@ -34,12 +34,20 @@ export function wallSpan(wall: ArrayLike<number>, n: number): number {
   return n > 1 && hi > lo ? hi - lo : 0;
 }
 
+/** A plot's margins in px, as plotly's layout.margin and its drawn `_fullLayout._size` name them. */
+export interface Margin {
+  l: number;
+  r: number;
+  t: number;
+  b: number;
+}
+
 /**
  * A card's plot margins: room for what plotly draws at the edges (the last x tick's
  * label, centred on the right end; a date axis' second line of labels). Smaller ones
  * make plotly's automargin push them and draw the whole chart a second time (0.1 s of a
  * board's first paint, and of every card's first drawing).
  */
-export function cardMargin(dateX = false): { l: number; r: number; t: number; b: number } {
+export function cardMargin(dateX = false): Margin {
   return { l: 50, r: 20, t: 8, b: dateX ? 48 : 36 };
 }

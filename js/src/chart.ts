@@ -4,7 +4,7 @@
 // which need no plotly redraw.
 import Plotly from "./plotly";
 import { h } from "./dom";
-import { cardMargin, relativeTitle } from "./axes";
+import { cardMargin, relativeTitle, type Margin } from "./axes";
 import { RUN_ROW_CHARS, shortNames, visible } from "./names";
 import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, type Line, type TimedValues } from "./points";
 import { quantile } from "./smoothing";
@@ -91,7 +91,7 @@ export class Chart {
    * chart a second time, and the next redraw would push it again (clearing a run filter
    * on 2,000 runs: 0.48 s of 1.1 s). Kept, the margin is pushed once and stays.
    */
-  private drawnMargin: { axes: string; l: number; r: number; t: number; b: number } | null = null;
+  private drawnMargin: { axes: string; margin: Margin } | null = null;
 
   /** whether the chart has been drawn at least once */
   get everDrawn(): boolean {
@@ -301,17 +301,17 @@ export class Chart {
     const held = (this.plot as unknown as { data?: unknown[] }).data?.length ?? 0;
     const draw = held > 2 * traces.length + 8 ? Plotly.newPlot : Plotly.react;
     void draw(this.plot, traces as never, layout as never, config as never).then(() => {
-      const size = (this.plot as { _fullLayout?: { _size?: { l: number; r: number; t: number; b: number } } })._fullLayout?._size;
-      if (size) this.drawnMargin = { axes: uirevision, l: size.l, r: size.r, t: size.t, b: size.b };
+      const size = (this.plot as { _fullLayout?: { _size?: Margin } })._fullLayout?._size;
+      if (size) this.drawnMargin = { axes: uirevision, margin: { l: size.l, r: size.r, t: size.t, b: size.b } };
       this.onDrawn?.();
     });
     this.drawn = true;
   }
 
   /** `base`, widened to the margins of the last drawing on the same axes. */
-  private marginFor(axes: string, base: { l: number; r: number; t: number; b: number }): { l: number; r: number; t: number; b: number } {
-    const m = this.drawnMargin;
-    if (!m || m.axes !== axes) return base;
+  private marginFor(axes: string, base: Margin): Margin {
+    if (this.drawnMargin?.axes !== axes) return base;
+    const m = this.drawnMargin.margin;
     return { l: Math.max(base.l, m.l), r: Math.max(base.r, m.r), t: Math.max(base.t, m.t), b: Math.max(base.b, m.b) };
   }
 

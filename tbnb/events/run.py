@@ -22,6 +22,7 @@ from tbnb.events.fastscalar import decode as decode_block
 from tbnb.events.framing import FOOTER, HEADER, Framing, Loose, frame_bytes
 from tbnb.events.groups import (
     MAX_FAST_LENGTH,
+    MIN_GROUP,
     Group,
     SlowRecord,
     loose_groups,
@@ -50,14 +51,6 @@ LIST_KINDS = (
 # a worthwhile share of the group; what is left goes through protobuf.
 MAX_TEMPLATES = 512
 MIN_TEMPLATE_MATCHES = 8
-# Groups of fewer records go through protobuf one record at a time: a template costs a
-# few dozen numpy calls and its plan whatever the group's size, and protobuf about 8 us
-# a record. CPU to read 100 runs x 10 tags written in turn: 24 steps, 0.21 s record by
-# record against 0.25 s with templates; 48 steps, 0.35 s against 0.25 s. One run of
-# 10,000 tags x 5 steps (a template each): 0.74-0.78 s against 3.0-3.6 s; 2,000 runs x 3
-# tags x 20 steps: 2.1-2.4 s against 2.8-2.9 s. A live reload's few new records take
-# this path too.
-MIN_FAST_GROUP = 32
 # Bad records of one group reported with their offsets; the rest share one entry.
 SHOWN_BAD = 10
 
@@ -182,7 +175,7 @@ class Run:
             g = queue.pop()
             rows: I64 = np.arange(len(g.starts), dtype=np.int64)
             # long records are not scalars worth a template; small groups are cheaper per record
-            if g.length > MAX_FAST_LENGTH or len(g.starts) < MIN_FAST_GROUP:
+            if g.length > MAX_FAST_LENGTH or len(g.starts) < MIN_GROUP:
                 slow.extend(
                     (int(o), int(st), g.length) for o, st in zip(g.ordinals, g.starts, strict=True)
                 )
