@@ -15,6 +15,7 @@ import { compileFilter, passes } from "./filters";
 import { runView, setSetting, xAxisSelect, type DataTableState, type Model, type TooltipSort } from "./settings";
 import { ScalarCard, type CardHost } from "./scalar-card";
 import { scalarControls, type ScalarControls } from "./scalar-controls";
+import type { Status } from "./protocol";
 import type { Store } from "./store";
 import { CombinedCharts } from "./combined";
 import { annotateTip, groupArrange } from "./arrange";
@@ -126,6 +127,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.invalidateAll(true);
     });
     listen(["run_groups"], () => this.invalidateAll());
+    // the first read's last part: the cards off screen are drawn now
+    listen(["status"], () => this.scheduleIdle());
     // the tag filter changes which charts show, not what they draw
     listen(["tag_filter"], () => {
       this.applyFilters();
@@ -447,7 +450,11 @@ export class ScalarsDashboard implements Dashboard, CardHost {
    * screen wait until they come into view.)
    */
   private scheduleIdle(): void {
-    if (this.idle) return;
+    // While the kernel still reads a large logdir's first parts, each part would redraw
+    // every card off screen (each has a run new to it): they are drawn once, after the
+    // last part. On 100 runs x 20 tags that halved the page's CPU time during the read
+    // (4.3-4.6 s to 2.0-2.4 s), which the kernel's reading shares the machine with.
+    if (this.idle || this.reading()) return;
     // off screen: never drawn, or drawn before one of its runs had data (a filter or a
     // scroll would show it without that run until it is drawn again, 0.2-0.5 s later);
     // new points alone wait until the card comes into view
@@ -460,6 +467,11 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       this.scheduleIdle();
     };
     this.idle = typeof requestIdleCallback === "function" ? requestIdleCallback(run, { timeout: 2000 }) : window.setTimeout(run, 50);
+  }
+
+  /** Whether the kernel has runs of the first read left to read (status.unread_runs). */
+  private reading(): boolean {
+    return ((this.model.get("status") as Status | undefined)?.unread_runs ?? 0) > 0;
   }
 
   // ---- CardHost: the state the cards share -------------------------------------

@@ -11,7 +11,8 @@
   automargin pushes none and does not draw the chart again; a filter that widens the
   labels pushes the margin once, and it is kept.
 - A card off screen is drawn again while the page is idle when a new run comes (a
-  filter or a scroll then shows every run at once); new points alone wait."""
+  filter or a scroll then shows every run at once); new points alone wait. While the
+  kernel still reads a large logdir's first parts, they are drawn once, after the last."""
 
 from __future__ import annotations
 
@@ -327,5 +328,70 @@ def test_a_card_off_screen_is_drawn_again_when_a_run_comes(
     got = until(
         lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a", "b"] and r,
         "t29 with run b",
+    )
+    assert got["below"] > 300, got
+
+
+# what RUNS_BELOW_JS says of every scalar card more than 300 px below the view
+CARDS_BELOW_JS = """
+(root, fn) => [...root.querySelectorAll(".tbnb-chart[data-tag]:not([data-pinned])")]
+  .map(c => ({tag: c.dataset.tag, ...eval(fn)(c)})).filter(r => r.below > 300)
+"""
+
+IDLE_TWICE_JS = """
+() => new Promise(r => requestIdleCallback(() => requestIdleCallback(() => r(true))))
+"""
+
+
+def test_cards_off_screen_wait_for_the_first_reads_last_part(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    """While the kernel still reads a large logdir's first parts (status.unread_runs),
+    a new run does not redraw the cards off screen at each part: they are drawn once,
+    when the status says the last part came. The kernel's side is played by the test:
+    it sets the status and sends the part itself, from cells above the board (a cell
+    run below it would scroll the board's last cards into view)."""
+    tags = [f"t{i:02d}" for i in range(30)]
+
+    def write(run: str) -> None:
+        w = SummaryWriter(str(tmp_path / "logs" / run))
+        for step in range(5):
+            for k, tag in enumerate(tags):
+                w.add_scalar(tag, float(k + step), step)
+        w.close()
+
+    write("a")
+    name = jupyter.write_notebook(
+        "parts.ipynb",
+        [
+            "%load_ext tbnb",
+            "b.status = {**b.status, 'unread_runs': 1}",
+            "b.send(*b.engine.read())",
+            "b.status = {**b.status, 'unread_runs': 0}",
+            f"b = %tbnb --logdir {tmp_path / 'logs'} --reload_interval 0",
+        ],
+    )
+    nb = Notebook(page, jupyter, name).open()
+    nb.run_cell(0)
+    nb.run_cell(4)
+    out = nb.output(4)
+    first = out.locator(".tbnb-chart[data-tag='t00']:not([data-pinned])")
+    last = out.locator(".tbnb-chart[data-tag='t29']:not([data-pinned])")
+    got = until(lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a"] and r, "t29")
+    assert got["below"] > 300, got
+    nb.run_cell(1)
+    write("b")
+    nb.run_cell(2)
+    first.scroll_into_view_if_needed()
+    until(lambda: first.evaluate(RUNS_BELOW_JS)["runs"] == ["a", "b"], "t00 with run b")
+    # the page idle twice after the card in view was drawn: an idle drawing scheduled
+    # then (one card a callback) has run; every card off screen still shows run a alone
+    page.evaluate(IDLE_TWICE_JS)
+    below = out.evaluate(CARDS_BELOW_JS, RUNS_BELOW_JS)
+    assert len(below) > 10 and all(r["runs"] == ["a"] for r in below), below
+    nb.run_cell(3)
+    got = until(
+        lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a", "b"] and r,
+        "t29 with run b once the read is whole",
     )
     assert got["below"] > 300, got
