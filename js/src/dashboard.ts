@@ -367,6 +367,7 @@ export abstract class CardDashboard<C extends Card> implements Dashboard {
       card.drawnAt = performance.now();
       card.cost = card.drawnAt - t0;
     }
+    if (due.length) this.store.painted(); // every card in view drawn: the kernel may read on
     if (wait < Infinity) this.timer = window.setTimeout(() => this.schedule(), wait);
   }
 

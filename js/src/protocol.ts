@@ -501,6 +501,15 @@ export interface ResyncMessage {
   type: "resync";
 }
 
+/**
+ * browser -> kernel: a view of the board drew its first frame. A large logdir's first
+ * read stops at a budget; the kernel reads the rest once this comes (or after
+ * FIRST_PAINT_GRACE), so that its reading does not slow the first paint.
+ */
+export interface PaintedMessage {
+  type: "painted";
+}
+
 /** The synced `status` trait. */
 export interface Status {
   state: "waiting" | "live" | "stopped" | "error";

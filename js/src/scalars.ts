@@ -430,15 +430,19 @@ export class ScalarsDashboard implements Dashboard, CardHost {
       const start = performance.now();
       for (const card of this.eager) if (card.chart.dirty) card.draw(this.view(card));
       this.eager.clear();
+      let drew = false;
       for (const card of this.charts.values()) {
         if (!card.chart.onScreen || hiddenCard(card)) continue;
         if (performance.now() - start > FRAME_BUDGET && (card.chart.dirty || card.toolsDirty)) {
           this.schedule();
           return;
         }
-        if (card.chart.dirty) card.draw(this.view(card));
-        else if (card.toolsDirty && card.chart.everDrawn) card.updateTools();
+        if (card.chart.dirty) {
+          card.draw(this.view(card));
+          drew = true;
+        } else if (card.toolsDirty && card.chart.everDrawn) card.updateTools();
       }
+      if (drew) this.store.painted(); // every card in view drawn: the kernel may read on
       this.scheduleIdle();
     });
   }

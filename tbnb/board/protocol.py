@@ -23,6 +23,7 @@ UPDATE: Literal["update"] = "update"
 IMAGE_DATA: Literal["image_data"] = "image_data"
 IMAGE_REQUEST: Literal["image"] = "image"
 RESYNC: Literal["resync"] = "resync"
+PAINTED: Literal["painted"] = "painted"
 GRAPH_DATA: Literal["graph_data"] = "graph_data"
 GRAPH_REQUEST: Literal["graph"] = "graph"
 SCALAR_DATA: Literal["scalar_data"] = "scalar_data"
@@ -464,6 +465,13 @@ class MeshRequest(TypedDict):
 
 class ResyncMessage(TypedDict):
     type: Literal["resync"]
+
+
+class PaintedMessage(TypedDict):
+    """browser -> kernel: a view of the board drew its first frame (the kernel may read
+    the rest of a large logdir now: it waited so as not to slow the first paint)."""
+
+    type: Literal["painted"]
 
 
 # ---- the embedding projector (tbnb/board/projector.py) ----------------------------

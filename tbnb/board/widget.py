@@ -24,7 +24,7 @@ from tbnb.board.engine import BoardEngine
 from tbnb.board.filters import check_filter
 from tbnb.board.poller import Poller
 from tbnb.board.projector import ProjectorService
-from tbnb.board.protocol import RESYNC
+from tbnb.board.protocol import PAINTED, RESYNC
 from tbnb.board.runtime import BUNDLE, front_end, in_colab
 from tbnb.board.settings import (
     DEFAULT_SMOOTHING,
@@ -44,10 +44,11 @@ from tbnb.board.settings import (
 FIRST_READ_BUDGET = 0.3
 READ_BUDGET = 0.5
 MAX_READ_BUDGET = 4.0
-# ...and the first of those reads waits this long: the page draws what the board opened
-# with while the kernel's reading leaves it a core and the GIL (reading on at once put the
-# first lines of 100 runs x 20 tags at 1.8 s instead of 0.9 s with two reading threads,
-# and at 1.3-1.4 s instead of 0.7-0.9 s with one)
+# ...and the first of those reads waits until the page says it drew what the board opened
+# with (a PaintedMessage), at most this long: the page draws while the kernel's reading
+# leaves it a core and the GIL (reading on at once put the first lines of 100 runs x 20
+# tags at 1.8 s instead of 0.9 s with two reading threads, and at 1.3-1.4 s instead of
+# 0.7-0.9 s with one). Waiting the whole grace left the kernel idle ~0.3 s once drawn.
 FIRST_PAINT_GRACE = 0.6
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
@@ -180,6 +181,7 @@ class Board(anywidget.AnyWidget):
         self._finisher: threading.Thread | None = None
         self._part_budget = READ_BUDGET
         self._grace = FIRST_PAINT_GRACE if self.engine.unread_runs() else 0.0
+        self._painted = threading.Event()  # a view drew its first frame
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
                 self._read_part,
@@ -218,7 +220,7 @@ class Board(anywidget.AnyWidget):
         """The poller's read: a large logdir in parts; True while runs are left unread."""
         if self._grace:
             grace, self._grace = self._grace, 0.0
-            time.sleep(grace)
+            self._painted.wait(grace)
         budget = self._part_budget
         more = self._read(budget=budget)
         self._part_budget = min(2 * budget, MAX_READ_BUDGET) if more else READ_BUDGET
@@ -251,6 +253,9 @@ class Board(anywidget.AnyWidget):
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
+            return
+        if content.get("type") == PAINTED:
+            self._painted.set()
             return
         if content.get("type") == RESYNC:
             with self.engine.lock:
@@ -368,6 +373,9 @@ class Board(anywidget.AnyWidget):
         return self._poller is not None and self._poller.alive
 
     def _stop(self) -> None:
+        painted = getattr(self, "_painted", None)
+        if painted is not None:  # a thread waiting for the first paint goes on, sees closed
+            painted.set()
         poller, self._poller = getattr(self, "_poller", None), None
         if poller is not None:
             poller.stop()

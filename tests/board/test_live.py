@@ -274,3 +274,25 @@ def _two_workers(init: Any) -> Any:
         init(self, *args, **kwargs)
 
     return patched
+
+
+def test_the_rest_of_a_large_first_read_waits_for_the_first_paint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boards: list[tbnb.Board]
+) -> None:
+    """The reads after a partial first read wait until the page says it drew (a
+    PaintedMessage), not for a fixed grace: here the grace is an hour."""
+    from tbnb.board import widget
+
+    for r in range(6):
+        write_scalars(tmp_path, f"run{r}", "loss", range(50))
+    monkeypatch.setattr(widget, "FIRST_READ_BUDGET", 0.0)
+    monkeypatch.setattr(widget, "FIRST_PAINT_GRACE", 3600.0)
+    board = tbnb.Board(tmp_path, reload_interval=0)
+    boards.append(board)
+    assert board.status["unread_runs"] > 0
+    finisher = board._finisher
+    assert finisher is not None and finisher.is_alive()
+    board._on_browser_message(board, {"type": "painted"}, [])
+    finisher.join(60)
+    assert not finisher.is_alive()
+    assert board.status["unread_runs"] == 0 and board.status["points"] == 6 * 50

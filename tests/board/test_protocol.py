@@ -47,6 +47,7 @@ SHARED = [
     "ScalarRequest",
     "Snapshot",
     "ResyncMessage",
+    "PaintedMessage",
     "Status",
     "Problem",
     "EmbeddingEntry",

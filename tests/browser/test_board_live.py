@@ -192,10 +192,12 @@ def test_a_long_first_read_shows_its_progress_and_draws_what_it_has(
             w.add_scalar("loss", float(r + step), step)
         w.close()
     # budgets already spent, two reading threads: each read takes four runs; the reads
-    # after the board opened wait until the test releases them
+    # after the board opened wait until the test releases them, and for the page to say
+    # it drew (the grace is an hour: without a PaintedMessage the rest never comes)
     code = (
         hold.code + "import tbnb, tbnb.board.widget as _w\n"
         "_w.FIRST_READ_BUDGET = _w.READ_BUDGET = 0.0\n"
+        "_w.FIRST_PAINT_GRACE = 3600.0\n"
         "_real_init, _real_reload, _calls = tbnb.Logdir.__init__, tbnb.Logdir.reload, []\n"
         "def _init(self, *a, **k):\n"
         "    k['workers'] = 2\n"

@@ -4,7 +4,7 @@
 // registered in HOLDERS under the UpdateMessage field that carries its deltas;
 // the store numbers the updates (seq), keeps the runs, and tells the views what
 // changed. A new kind of data is one holder module and one line in HOLDERS.
-import type { GraphData, GraphRequest, ImageData, ImageRequest, ScalarData, ScalarRequest, Snapshot, UpdateMessage } from "../protocol";
+import type { GraphData, GraphRequest, ImageData, ImageRequest, PaintedMessage, ScalarData, ScalarRequest, Snapshot, UpdateMessage } from "../protocol";
 import type { AudioData, AudioRequest } from "../protocol";
 import { AudioHolder } from "./audio";
 import type { MeshData, MeshRequest } from "../protocol";
@@ -72,13 +72,27 @@ export class Store {
     return seriesKey(run, tag);
   }
 
+  private send?: (msg: PaintedMessage) => void;
+  private paintedSent = false;
+
   /** sends a message to the kernel (set by index.ts) */
-  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest | AudioRequest | MeshRequest) => void) | undefined) {
+  set sender(fn: ((msg: ImageRequest | GraphRequest | ScalarRequest | AudioRequest | MeshRequest | PaintedMessage) => void) | undefined) {
+    this.send = fn;
     this.kinds.audio.sender = fn;
     this.kinds.images.sender = fn;
     this.kinds.graphs.sender = fn;
     this.kinds.scalars.sender = fn;
     this.kinds.meshes.sender = fn;
+  }
+
+  /**
+   * A view drew its first frame with data: tells the kernel once (PaintedMessage), which
+   * then reads the rest of a large logdir instead of waiting out FIRST_PAINT_GRACE.
+   */
+  painted(): void {
+    if (this.paintedSent || !this.send) return;
+    this.paintedSent = true;
+    this.send({ type: "painted" });
   }
 
   /** Applies a ScalarDataMessage (the kernel's answer to a ScalarRequest: a download's points). */
