@@ -563,6 +563,9 @@ def bench_scale(
     browser: Browser, jupyter: JupyterServer, logdir: Path, runs: int
 ) -> dict[str, Any]:
     """First paint of a wide logdir, then how fast the tag and run filters redraw."""
+    # no kernel of an earlier figure left (the live ones poll; a scale board holds 20M
+    # points): the board's reading and the page share the two cores with nothing else
+    jupyter.close_sessions()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(EXECUTE_SENT_JS)
     name = jupyter.write_notebook(
