@@ -180,6 +180,15 @@ def bench(jupyter: JupyterServer, browser: Any, which: str) -> None:
     opened = page.evaluate("() => performance.now()") - t0
     show("board opened (run cell -> first card drawn)", f"{opened / 1000:.2f} s", "reasonable")
     nb.wait_done(1, timeout=600_000)
+    # the rest of a large logdir is read after the board opened, in parts: the filters
+    # are timed once it is all read (the status line no longer says "read N of M runs"),
+    # not while the page also draws the parts coming
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.tbnb-status-text');"
+        " return s && !/read [\\d,]+ of /.test(s.textContent); }",
+        polling=200,
+        timeout=600_000,
+    )
     show("DOM nodes of the board", f"{page.evaluate(DOM_NODES):,}")
     runs = page.evaluate("() => document.querySelectorAll('.tbnb-run-row').length")
     cards = page.evaluate(
