@@ -502,9 +502,10 @@ export interface ResyncMessage {
 }
 
 /**
- * browser -> kernel: a view of the board drew its first frame. A large logdir's first
- * read stops at a budget; the kernel reads the rest once this comes (or after
- * FIRST_PAINT_GRACE), so that its reading does not slow the first paint.
+ * browser -> kernel: a view of the board has drawn every card in view (its first paint;
+ * sent once per model). A large logdir's first read stops at a budget; the kernel reads
+ * the rest once this comes (or after FIRST_PAINT_GRACE), so that its reading does not
+ * slow the first paint.
  */
 export interface PaintedMessage {
   type: "painted";

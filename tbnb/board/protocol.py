@@ -468,8 +468,9 @@ class ResyncMessage(TypedDict):
 
 
 class PaintedMessage(TypedDict):
-    """browser -> kernel: a view of the board drew its first frame (the kernel may read
-    the rest of a large logdir now: it waited so as not to slow the first paint)."""
+    """browser -> kernel: a view of the board has drawn every card in view, its first
+    paint (the kernel may read the rest of a large logdir now: it waited so as not to
+    slow that paint)."""
 
     type: Literal["painted"]
 

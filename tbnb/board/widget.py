@@ -181,7 +181,7 @@ class Board(anywidget.AnyWidget):
         self._finisher: threading.Thread | None = None
         self._part_budget = READ_BUDGET
         self._grace = FIRST_PAINT_GRACE if self.engine.unread_runs() else 0.0
-        self._painted = threading.Event()  # a view drew its first frame
+        self._painted = threading.Event()  # a view drew every card in view
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
                 self._read_part,

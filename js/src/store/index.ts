@@ -86,7 +86,7 @@ export class Store {
   }
 
   /**
-   * A view drew its first frame with data: tells the kernel once (PaintedMessage), which
+   * A view has drawn every card in view: tells the kernel once (PaintedMessage), which
    * then reads the rest of a large logdir instead of waiting out FIRST_PAINT_GRACE.
    */
   painted(): void {
