@@ -232,6 +232,18 @@ class Columns:
         got: npt.NDArray[np.uint8] = self.buf[self.starts[:, None] + off + np.arange(length)]
         return got
 
+    def head(self, count: int) -> Columns:
+        """The first ``count`` records of these."""
+        if self.starts is None:
+            return Columns.strided(self.buf, self.first, self.stride, min(count, self.count))
+        return Columns.gathered(self.buf, self.starts[:count])
+
+    def subset(self, idx: I64) -> Columns:
+        """The records at positions ``idx`` of these, gathered."""
+        if self.starts is None:
+            return Columns.gathered(self.buf, self.first + idx * self.stride)
+        return Columns.gathered(self.buf, self.starts[idx])
+
     def col(self, off: int, dtype: str) -> npt.NDArray[Any]:
         m = self._mat
         if m is not None:
@@ -376,7 +388,13 @@ def same_constant_bytes(cols: Columns, t: Template) -> BOOL:
 
 def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
     """Check and decode the rows of ``cols`` (record starts) against template ``t``;
-    ``same``: what :func:`same_constant_bytes` gave for them, if it was called."""
+    ``same``: what :func:`same_constant_bytes` gave for them, if it was called.
+
+    Without ``same``, the data CRC checks the constant bytes: it is computed with the
+    template's constant bytes, so a record whose CRC verifies has them (CRC-32C catches
+    any change of up to 32 bits in a row, and any other but for odds of 2^-32, the odds
+    at which it lets a corrupt record through anyway). Only the records whose CRC fails
+    are compared byte by byte, to tell a bad CRC from another shape."""
     n = cols.count
     d = HEADER  # data begins after the record's header
     plan = _plan(t)
@@ -385,8 +403,8 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
     small = n <= SMALL_GROUP
     if small:
         rows = cols.rows(d, t.length)
-    match = same_constant_bytes(cols, t) if same is None else same.copy()
     step = np.zeros(n, dtype=np.uint64)
+    varint_ok: BOOL | None = None
     w = t.step_width
     size = 4 if w <= 4 else 8
     if t.step >= 0 and w <= 8 and t.step + size <= t.length + 4:
@@ -395,16 +413,17 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
         x = cols.col(d + t.step, _DT[size]).astype(np.uint64)
         cont_mask = sum(0x80 << (8 * i) for i in range(w))
         cont_want = sum(0x80 << (8 * i) for i in range(w - 1))
-        match &= (x & np.uint64(cont_mask)) == np.uint64(cont_want)
+        varint_ok = (x & np.uint64(cont_mask)) == np.uint64(cont_want)
         for i in range(w):
             step |= ((x >> np.uint64(8 * i)) & np.uint64(0x7F)) << np.uint64(7 * i)
     elif t.step >= 0:
+        varint_ok = np.ones(n, dtype=np.bool_)
         for i in range(t.step_width):
             c = cols.col(d + t.step + i, "u1")
             if i < t.step_width - 1:
-                match &= c >= 0x80
+                varint_ok &= c >= 0x80
             else:
-                match &= c < 0x80
+                varint_ok &= c < 0x80
             step |= (c & 0x7F).astype(np.uint64) << np.uint64(7 * i)
     # data CRC: constant part folded once, variable columns looked up
     if small:
@@ -423,6 +442,18 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
                 i += 1
     stored = cols.col(d + t.length, "<u4")
     crc_ok = crc.mask_array(crcv) == stored
+    if same is not None:
+        match = same.copy()
+    else:
+        miss = np.flatnonzero(~crc_ok)
+        if 4 * len(miss) > n:  # mostly another shape: compare them all in place
+            match = same_constant_bytes(cols, t)
+        else:
+            match = crc_ok.copy()
+            if len(miss):
+                match[miss] = same_constant_bytes(cols.subset(miss), t)
+    if varint_ok is not None:
+        match &= varint_ok
     wall = (
         cols.col(d + t.wall, "<f8").astype(np.float64)
         if t.wall >= 0

@@ -34,6 +34,7 @@ class Group:
     starts: I64
     ordinals: I64
     length: int
+    residue: bool = False  # one residue of a split_interleaved: not split again
 
 
 def strided_groups(
@@ -77,7 +78,8 @@ def loose_groups(buf: npt.NDArray[np.uint8], seg: Loose) -> tuple[list[Group], l
 
 
 def split_interleaved(g: Group, match: npt.NDArray[np.bool_]) -> list[Group] | None:
-    """Split a strided group whose first template matches every ``p``-th row only.
+    """Split a strided group whose first template matches every ``p``-th row only
+    (``match``: for the group's first rows, or all of them).
 
     A loop that logs ``p`` tags per step whose records share one length gives a period of
     one record; the template of row 0 then matches rows 0, p, 2p, ... Each residue is a
@@ -92,7 +94,7 @@ def split_interleaved(g: Group, match: npt.NDArray[np.bool_]) -> list[Group] | N
     if len(hits) < 2 or hits[0] != 0:
         return None
     p = int(hits[1])
-    if p < 2 or hits[-1] + p < n or not (np.diff(hits) == p).all():
+    if p < 2 or hits[-1] + p < len(match) or not (np.diff(hits) == p).all():
         return None
     return [
         Group(
@@ -102,6 +104,7 @@ def split_interleaved(g: Group, match: npt.NDArray[np.bool_]) -> list[Group] | N
             g.starts[r::p],
             g.ordinals[r::p],
             g.length,
+            residue=True,
         )
         for r in range(p)
     ]

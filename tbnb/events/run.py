@@ -74,6 +74,11 @@ class FileState:
     pending: list[tuple[int, int]] = field(default_factory=list)
 
 
+# Rows of a group whose constant bytes are compared to find tags written in turn with one
+# record length (a period of up to this many records: tags logged a step).
+SPLIT_PROBE = 2048
+
+
 class Run:
     """Series of one run, filled from its event files."""
 
@@ -188,15 +193,19 @@ class Run:
                     break
                 whole = len(rows) == len(g.starts)  # no row taken by a template before
                 same = None
-                if whole:
+                if whole and not g.residue:
                     # tags written in turn with one record length: split by the constant
-                    # bytes alone, before decoding (which each part does)
-                    same = same_constant_bytes(cols, t)
-                    sub = None if same.all() else split_interleaved(g, same)
+                    # bytes of the first rows alone, before decoding (which checks each
+                    # part's rows with their CRC)
+                    probe = cols if cols.count <= SPLIT_PROBE else cols.head(SPLIT_PROBE)
+                    seen = same_constant_bytes(probe, t)
+                    sub = None if seen.all() else split_interleaved(g, seen)
                     if sub is not None:
                         queue.extend(reversed(sub))
                         rows = rows[:0]
                         break
+                    if probe is cols:
+                        same = seen
                 dec = decode_block(cols, t, same)
                 good = dec.match & dec.crc_ok
                 bad = np.flatnonzero(dec.match & ~dec.crc_ok)

@@ -169,3 +169,52 @@ def test_tags_written_in_turn(tmp_path: Path, chunk: int) -> None:
     assert [(p.offset, p.message) for p in ld.problems] == [
         (bad_at, "bad data CRC: record skipped")
     ]
+
+
+@pytest.mark.parametrize("chunk", [1 << 16, 4 << 20])
+def test_tags_in_turn_whose_turn_changes_past_the_first_rows(tmp_path: Path, chunk: int) -> None:
+    """The period of tags written in turn is found in a group's first rows; past them the
+    order changes, a tag of the same length joins, and one record has a bad CRC. Each
+    part of the split then holds records of other tags (their CRC, computed with this
+    tag's bytes, fails, and they are compared byte by byte): every value is still read
+    as protobuf reads it, each under its own tag, and only the bad record is skipped."""
+    from tbnb.events import Logdir
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from tensorboardX import SummaryWriter as XWriter
+    x = XWriter(str(tmp_path))
+    for s in range(200, 3200):  # one step varint width: one record length
+        if s < 2000:
+            order = ["t0", "t1", "t2", "t3"]
+        else:  # past the probe: another order, and a fifth tag
+            order = ["t0", "t2", "t4", "t1", "t3"] if s % 3 else ["t3", "t4", "t0", "t1", "t2"]
+        for tag in order:
+            x.add_scalar(tag, s * (int(tag[1]) + 1) / 7, s, walltime=1e9 + s)
+    x.close()
+    (path,) = tmp_path.glob("*tfevents*")
+    raw = bytearray(path.read_bytes())
+    want: dict[str, list[tuple[int, float, float]]] = {}
+    bad_at = None
+    for start, n in _records(bytes(raw)):
+        ev = event_pb2.Event.FromString(bytes(raw[start + 12 : start + 12 + n]))
+        if ev.WhichOneof("what") != "summary":
+            continue
+        v = ev.summary.value[0]
+        if v.tag == "t4" and ev.step == 2500:
+            raw[start + 12 + n - 1] ^= 0x01
+            bad_at = start
+            continue
+        want.setdefault(v.tag, []).append((ev.step, ev.wall_time, decode.scalar_of(v)))
+    assert bad_at is not None
+    path.write_bytes(bytes(raw))
+    ld = Logdir(tmp_path, chunk_bytes=chunk)
+    ld.reload()
+    assert sorted(ld.tags(".")["scalars"]) == sorted(want)
+    for tag, rows in want.items():
+        got = ld.scalars(".", tag)
+        cols = (got.step.tolist(), got.wall_time.tolist(), got.value.tolist())
+        assert list(zip(*cols, strict=True)) == rows, tag
+    assert [(p.offset, p.message) for p in ld.problems] == [
+        (bad_at, "bad data CRC: record skipped")
+    ]
