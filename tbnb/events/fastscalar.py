@@ -4,7 +4,9 @@ A *template* is read from one record: which byte ranges are the wall time, the s
 varint and the value, and which bytes (field keys, lengths, tag, metadata) must be
 identical in every record of the same shape. Records are then checked against the
 template, CRC-checked and decoded column by column with numpy; records that do not
-match go to the per-record path.
+match go to the per-record path. Tags written in turn with one record length are
+decoded in one pass over their records (:func:`decode_turns`), each row against its
+tag's template.
 """
 
 from __future__ import annotations
@@ -386,6 +388,82 @@ def same_constant_bytes(cols: Columns, t: Template) -> BOOL:
     return same
 
 
+def _steps(cols: Columns, t: Template) -> tuple[I64, BOOL | None]:
+    """The step of every row, and which rows hold a well-formed varint there (None: the
+    template has no step field, every step is 0)."""
+    n = cols.count
+    d = HEADER
+    w = t.step_width
+    if t.step < 0:
+        return np.zeros(n, dtype=np.int64), None
+    cont_mask = sum(0x80 << (8 * i) for i in range(w))
+    cont_want = sum(0x80 << (8 * i) for i in range(w - 1))
+    if w <= 4 and t.step + 4 <= t.length + 4:
+        # One little-endian word holds the whole varint (bytes past it are masked off;
+        # the read stays inside the record, whose data is followed by a 4-byte CRC).
+        # Byte i's 7 bits move down by i: a shift and a mask a byte, in 32 bits.
+        x = cols.col(d + t.step, "<u4")
+        ok: BOOL = (x & np.uint32(cont_mask)) == np.uint32(cont_want)
+        s32 = x & np.uint32(0x7F)
+        for i in range(1, w):
+            s32 |= (x >> np.uint32(i)) & np.uint32(0x7F << (7 * i))
+        return s32.astype(np.int64), ok
+    step = np.zeros(n, dtype=np.uint64)
+    if w <= 8 and t.step + 8 <= t.length + 4:
+        x64 = cols.col(d + t.step, "<u8")
+        ok = (x64 & np.uint64(cont_mask)) == np.uint64(cont_want)
+        for i in range(w):
+            step |= ((x64 >> np.uint64(8 * i)) & np.uint64(0x7F)) << np.uint64(7 * i)
+        return step.view(np.int64), ok
+    ok = np.ones(n, dtype=np.bool_)
+    for i in range(w):
+        c = cols.col(d + t.step + i, "u1")
+        if i < w - 1:
+            ok &= c >= 0x80
+        else:
+            ok &= c < 0x80
+        step |= (c & 0x7F).astype(np.uint64) << np.uint64(7 * i)
+    return step.view(np.int64), ok
+
+
+def _crc_ok(
+    cols: Columns, t: Template, var: tuple[int, ...], const: int | npt.NDArray[np.uint32]
+) -> BOOL:
+    """Rows whose stored data CRC is the one of the template's constant bytes (their
+    CRC term ``const``: one for every row, or one a row, an array this uses up) and of
+    the row's own bytes in the variable columns ``var`` (looked up in tables, two
+    adjacent bytes at once)."""
+    n = cols.count
+    d = HEADER
+    crcv = np.full(n, const, dtype=np.uint32) if isinstance(const, int) else const
+    i = 0
+    while i < len(var):
+        k = var[i]
+        if i + 1 < len(var) and var[i + 1] == k + 1:  # two adjacent bytes: one lookup
+            crcv ^= np.take(crc.pair_table(t.length - 2 - k), cols.col(d + k, "<u2"))
+            i += 2
+        else:
+            crcv ^= np.take(crc.dist_table(t.length - 1 - k), cols.col(d + k, "u1"))
+            i += 1
+    ok: BOOL = crc.mask_array(crcv) == cols.col(d + t.length, "<u4")
+    return ok
+
+
+def _layout(t: Template) -> tuple[int, int, int, int, int, str]:
+    return (t.length, t.wall, t.step, t.step_width, t.value, t.value_dtype)
+
+
+def _wall_and_value(cols: Columns, t: Template) -> tuple[F64, F64]:
+    d = HEADER
+    n = cols.count
+    wall = (
+        cols.col(d + t.wall, "<f8").astype(np.float64)
+        if t.wall >= 0
+        else np.zeros(n, dtype=np.float64)
+    )
+    return wall, cols.col(d + t.value, t.value_dtype).astype(np.float64)
+
+
 def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
     """Check and decode the rows of ``cols`` (record starts) against template ``t``;
     ``same``: what :func:`same_constant_bytes` gave for them, if it was called.
@@ -400,48 +478,14 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
     plan = _plan(t)
     var = plan.var
     cols.span(d + t.length + 4)  # to the data's CRC
-    small = n <= SMALL_GROUP
-    if small:
+    step, varint_ok = _steps(cols, t)
+    if n <= SMALL_GROUP:  # the CRC terms of the (rows, bytes) matrix in one lookup
         rows = cols.rows(d, t.length)
-    step = np.zeros(n, dtype=np.uint64)
-    varint_ok: BOOL | None = None
-    w = t.step_width
-    size = 4 if w <= 4 else 8
-    if t.step >= 0 and w <= 8 and t.step + size <= t.length + 4:
-        # One little-endian word holds the whole varint (bytes past it are masked off;
-        # the read stays inside the record, whose data is followed by a 4-byte CRC).
-        x = cols.col(d + t.step, _DT[size]).astype(np.uint64)
-        cont_mask = sum(0x80 << (8 * i) for i in range(w))
-        cont_want = sum(0x80 << (8 * i) for i in range(w - 1))
-        varint_ok = (x & np.uint64(cont_mask)) == np.uint64(cont_want)
-        for i in range(w):
-            step |= ((x >> np.uint64(8 * i)) & np.uint64(0x7F)) << np.uint64(7 * i)
-    elif t.step >= 0:
-        varint_ok = np.ones(n, dtype=np.bool_)
-        for i in range(t.step_width):
-            c = cols.col(d + t.step + i, "u1")
-            if i < t.step_width - 1:
-                varint_ok &= c >= 0x80
-            else:
-                varint_ok &= c < 0x80
-            step |= (c & 0x7F).astype(np.uint64) << np.uint64(7 * i)
-    # data CRC: constant part folded once, variable columns looked up
-    if small:
         terms = plan.var_tables[np.arange(len(var)), rows[:, plan.var_idx]]
         crcv = np.bitwise_xor.reduce(terms, axis=1) ^ np.uint32(plan.crc_const)
+        crc_ok = crc.mask_array(crcv) == cols.col(d + t.length, "<u4")
     else:
-        crcv = np.full(n, plan.crc_const, dtype=np.uint32)
-        i = 0
-        while i < len(var):
-            k = var[i]
-            if i + 1 < len(var) and var[i + 1] == k + 1:  # two adjacent bytes: one lookup
-                crcv ^= np.take(crc.pair_table(t.length - 2 - k), cols.col(d + k, "<u2"))
-                i += 2
-            else:
-                crcv ^= np.take(crc.dist_table(t.length - 1 - k), cols.col(d + k, "u1"))
-                i += 1
-    stored = cols.col(d + t.length, "<u4")
-    crc_ok = crc.mask_array(crcv) == stored
+        crc_ok = _crc_ok(cols, t, var, plan.crc_const)
     if same is not None:
         match = same.copy()
     else:
@@ -454,10 +498,42 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
                 match[miss] = same_constant_bytes(cols.subset(miss), t)
     if varint_ok is not None:
         match &= varint_ok
-    wall = (
-        cols.col(d + t.wall, "<f8").astype(np.float64)
-        if t.wall >= 0
-        else np.zeros(n, dtype=np.float64)
-    )
-    value = cols.col(d + t.value, t.value_dtype).astype(np.float64)
-    return Decoded(match, crc_ok, step.view(np.int64), wall, value)
+    wall, value = _wall_and_value(cols, t)
+    return Decoded(match, crc_ok, step, wall, value)
+
+
+def decode_turns(cols: Columns, ts: list[Template]) -> Decoded | None:
+    """Decode tags written in turn at once: row ``i`` of ``cols`` has template
+    ``ts[i % len(ts)]``, all of one layout (else None: decode each residue alone).
+
+    One pass over the records, in file order, instead of one pass a tag over every
+    ``len(ts)``-th record (a few times the time for 20 tags). ``match``: the rows that
+    have their template's constant bytes and a well-formed step; ``crc_ok``: those whose
+    data CRC verifies."""
+    t = ts[0]
+    p = len(ts)
+    n = cols.count
+    if p < 2 or any(_layout(u) != _layout(t) for u in ts):
+        return None
+    m = n - n % p  # rows in whole turns
+    plans = [_plan(u) for u in ts]
+    cols.span(HEADER + t.length + 4)
+    # the constant bytes word by word, the whole turns of each column seen as
+    # (turns, p) against the p templates' words
+    match = np.ones(n, dtype=np.bool_)
+    turns = match[:m].reshape(-1, p)
+    for j, (off, dtype, _) in enumerate(plans[0].checks):
+        want = np.array([pl.checks[j][2] for pl in plans], dtype=dtype)
+        c = cols.col(HEADER + off, dtype)
+        turns &= c[:m].reshape(-1, p) == want
+        match[m:] &= c[m:] == want[: n - m]
+    step, varint_ok = _steps(cols, t)
+    if varint_ok is not None:
+        match &= varint_ok
+    consts = [pl.crc_const for pl in plans]
+    const = np.empty(n, dtype=np.uint32)
+    const[:m].reshape(-1, p)[:] = consts
+    const[m:] = consts[: n - m]
+    crc_ok = _crc_ok(cols, t, plans[0].var, const)
+    wall, value = _wall_and_value(cols, t)
+    return Decoded(match, crc_ok, step, wall, value)

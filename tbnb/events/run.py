@@ -17,7 +17,14 @@ import numpy.typing as npt
 
 from tbnb.events import crc, decode, graphs, hparams, layouts, meshes
 from tbnb.events.blobs import Blob, RecordReader
-from tbnb.events.fastscalar import Columns, Template, make_template, same_constant_bytes
+from tbnb.events.fastscalar import (
+    SMALL_GROUP,
+    Columns,
+    Template,
+    decode_turns,
+    make_template,
+    same_constant_bytes,
+)
 from tbnb.events.fastscalar import decode as decode_block
 from tbnb.events.framing import FOOTER, HEADER, Framing, Loose, frame_bytes
 from tbnb.events.groups import (
@@ -163,6 +170,47 @@ class Run:
             self.tag_plugin[t.tag] = decode.SCALARS
         return True
 
+    def _turns(
+        self,
+        raw: bytes,
+        g: Group,
+        p: int,
+        fast: dict[str, list[tuple[I64, I64, F64, F64]]],
+        queue: list[Group],
+    ) -> bool:
+        """Decode a group of ``p`` tags written in turn in one pass (decode_turns): each
+        tag's rows go to ``fast``, the rows that did not verify back to ``queue``, on
+        their own. False if the group is small or its tags' records differ in layout:
+        decode each tag's rows alone then."""
+        if g.cols.count <= SMALL_GROUP:
+            return False
+        ts = []
+        for r in range(p):
+            s0 = int(g.starts[r])
+            t = make_template(raw[s0 + HEADER : s0 + HEADER + g.length])
+            if t is None or not self._fast_ok(t):
+                return False
+            ts.append(t)
+        dec = decode_turns(g.cols, ts)
+        if dec is None:
+            return False
+        good = dec.match & dec.crc_ok
+        whole = bool(good.all())
+        for r, t in enumerate(ts):
+            rows = slice(r, None, p)
+            if whole:
+                part = (g.ordinals[rows], dec.step[rows], dec.wall_time[rows], dec.value[rows])
+            else:
+                keep = np.flatnonzero(good[rows]) * p + r
+                part = (g.ordinals[keep], dec.step[keep], dec.wall_time[keep], dec.value[keep])
+            fast.setdefault(t.tag, []).append(part)
+        if not whole:  # a bad CRC, another shape: decoded (or reported) on their own
+            rest = np.flatnonzero(~good)
+            starts = g.starts[rest]
+            cols = Columns.gathered(g.cols.buf, starts)
+            queue.append(Group(cols, starts, g.ordinals[rest], g.length, residue=True))
+        return True
+
     def _batch(
         self,
         raw: bytes,
@@ -201,7 +249,8 @@ class Run:
                     seen = same_constant_bytes(probe, t)
                     sub = None if seen.all() else split_interleaved(g, seen)
                     if sub is not None:
-                        queue.extend(reversed(sub))
+                        if not self._turns(raw, g, len(sub), fast, queue):
+                            queue.extend(reversed(sub))
                         rows = rows[:0]
                         break
                     if probe is cols:

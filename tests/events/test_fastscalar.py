@@ -32,7 +32,7 @@ def _writer_files(tmp: Path) -> list[Path]:
 
         torch_tb = pytest.importorskip("torch.utils.tensorboard")
     w = torch_tb.SummaryWriter(str(tmp / "torch"))
-    for s in (0, 1, 300, 70000):
+    for s in (0, 1, 300, 70000, (1 << 21) + 3, (1 << 28) - 1, 1 << 28, 1 << 35):
         w.add_scalar("plain", s / 7, s)
         w.add_scalar("new", s / 7, s, new_style=True)
         w.add_scalar("double", s / 7, s, new_style=True, double_precision=True)
@@ -218,3 +218,56 @@ def test_tags_in_turn_whose_turn_changes_past_the_first_rows(tmp_path: Path, chu
     assert [(p.offset, p.message) for p in ld.problems] == [
         (bad_at, "bad data CRC: record skipped")
     ]
+
+
+def test_decode_turns_reads_tags_in_turn_in_one_pass(tmp_path: Path) -> None:
+    """decode_turns over records of 4 tags written in turn: every row verifies and holds
+    what protobuf reads; a row whose tag byte was changed after writing is the one that
+    does not match, one whose value was, the one whose CRC fails; templates of two
+    layouts: None."""
+    from tbnb.events.fastscalar import decode_turns
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from tensorboardX import SummaryWriter as XWriter
+    tags = ["a0", "a1", "a2", "a3"]
+    x = XWriter(str(tmp_path))
+    for s in range(200, 1000):
+        for k, tag in enumerate(tags):
+            x.add_scalar(tag, s * (k + 1) / 3, s, walltime=1e9 + s + k / 10)
+    x.close()
+    (path,) = tmp_path.glob("*tfevents*")
+    raw = bytearray(path.read_bytes())
+    recs = [(st, n) for st, n in _records(bytes(raw)) if n == _records(bytes(raw))[-1][1]]
+    assert len(recs) == 4 * 800
+    starts = np.array([st for st, _ in recs], dtype=np.int64)
+    stride = int(starts[1] - starts[0])
+    assert (np.diff(starts) == stride).all()
+    n = recs[0][1]
+    events = [event_pb2.Event.FromString(bytes(raw[st + 12 : st + 12 + n])) for st, _ in recs]
+    ts = [make_template(bytes(raw[st + 12 : st + 12 + n])) for st, _ in recs[:4]]
+    assert all(t is not None for t in ts)
+    changed = 4 * 500 + 2  # tag a2 at step 700 becomes a3: another shape
+    at = recs[changed][0] + 12 + bytes(raw[recs[changed][0] + 12 :]).index(b"a2") + 1
+    raw[at] = ord("3")
+    flipped = 4 * 600 + 1
+    raw[recs[flipped][0] + 12 + n - 1] ^= 0x10  # a bit of its value's last byte
+    events[flipped] = event_pb2.Event.FromString(bytes(raw[recs[flipped][0] + 12 :][:n]))
+    buf = np.frombuffer(bytes(raw), np.uint8)
+    dec = decode_turns(Columns.strided(buf, int(starts[0]), stride, len(starts)), ts)  # type: ignore[arg-type]
+    assert dec is not None
+    assert np.flatnonzero(~dec.match).tolist() == [changed]
+    assert np.flatnonzero(~dec.crc_ok).tolist() == [flipped]
+    assert dec.step.tolist() == [ev.step for ev in events]
+    assert dec.wall_time.tolist() == [ev.wall_time for ev in events]
+    assert dec.value.tolist() == [decode.scalar_of(ev.summary.value[0]) for ev in events]
+    other = make_template(event_pb2.Event(step=5, wall_time=1.0, summary=None).SerializeToString())
+    long_tag = event_pb2.Event(step=300, wall_time=2.0)
+    long_tag.summary.value.add(tag="abc", simple_value=1.0)
+    assert other is None
+    t2 = make_template(long_tag.SerializeToString())
+    assert t2 is not None
+    assert decode_turns(Columns.strided(buf, int(starts[0]), stride, 8), [ts[0], t2]) is None  # type: ignore[list-item]
+    part = decode_turns(Columns.strided(buf, int(starts[5]), stride, 7), ts[1:] + ts[:1])  # type: ignore[arg-type]
+    assert part is not None and part.match.all() and part.crc_ok.all()  # a turn and 3 rows
+    assert part.value.tolist() == dec.value[5:12].tolist()
