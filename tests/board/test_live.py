@@ -226,9 +226,10 @@ def test_a_large_first_read_opens_with_part_and_sends_the_rest(
 ) -> None:
     from tbnb.board import widget
 
-    for r in range(9):
-        write_scalars(tmp_path, f"run{r}", "loss", range(50))
-    # budgets already spent: each read takes one group of runs (twice the workers)
+    for r in range(13):
+        write_scalars(tmp_path, f"run{r:02d}", "loss", range(50))
+    # budgets already spent: each read takes one group of runs (twice the workers), and
+    # the last group with it when it is at most half as large (Logdir's FINISH_SHARE)
     monkeypatch.setattr(widget, "FIRST_READ_BUDGET", 0.0)
     monkeypatch.setattr(widget, "READ_BUDGET", 0.0)
     monkeypatch.setattr(tbnb.Logdir, "__init__", _two_workers(tbnb.Logdir.__init__))
@@ -246,21 +247,23 @@ def test_a_large_first_read_opens_with_part_and_sends_the_rest(
     board = tbnb.Board(tmp_path, reload_interval=interval)
     boards.append(board)
     # opened with what the first read took, saying how far it got
-    assert board.status["runs"] == 9 and board.status["unread_runs"] == 5
+    assert board.status["runs"] == 13 and board.status["unread_runs"] == 9
     assert board.status["points"] == 4 * 50
     # the scalars' budget is shared with the five runs to come
-    assert board.engine.scalars.growth == 9 / 4
+    assert board.engine.scalars.growth == 13 / 4
     rec = Recorder(board)
     gate.set()
     # the rest is read at once on the board's thread (not after the reload interval)
     deadline = time.monotonic() + 60
     while board.status["unread_runs"] and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert board.status["unread_runs"] == 0 and board.status["points"] == 9 * 50
+    assert board.status["unread_runs"] == 0 and board.status["points"] == 13 * 50
     updates = [(c, b) for c, b in rec.messages if c.get("type") == "update"]
-    # the five other runs came in parts (groups of four), each part as a delta
+    # the nine other runs came in parts (a group of four, then the last five), each part
+    # as a delta
     parts = [sorted(d["run"] for d in c.get("scalars", [])) for c, _ in updates]
-    assert [p for p in parts if p] == [[f"run{r}" for r in range(4, 8)], ["run8"]]
+    want = [[f"run{r:02d}" for r in range(4, 8)], [f"run{r:02d}" for r in range(8, 13)]]
+    assert [p for p in parts if p] == want
     assert all(not c["full"] for c, _ in updates)
     for c, b in updates:
         for d in c.get("scalars", []):

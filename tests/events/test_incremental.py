@@ -221,7 +221,8 @@ def test_a_read_with_a_budget_leaves_runs_for_the_next_reads(tmp_path: Path) -> 
         assert now and not now & seen  # each read goes on where the last stopped
         seen |= now
         reads += 1
-    assert reads == 3 and len(seen) == 9
+    # the third read would have had one run: at most half the second's, read with it
+    assert reads == 2 and len(seen) == 9
     for run in whole.runs():
         assert (parts.scalars(run, "loss").value == whole.scalars(run, "loss").value).all()
     assert parts.reload(budget=0).series == {} and parts.unread_runs == 0
