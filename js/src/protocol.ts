@@ -504,8 +504,8 @@ export interface ResyncMessage {
 /**
  * browser -> kernel: a view of the board has drawn every card in view (its first paint;
  * sent once per model). A large logdir's first read stops at a budget; the kernel reads
- * the rest once this comes (or after FIRST_PAINT_GRACE), so that its reading does not
- * slow the first paint.
+ * the rest once the board's display message is sent, or once this comes (a board shown
+ * inside another widget), or after FIRST_PAINT_GRACE.
  */
 export interface PaintedMessage {
   type: "painted";

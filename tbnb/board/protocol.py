@@ -469,8 +469,10 @@ class ResyncMessage(TypedDict):
 
 class PaintedMessage(TypedDict):
     """browser -> kernel: a view of the board has drawn every card in view, its first
-    paint (the kernel may read the rest of a large logdir now: it waited so as not to
-    slow that paint)."""
+    paint (sent once per model). The kernel may read the rest of a large logdir now, if
+    the board's display message has not already let it (a board shown inside another
+    widget: it waited so that its reading would not hold up the board's way to the
+    page)."""
 
     type: Literal["painted"]
 

@@ -44,11 +44,14 @@ from tbnb.board.settings import (
 FIRST_READ_BUDGET = 0.3
 READ_BUDGET = 0.5
 MAX_READ_BUDGET = 4.0
-# ...and the first of those reads waits until the page says it drew what the board opened
-# with (a PaintedMessage), at most this long: the page draws while the kernel's reading
-# leaves it a core and the GIL (reading on at once put the first lines of 100 runs x 20
-# tags at 1.8 s instead of 0.9 s with two reading threads, and at 1.3-1.4 s instead of
-# 0.7-0.9 s with one). Waiting the whole grace left the kernel idle ~0.3 s once drawn.
+# ...and the first of those reads waits until the board is on its way to the page: its
+# display message sent (the board displayed itself, as %tbnb does), or the page saying it
+# drew it (a PaintedMessage: a board shown inside another widget), at most this long.
+# Reading on at once, the display message (and the static HTML made for it, which needs
+# the GIL the reading holds) left 0.6 s later: the first lines of 100 runs x 20 tags at
+# 1.2 s instead of 0.7 s. Once the page has the board, it draws on its own core while the
+# kernel reads on: every run drawn at 2.2-2.4 s, against 2.6-3.0 s when reading waited
+# for the page to draw.
 FIRST_PAINT_GRACE = 0.6
 
 # boards whose poller runs, so an unloaded extension or a Colab hook can reach them
@@ -181,7 +184,8 @@ class Board(anywidget.AnyWidget):
         self._finisher: threading.Thread | None = None
         self._part_budget = READ_BUDGET
         self._grace = FIRST_PAINT_GRACE if self.engine.unread_runs() else 0.0
-        self._painted = threading.Event()  # a view drew every card in view
+        # the board's display message was sent, or a view drew every card in view
+        self._shown = threading.Event()
         if reload_interval > 0 and not in_colab():
             self._poller = Poller(
                 self._read_part,
@@ -220,7 +224,7 @@ class Board(anywidget.AnyWidget):
         """The poller's read: a large logdir in parts; True while runs are left unread."""
         if self._grace:
             grace, self._grace = self._grace, 0.0
-            self._painted.wait(grace)
+            self._shown.wait(grace)
         budget = self._part_budget
         more = self._read(budget=budget)
         self._part_budget = min(2 * budget, MAX_READ_BUDGET) if more else READ_BUDGET
@@ -255,7 +259,7 @@ class Board(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         if content.get("type") == PAINTED:
-            self._painted.set()
+            self._shown.set()
             return
         if content.get("type") == RESYNC:
             with self.engine.lock:
@@ -317,6 +321,7 @@ class Board(anywidget.AnyWidget):
         data, metadata = bundle
         display(data, metadata=metadata, raw=True, display_id=self._display_id)
         self._displayed = True
+        self._shown.set()  # the rest of a large first read may go on (FIRST_PAINT_GRACE)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The widget view plus a static HTML snapshot for hosts that cannot run it."""
@@ -373,9 +378,9 @@ class Board(anywidget.AnyWidget):
         return self._poller is not None and self._poller.alive
 
     def _stop(self) -> None:
-        painted = getattr(self, "_painted", None)
-        if painted is not None:  # a thread waiting for the first paint goes on, sees closed
-            painted.set()
+        shown = getattr(self, "_shown", None)
+        if shown is not None:  # a thread waiting for the board to be shown goes on, sees closed
+            shown.set()
         poller, self._poller = getattr(self, "_poller", None), None
         if poller is not None:
             poller.stop()

@@ -279,11 +279,13 @@ def _two_workers(init: Any) -> Any:
     return patched
 
 
-def test_the_rest_of_a_large_first_read_waits_for_the_first_paint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boards: list[tbnb.Board]
+@pytest.mark.parametrize("shown_by", ["painted", "display"])
+def test_the_rest_of_a_large_first_read_waits_for_the_board_to_be_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boards: list[tbnb.Board], shown_by: str
 ) -> None:
-    """The reads after a partial first read wait until the page says it drew (a
-    PaintedMessage), not for a fixed grace: here the grace is an hour."""
+    """The reads after a partial first read wait until the board's display message is
+    sent, or the page says it drew (a PaintedMessage: a board shown inside another
+    widget), not for a fixed grace: here the grace is an hour."""
     from tbnb.board import widget
 
     for r in range(6):
@@ -295,7 +297,15 @@ def test_the_rest_of_a_large_first_read_waits_for_the_first_paint(
     assert board.status["unread_runs"] > 0
     finisher = board._finisher
     assert finisher is not None and finisher.is_alive()
-    board._on_browser_message(board, {"type": "painted"}, [])
+    finisher.join(0.2)
+    assert finisher.is_alive() and board.status["unread_runs"] > 0  # still waiting
+    if shown_by == "painted":
+        board._on_browser_message(board, {"type": "painted"}, [])
+    else:
+        shown: list[Any] = []
+        monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append(a))
+        board._ipython_display_()
+        assert shown and "application/vnd.jupyter.widget-view+json" in shown[0][0]
     finisher.join(60)
     assert not finisher.is_alive()
     assert board.status["unread_runs"] == 0 and board.status["points"] == 6 * 50

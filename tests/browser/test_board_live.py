@@ -193,7 +193,8 @@ def test_a_long_first_read_shows_its_progress_and_draws_what_it_has(
         w.close()
     # budgets already spent, two reading threads: each read takes four runs; the reads
     # after the board opened wait until the test releases them, and for the page to say
-    # it drew (the grace is an hour: without a PaintedMessage the rest never comes)
+    # it drew (the board is shown inside a VBox, so its own display does not let them
+    # go on, and the grace is an hour: without a PaintedMessage the rest never comes)
     code = (
         hold.code + "import tbnb, tbnb.board.widget as _w\n"
         "_w.FIRST_READ_BUDGET = _w.READ_BUDGET = 0.0\n"
@@ -208,7 +209,8 @@ def test_a_long_first_read_shows_its_progress_and_draws_what_it_has(
         "        _time.sleep(0.05)\n"
         "    return _real_reload(self, budget)\n"
         "tbnb.Logdir.__init__, tbnb.Logdir.reload = _init, _reload\n"
-        f"tbnb.Board({str(logdir)!r}, reload_interval=0)"
+        "import ipywidgets\n"
+        f"ipywidgets.VBox([tbnb.Board({str(logdir)!r}, reload_interval=0)])"
     )
     name = jupyter.write_notebook("first-read.ipynb", ["%load_ext tbnb", code])
     nb = Notebook(page, jupyter, name).open()

@@ -87,7 +87,8 @@ export class Store {
 
   /**
    * A view has drawn every card in view: tells the kernel once (PaintedMessage), which
-   * then reads the rest of a large logdir instead of waiting out FIRST_PAINT_GRACE.
+   * then reads the rest of a large logdir (if the board's display did not let it
+   * already) instead of waiting out FIRST_PAINT_GRACE.
    */
   painted(): void {
     if (this.paintedSent || !this.send) return;
