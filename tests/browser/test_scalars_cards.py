@@ -351,16 +351,17 @@ def test_cards_off_screen_wait_for_the_first_reads_last_part(
     page: Page, jupyter: JupyterServer, tmp_path: Path
 ) -> None:
     """While the kernel still reads a large logdir's first parts (status.unread_runs),
-    a new run does not redraw the cards off screen at each part: they are drawn once,
-    when the status says the last part came. The kernel's side is played by the test:
-    it sets the status and sends the part itself, from cells above the board (a cell
-    run below it would scroll the board's last cards into view)."""
+    no card off screen is drawn: not again for a new run at each part, not for the first
+    time for a new tag. They are drawn once the status says the last part came. The
+    kernel's side is played by the test: it sets the status and sends the part itself,
+    from cells above the board (a cell run below it would scroll the board's last cards
+    into view)."""
     tags = [f"t{i:02d}" for i in range(30)]
 
-    def write(run: str) -> None:
+    def write(run: str, more: tuple[str, ...] = ()) -> None:
         w = SummaryWriter(str(tmp_path / "logs" / run))
         for step in range(5):
-            for k, tag in enumerate(tags):
+            for k, tag in enumerate(tags + list(more)):
                 w.add_scalar(tag, float(k + step), step)
         w.close()
 
@@ -384,18 +385,23 @@ def test_cards_off_screen_wait_for_the_first_reads_last_part(
     got = until(lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a"] and r, "t29")
     assert got["below"] > 300, got
     nb.run_cell(1)
-    write("b")
+    write("b", more=("u99",))  # a tag of its own: a card at the end, never drawn
     nb.run_cell(2)
     first.scroll_into_view_if_needed()
     until(lambda: first.evaluate(RUNS_BELOW_JS)["runs"] == ["a", "b"], "t00 with run b")
     # the page idle twice after the card in view was drawn: an idle drawing scheduled
-    # then (one card a callback) has run; every card off screen still shows run a alone
+    # then (one card a callback) has run; every card off screen still shows run a
+    # alone, and the new tag's card nothing
     page.evaluate(IDLE_TWICE_JS)
     below = out.evaluate(CARDS_BELOW_JS)
-    assert len(below) > 10 and all(r["runs"] == ["a"] for r in below), below
+    assert len(below) > 10, below
+    assert all(r["runs"] == ([] if r["tag"] == "u99" else ["a"]) for r in below), below
+    assert below[-1]["tag"] == "u99", below
     nb.run_cell(3)
     got = until(
         lambda: (r := last.evaluate(RUNS_BELOW_JS)) and r["runs"] == ["a", "b"] and r,
         "t29 with run b once the read is whole",
     )
     assert got["below"] > 300, got
+    new = out.locator(".tbnb-chart[data-tag='u99']:not([data-pinned])")
+    until(lambda: new.evaluate(RUNS_BELOW_JS)["runs"] == ["b"], "u99 drawn once whole")
