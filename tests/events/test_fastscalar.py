@@ -126,14 +126,55 @@ def test_step_field_last_in_record(tmp_path: Path, base: int) -> None:
     assert got.value.tolist() == [float(s % 7) for s in steps]
 
 
+def _flip_one_and_expect(
+    folder: Path, tag: str, step: int
+) -> tuple[dict[str, list[tuple[int, float, float]]], int]:
+    """Flip a bit of the value of ``tag`` at ``step`` in the one event file of ``folder``;
+    returns (step, wall time, value) of every other scalar, by tag, as protobuf reads
+    them, and the offset of the flipped record."""
+    (path,) = folder.glob("*tfevents*")
+    raw = bytearray(path.read_bytes())
+    want: dict[str, list[tuple[int, float, float]]] = {}
+    bad_at = None
+    for start, n in _records(bytes(raw)):
+        ev = event_pb2.Event.FromString(bytes(raw[start + 12 : start + 12 + n]))
+        if ev.WhichOneof("what") != "summary":
+            continue
+        v = ev.summary.value[0]
+        if v.tag == tag and ev.step == step:
+            raw[start + 12 + n - 1] ^= 0x01
+            bad_at = start
+            continue
+        want.setdefault(v.tag, []).append((ev.step, ev.wall_time, decode.scalar_of(v)))
+    assert bad_at is not None
+    path.write_bytes(bytes(raw))
+    return want, bad_at
+
+
+def _assert_read(
+    folder: Path, chunk: int, want: dict[str, list[tuple[int, float, float]]], bad_at: int
+) -> None:
+    """Every scalar of ``want`` read under its tag, and the bad CRC at ``bad_at`` alone."""
+    from tbnb.events import Logdir
+
+    ld = Logdir(folder, chunk_bytes=chunk)
+    ld.reload()
+    assert sorted(ld.tags(".")["scalars"]) == sorted(want)
+    for tag, rows in want.items():
+        got = ld.scalars(".", tag)
+        cols = (got.step.tolist(), got.wall_time.tolist(), got.value.tolist())
+        assert list(zip(*cols, strict=True)) == rows, tag
+    assert [(p.offset, p.message) for p in ld.problems] == [
+        (bad_at, "bad data CRC: record skipped")
+    ]
+
+
 @pytest.mark.parametrize("chunk", [1 << 12, 1 << 16, 4 << 20])
 def test_tags_written_in_turn(tmp_path: Path, chunk: int) -> None:
     """Tags logged in turn with one record length (split into strided groups by their
     constant bytes before decoding), in groups small and large enough for both ways of
     checking them (matrix, columns): every value as protobuf reads it, and a record
     whose value was flipped after writing is the one skipped, with its CRC problem."""
-    from tbnb.events import Logdir
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from tensorboardX import SummaryWriter as XWriter
@@ -144,42 +185,18 @@ def test_tags_written_in_turn(tmp_path: Path, chunk: int) -> None:
         for k, tag in enumerate(tags):
             x.add_scalar(tag, s * (k + 1) / 7, s, walltime=1e9 + s)
     x.close()
-    (path,) = tmp_path.glob("*tfevents*")
-    raw = bytearray(path.read_bytes())
-    want: dict[str, list[tuple[int, float, float]]] = {t: [] for t in tags}
-    bad_at = None
-    for start, n in _records(bytes(raw)):
-        ev = event_pb2.Event.FromString(bytes(raw[start + 12 : start + 12 + n]))
-        if ev.WhichOneof("what") != "summary":
-            continue
-        v = ev.summary.value[0]
-        if v.tag == "t2" and ev.step == 2000:  # flip a bit of this record's value
-            raw[start + 12 + n - 1] ^= 0x01
-            bad_at = start
-            continue
-        want[v.tag].append((ev.step, ev.wall_time, decode.scalar_of(v)))
-    assert bad_at is not None
-    path.write_bytes(bytes(raw))
-    ld = Logdir(tmp_path, chunk_bytes=chunk)
-    ld.reload()
-    for tag in tags:
-        got = ld.scalars(".", tag)
-        rows = zip(got.step.tolist(), got.wall_time.tolist(), got.value.tolist(), strict=True)
-        assert list(rows) == want[tag], tag
-    assert [(p.offset, p.message) for p in ld.problems] == [
-        (bad_at, "bad data CRC: record skipped")
-    ]
+    want, bad_at = _flip_one_and_expect(tmp_path, "t2", 2000)
+    assert sorted(want) == tags
+    _assert_read(tmp_path, chunk, want, bad_at)
 
 
 @pytest.mark.parametrize("chunk", [1 << 16, 4 << 20])
 def test_tags_in_turn_whose_turn_changes_past_the_first_rows(tmp_path: Path, chunk: int) -> None:
     """The period of tags written in turn is found in a group's first rows; past them the
-    order changes, a tag of the same length joins, and one record has a bad CRC. Each
-    part of the split then holds records of other tags (their CRC, computed with this
-    tag's bytes, fails, and they are compared byte by byte): every value is still read
-    as protobuf reads it, each under its own tag, and only the bad record is skipped."""
-    from tbnb.events import Logdir
-
+    order changes, a tag of the same length joins, and one record has a bad CRC. Rows
+    past the first ones then hold other tags than their turn's (they fail its template
+    and are decoded on their own): every value is still read as protobuf reads it, each
+    under its own tag, and only the bad record is skipped."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from tensorboardX import SummaryWriter as XWriter
@@ -192,32 +209,8 @@ def test_tags_in_turn_whose_turn_changes_past_the_first_rows(tmp_path: Path, chu
         for tag in order:
             x.add_scalar(tag, s * (int(tag[1]) + 1) / 7, s, walltime=1e9 + s)
     x.close()
-    (path,) = tmp_path.glob("*tfevents*")
-    raw = bytearray(path.read_bytes())
-    want: dict[str, list[tuple[int, float, float]]] = {}
-    bad_at = None
-    for start, n in _records(bytes(raw)):
-        ev = event_pb2.Event.FromString(bytes(raw[start + 12 : start + 12 + n]))
-        if ev.WhichOneof("what") != "summary":
-            continue
-        v = ev.summary.value[0]
-        if v.tag == "t4" and ev.step == 2500:
-            raw[start + 12 + n - 1] ^= 0x01
-            bad_at = start
-            continue
-        want.setdefault(v.tag, []).append((ev.step, ev.wall_time, decode.scalar_of(v)))
-    assert bad_at is not None
-    path.write_bytes(bytes(raw))
-    ld = Logdir(tmp_path, chunk_bytes=chunk)
-    ld.reload()
-    assert sorted(ld.tags(".")["scalars"]) == sorted(want)
-    for tag, rows in want.items():
-        got = ld.scalars(".", tag)
-        cols = (got.step.tolist(), got.wall_time.tolist(), got.value.tolist())
-        assert list(zip(*cols, strict=True)) == rows, tag
-    assert [(p.offset, p.message) for p in ld.problems] == [
-        (bad_at, "bad data CRC: record skipped")
-    ]
+    want, bad_at = _flip_one_and_expect(tmp_path, "t4", 2500)
+    _assert_read(tmp_path, chunk, want, bad_at)
 
 
 def test_decode_turns_reads_tags_in_turn_in_one_pass(tmp_path: Path) -> None:
