@@ -786,6 +786,7 @@ def report(
         )
         show("  the status line then", scs[0]["progress"] or "(no progress shown)")
         show("  every run drawn (goal <= 3 s)", med("first_paint_s"))
+        show("    board by board", ", ".join(f"{sc['first_paint_s']:.2f}" for sc in scs))
         show("  timed by the harness", med("first_paint_harness_s"))
         show("  tag filter redraw (goal <= 200 ms)", med("tag_filter_s", "ms"))
         show("  run filter redraw (goal <= 200 ms)", med("run_filter_s", "ms"))
