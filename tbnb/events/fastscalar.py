@@ -240,12 +240,6 @@ class Columns:
             return Columns.strided(self.buf, self.first, self.stride, min(count, self.count))
         return Columns.gathered(self.buf, self.starts[:count])
 
-    def subset(self, idx: I64) -> Columns:
-        """The records at positions ``idx`` of these, gathered."""
-        if self.starts is None:
-            return Columns.gathered(self.buf, self.first + idx * self.stride)
-        return Columns.gathered(self.buf, self.starts[idx])
-
     def col(self, off: int, dtype: str) -> npt.NDArray[Any]:
         m = self._mat
         if m is not None:
@@ -468,11 +462,9 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
     """Check and decode the rows of ``cols`` (record starts) against template ``t``;
     ``same``: what :func:`same_constant_bytes` gave for them, if it was called.
 
-    Without ``same``, the data CRC checks the constant bytes: it is computed with the
-    template's constant bytes, so a record whose CRC verifies has them (CRC-32C catches
-    any change of up to 32 bits in a row, and any other but for odds of 2^-32, the odds
-    at which it lets a corrupt record through anyway). Only the records whose CRC fails
-    are compared byte by byte, to tell a bad CRC from another shape."""
+    The constant bytes are compared, not only vouched for by the CRC (which is computed
+    with the template's bytes): a byte of a record changed after it was written, its
+    CRC intact, would read as the record written, and its corruption go unreported."""
     n = cols.count
     d = HEADER  # data begins after the record's header
     plan = _plan(t)
@@ -486,16 +478,7 @@ def decode(cols: Columns, t: Template, same: BOOL | None = None) -> Decoded:
         crc_ok = crc.mask_array(crcv) == cols.col(d + t.length, "<u4")
     else:
         crc_ok = _crc_ok(cols, t, var, plan.crc_const)
-    if same is not None:
-        match = same.copy()
-    else:
-        miss = np.flatnonzero(~crc_ok)
-        if 4 * len(miss) > n:  # mostly another shape: compare them all in place
-            match = same_constant_bytes(cols, t)
-        else:
-            match = crc_ok.copy()
-            if len(miss):
-                match[miss] = same_constant_bytes(cols.subset(miss), t)
+    match = same_constant_bytes(cols, t) if same is None else same.copy()
     if varint_ok is not None:
         match &= varint_ok
     wall, value = _wall_and_value(cols, t)

@@ -242,9 +242,9 @@ class Run:
                 whole = len(rows) == len(g.starts)  # no row taken by a template before
                 same = None
                 if whole and not g.residue:
-                    # tags written in turn with one record length: split by the constant
-                    # bytes of the first rows alone, before decoding (which checks each
-                    # part's rows with their CRC)
+                    # tags written in turn with one record length: their period is found
+                    # from the constant bytes of the first rows, before decoding (which
+                    # compares every row's)
                     probe = cols if cols.count <= SPLIT_PROBE else cols.head(SPLIT_PROBE)
                     seen = same_constant_bytes(probe, t)
                     sub = None if seen.all() else split_interleaved(g, seen)
