@@ -192,8 +192,9 @@ class Logdir:
     def reload(self, budget: float | None = None) -> Changes:
         """Read bytes written since the last call; returns what changed.
 
-        ``budget`` (seconds): stop starting runs once it is spent (at least one is read);
-        the runs left are read by the next calls (``unread_runs`` says how many)."""
+        ``budget`` (seconds): stop starting runs once it is spent (at least one is read),
+        unless the new bytes left are at most half of those read (FINISH_SHARE); the runs
+        left are read by the next calls (``unread_runs`` says how many)."""
         with self._lock:
             self._changes = Changes()
             self._read_now = []
@@ -282,8 +283,8 @@ class Logdir:
         done_bytes = 0
         for batch in groups:
             if deadline is not None and read and time.monotonic() >= deadline:
-                # what is left is read now when it is at most a part of what this read
-                # took (one message and one redraw fewer for the browser)
+                # what is left is read now when it is at most FINISH_SHARE of what this
+                # read took (one message and one redraw fewer for the browser)
                 left = new_bytes - done_bytes
                 if left > FINISH_SHARE * done_bytes:
                     break
