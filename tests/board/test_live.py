@@ -249,7 +249,7 @@ def test_a_large_first_read_opens_with_part_and_sends_the_rest(
     # opened with what the first read took, saying how far it got
     assert board.status["runs"] == 13 and board.status["unread_runs"] == 9
     assert board.status["points"] == 4 * 50
-    # the scalars' budget is shared with the five runs to come
+    # the scalars' budget is shared with the nine runs to come
     assert board.engine.scalars.growth == 13 / 4
     rec = Recorder(board)
     gate.set()
