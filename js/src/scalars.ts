@@ -462,8 +462,8 @@ export class ScalarsDashboard implements Dashboard, CardHost {
     // on the machine's other core, and each part brings runs new to every card. On 100
     // runs x 20 tags the page's CPU time until every run was drawn went from 2.5-2.6 s
     // to 1.1-1.2 s, and every run was drawn at 2.2-2.4 s instead of 2.7-2.9 s. A filter
-    // right after the read may then show a card never drawn: 94-256 ms instead of
-    // 130-190 ms, once (the cards are drawn on idle after the read).
+    // right after the read may then show a card never drawn, or wait for one being drawn
+    // on idle: 84-286 ms (16 boards) instead of 130-190 ms, until they are all drawn.
     const reading = this.reading();
     const behind = (c: ScalarCard) => !reading && (!c.chart.everDrawn || c.chart.missesRuns) && !c.chart.onScreen && !hiddenCard(c);
     const next = [...this.charts.values()].find(behind);
