@@ -368,7 +368,7 @@ def _plan(t: Template) -> _Plan:
 def same_constant_bytes(cols: Columns, t: Template) -> BOOL:
     """Rows of ``cols`` whose bytes outside the template's variable columns (keys,
     lengths, tag, metadata) are the template's: the first check of :func:`decode`. Alone,
-    it finds the period of tags written in turn (groups.split_interleaved) for a fifth
+    it finds the period of tags written in turn (groups.turn_period) for a fifth
     of a decoding's numpy calls."""
     plan = _plan(t)
     if cols.count <= SMALL_GROUP:  # a few numpy calls on the (rows, bytes) matrix
@@ -392,7 +392,7 @@ def _steps(cols: Columns, t: Template) -> tuple[I64, BOOL | None]:
         return np.zeros(n, dtype=np.int64), None
     cont_mask = sum(0x80 << (8 * i) for i in range(w))
     cont_want = sum(0x80 << (8 * i) for i in range(w - 1))
-    if w <= 4 and t.step + 4 <= t.length + 4:
+    if w <= 4:
         # One little-endian word holds the whole varint (bytes past it are masked off;
         # the read stays inside the record, whose data is followed by a 4-byte CRC).
         # Byte i's 7 bits move down by i: a shift and a mask a byte, in 32 bits.

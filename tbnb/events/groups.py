@@ -77,25 +77,30 @@ def loose_groups(buf: npt.NDArray[np.uint8], seg: Loose) -> tuple[list[Group], l
     return groups, slow
 
 
-def split_interleaved(g: Group, match: npt.NDArray[np.bool_]) -> list[Group] | None:
-    """Split a strided group whose first template matches every ``p``-th row only
-    (``match``: for the group's first rows, or all of them).
+def turn_period(g: Group, match: npt.NDArray[np.bool_]) -> int | None:
+    """The period ``p`` of a strided group whose first template matches every ``p``-th
+    row only (``match``: for the group's first rows, or all of them); None when the
+    matches are not that regular.
 
     A loop that logs ``p`` tags per step whose records share one length gives a period of
-    one record; the template of row 0 then matches rows 0, p, 2p, ... Each residue is a
-    strided group of its own (stride ``p`` times longer), decoded without gathering.
-    Returns None when the matches are not that regular.
+    one record; the template of row 0 then matches rows 0, p, 2p, ...
     """
-    cols = g.cols
-    if cols.starts is not None:
+    if g.cols.starts is not None:
         return None
     hits = np.flatnonzero(match)
-    n = cols.count
     if len(hits) < 2 or hits[0] != 0:
         return None
     p = int(hits[1])
     if p < 2 or hits[-1] + p < len(match) or not (np.diff(hits) == p).all():
         return None
+    return p
+
+
+def split_interleaved(g: Group, p: int) -> list[Group]:
+    """The ``p`` residues of a strided group of period ``p`` (turn_period): each a
+    strided group of its own (stride ``p`` times longer), decoded without gathering."""
+    cols = g.cols
+    n = cols.count
     return [
         Group(
             Columns.strided(

@@ -35,6 +35,7 @@ from tbnb.events.groups import (
     loose_groups,
     split_interleaved,
     strided_groups,
+    turn_period,
 )
 from tbnb.events.kinds import Kind
 from tbnb.events.points import AudioPoint, HistogramPoint, ImagePoint, TensorPoint, TextPoint
@@ -174,18 +175,19 @@ class Run:
         self,
         raw: bytes,
         g: Group,
+        first: Template,
         p: int,
         fast: dict[str, list[tuple[I64, I64, F64, F64]]],
         queue: list[Group],
     ) -> bool:
-        """Decode a group of ``p`` tags written in turn in one pass (decode_turns): each
-        tag's rows go to ``fast``, the rows that did not verify back to ``queue``, on
-        their own. False if the group is small or its tags' records differ in layout:
-        decode each tag's rows alone then."""
+        """Decode a group of ``p`` tags written in turn in one pass (decode_turns; its
+        row 0's template ``first``): each tag's rows go to ``fast``, the rows that did
+        not verify back to ``queue``, on their own. False if the group is small or its
+        tags' records differ in layout: decode each tag's rows alone then."""
         if g.cols.count <= SMALL_GROUP:
             return False
-        ts = []
-        for r in range(p):
+        ts = [first]
+        for r in range(1, p):
             s0 = int(g.starts[r])
             t = make_template(raw[s0 + HEADER : s0 + HEADER + g.length])
             if t is None or not self._fast_ok(t):
@@ -247,10 +249,10 @@ class Run:
                     # compares every row's)
                     probe = cols if cols.count <= SPLIT_PROBE else cols.head(SPLIT_PROBE)
                     seen = same_constant_bytes(probe, t)
-                    sub = None if seen.all() else split_interleaved(g, seen)
-                    if sub is not None:
-                        if not self._turns(raw, g, len(sub), fast, queue):
-                            queue.extend(reversed(sub))
+                    period = None if seen.all() else turn_period(g, seen)
+                    if period is not None:
+                        if not self._turns(raw, g, t, period, fast, queue):
+                            queue.extend(reversed(split_interleaved(g, period)))
                         rows = rows[:0]
                         break
                     if probe is cols:

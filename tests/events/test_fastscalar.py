@@ -127,11 +127,12 @@ def test_step_field_last_in_record(tmp_path: Path, base: int) -> None:
 
 
 def _flip_one_and_expect(
-    folder: Path, tag: str, step: int
+    folder: Path, tag: str, step: int, in_tag: bool = False
 ) -> tuple[dict[str, list[tuple[int, float, float]]], int]:
-    """Flip a bit of the value of ``tag`` at ``step`` in the one event file of ``folder``;
-    returns (step, wall time, value) of every other scalar, by tag, as protobuf reads
-    them, and the offset of the flipped record."""
+    """Flip a bit of the value of ``tag`` at ``step`` in the one event file of ``folder``
+    (``in_tag``: of its tag's first letter, its case); returns (step, wall time, value)
+    of every other scalar, by tag, as protobuf reads them, and the offset of the
+    flipped record."""
     (path,) = folder.glob("*tfevents*")
     raw = bytearray(path.read_bytes())
     want: dict[str, list[tuple[int, float, float]]] = {}
@@ -142,7 +143,11 @@ def _flip_one_and_expect(
             continue
         v = ev.summary.value[0]
         if v.tag == tag and ev.step == step:
-            raw[start + 12 + n - 1] ^= 0x01
+            if in_tag:
+                at = bytes(raw[start + 12 : start + 12 + n]).index(v.tag.encode())
+                raw[start + 12 + at] ^= 0x20
+            else:
+                raw[start + 12 + n - 1] ^= 0x01
             bad_at = start
             continue
         want.setdefault(v.tag, []).append((ev.step, ev.wall_time, decode.scalar_of(v)))
@@ -282,21 +287,5 @@ def test_a_byte_changed_after_writing_is_reported_even_where_its_crc_would_agree
         for k, tag in enumerate(tags):
             x.add_scalar(tag, s * (k + 1) / 7, s, walltime=1e9 + s)
     x.close()
-    (path,) = tmp_path.glob("*tfevents*")
-    raw = bytearray(path.read_bytes())
-    want: dict[str, list[tuple[int, float, float]]] = {}
-    bad_at = None
-    for start, n in _records(bytes(raw)):
-        ev = event_pb2.Event.FromString(bytes(raw[start + 12 : start + 12 + n]))
-        if ev.WhichOneof("what") != "summary":
-            continue
-        v = ev.summary.value[0]
-        if v.tag == tags[-1] and ev.step == 3000:
-            at = bytes(raw[start + 12 : start + 12 + n]).index(v.tag.encode())
-            raw[start + 12 + at] ^= 0x20  # the tag's first letter's case
-            bad_at = start
-            continue
-        want.setdefault(v.tag, []).append((ev.step, ev.wall_time, decode.scalar_of(v)))
-    assert bad_at is not None
-    path.write_bytes(bytes(raw))
+    want, bad_at = _flip_one_and_expect(tmp_path, tags[-1], 3000, in_tag=True)
     _assert_read(tmp_path, 4 << 20, want, bad_at)
