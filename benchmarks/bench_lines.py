@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -32,19 +31,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+from bench_webgl import build_plotly  # noqa: E402
+
 from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-BUILD = """
-import {{ build }} from {esbuild!r};
-await build({{
-  stdin: {{ contents: 'import P from "plotly.js/lib/core"; import s from "plotly.js/lib/scatter";'
-    + ' import g from "plotly.js/lib/scattergl"; P.register([s, g]); window.Plotly = P;',
-    resolveDir: {js!r}, loader: "ts" }},
-  outfile: {out!r}, bundle: true, format: "iife", minify: true,
-  loader: {{ ".css": "text" }}, define: {{ "define.amd": "false", global: "globalThis" }},
-  alias: {{ regl: "@plotly/regl" }}, logLevel: "error",
-}});
-"""
+ENTRY = (
+    'import P from "plotly.js/lib/core"; import s from "plotly.js/lib/scatter";'
+    ' import g from "plotly.js/lib/scattergl"; P.register([s, g]); window.Plotly = P;'
+)
 
 PAGE = """<!doctype html><html><body style="margin:0">
 <div id="charts" style="display:grid;grid-template-columns:repeat(3,440px)"></div>
@@ -148,12 +142,7 @@ def main() -> None:
     cases = CASES + (gl if args.webgl else [])
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        script = out / "build.mjs"
-        esbuild = REPO / "js" / "node_modules" / "esbuild" / "lib" / "main.js"
-        script.write_text(
-            BUILD.format(esbuild=str(esbuild), js=str(REPO / "js"), out=str(out / "plotly.js"))
-        )
-        subprocess.run(["node", str(script)], cwd=REPO / "js", check=True)
+        build_plotly(out, ENTRY)
         (out / "page.html").write_text(PAGE)
         print("6 charts of 100 runs x 1,000 points, from 1 run to 100 (a run filter cleared):")
         with sync_playwright() as pw:

@@ -35,8 +35,7 @@ from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 BUILD = """
 import {{ build }} from {esbuild!r};
 await build({{
-  stdin: {{ contents: 'import P from "./src/plotly-gl"; window.Plotly = P;', resolveDir: {js!r},
-    loader: "ts" }},
+  stdin: {{ contents: {entry!r}, resolveDir: {js!r}, loader: "ts" }},
   outfile: {out!r}, bundle: true, format: "iife", minify: true,
   loader: {{ ".css": "text" }}, define: {{ "define.amd": "false", global: "globalThis" }},
   alias: {{ regl: "@plotly/regl" }}, logLevel: "error",
@@ -83,15 +82,23 @@ CASES = [
 ]
 
 
+def build_plotly(out: Path, entry: str) -> None:
+    """`entry` (a module that sets window.Plotly, resolved from js/) bundled into
+    out/plotly.js by the project's esbuild."""
+    script = out / "build.mjs"
+    esbuild = REPO / "js" / "node_modules" / "esbuild" / "lib" / "main.js"
+    script.write_text(
+        BUILD.format(
+            entry=entry, esbuild=str(esbuild), js=str(REPO / "js"), out=str(out / "plotly.js")
+        )
+    )
+    subprocess.run(["node", str(script)], cwd=REPO / "js", check=True)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        script = out / "build.mjs"
-        esbuild = REPO / "js" / "node_modules" / "esbuild" / "lib" / "main.js"
-        script.write_text(
-            BUILD.format(esbuild=str(esbuild), js=str(REPO / "js"), out=str(out / "plotly.js"))
-        )
-        subprocess.run(["node", str(script)], cwd=REPO / "js", check=True)
+        build_plotly(out, 'import P from "./src/plotly-gl"; window.Plotly = P;')
         (out / "page.html").write_text(PAGE)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
