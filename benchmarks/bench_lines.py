@@ -1,17 +1,20 @@
 """What drawing many runs' lines costs this machine's browser, apart from tbnb: the floor
 under the Scalars tab's cleared run filter (issue 18).
 
-    python benchmarks/bench_lines.py            # SVG and canvas, about a minute
-    python benchmarks/bench_lines.py --webgl    # and plotly's WebGL lines (slow here)
+    python benchmarks/bench_lines.py                 # SVG and canvas, about a minute
+    python benchmarks/bench_lines.py --points 1000   # lines of 1,000 points
+    python benchmarks/bench_lines.py --webgl         # and plotly's WebGL lines (slow here)
 
-Six charts of 440 px, three a row (the cards in view of a 1400 px page), each 100 runs of
-1,000 points as a raw (faint) and a smoothed line: what a card of the 100 runs x 20 tags
-x 10,000 steps logdir draws when its run filter is cleared (the kernel sends 1,000 points
-a run, as TensorBoard samples 1,000). Drawn on a plain page in headless Chromium with the
-flags of the tests, by
+Six charts of 440 px, three a row (the cards in view), each 100 runs as a raw (faint) and
+a smoothed line of --points points. The default, 80, is what a card of the 100 runs x 20
+tags x 10,000 steps logdir holds when its run filter is cleared: the kernel shares
+131,072 buckets among the 2,000 series (tbnb/board/feeds/scalars.py BUDGET), 64 each, and
+a bucket's picks make about 80 points. 1,000 is a card of fewer series, or TensorBoard's
+1,000 samples a run. Drawn on a plain page in headless Chromium with the flags of the
+tests, by
 - plotly's SVG lines as tbnb's cards draw them (js/src/chart.ts: one trace per colour
   of the 20, raw and smoothed), and with the smoothed lines only;
-- a 2D canvas, each line stroked (no plotly: the least a page can do to put them there);
+- a 2D canvas, each line stroked (no plotly: what the lines alone cost);
 - with --webgl, plotly's WebGL lines (scattergl), the same traces.
 Each is timed from one run to 100 (a filter cleared) until the second frame after, so
 that what the browser rasterises is counted too: median of 5, on one page.
@@ -43,7 +46,8 @@ ENTRY = (
 PAGE = """<!doctype html><html><body style="margin:0">
 <div id="charts" style="display:grid;grid-template-columns:repeat(3,440px)"></div>
 <script src="plotly.js"></script><script>
-const RUNS = 100, POINTS = 1000, CHARTS = 6, COLORS = 20;
+const RUNS = 100, CHARTS = 6, COLORS = 20;
+const POINTS = Number(new URLSearchParams(location.search).get("points"));
 function rnd(i) { const x = Math.sin(i * 9301 + 49297) * 233280; return x - Math.floor(x); }
 const runs = [];
 for (let r = 0; r < RUNS; r++) {
@@ -137,6 +141,7 @@ CASES = [
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--webgl", action="store_true", help="also plotly's WebGL lines")
+    ap.add_argument("--points", type=int, default=80, help="points a run's line")
     args = ap.parse_args()
     gl = [("webgl", "plotly WebGL (scattergl), raw and smoothed")]
     cases = CASES + (gl if args.webgl else [])
@@ -144,12 +149,15 @@ def main() -> None:
         out = Path(tmp)
         build_plotly(out, ENTRY)
         (out / "page.html").write_text(PAGE)
-        print("6 charts of 100 runs x 1,000 points, from 1 run to 100 (a run filter cleared):")
+        print(
+            f"6 charts of 100 runs x {args.points:,} points a line, from 1 run to 100"
+            " (a run filter cleared):"
+        )
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for how, label in cases:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto((out / "page.html").as_uri())
+                page.goto((out / "page.html").as_uri() + f"?points={args.points}")
                 page.evaluate("a => draw(...a)", [how, 100])  # compiled, fonts measured
                 times = []
                 for _ in range(2 if how == "webgl" else 5):
