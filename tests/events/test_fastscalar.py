@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import struct
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,23 @@ def _records(raw: bytes) -> list[tuple[int, int]]:
         out.append((p, n))
         p += n + 16
     return out
+
+
+def _write_turns(
+    folder: Path, turns: Iterable[tuple[int, list[str]]], div: float = 7, wall_step: float = 0
+) -> None:
+    """tensorboardX's scalars, a step at a time: for each (step, tags), every tag in that
+    order, its value step * (its index + 1) / ``div`` (the index: the tag's last digit, or
+    its place), at wall time 1e9 + step (+ ``wall_step`` x its place)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from tensorboardX import SummaryWriter as XWriter
+    x = XWriter(str(folder))
+    for s, tags in turns:
+        for k, tag in enumerate(tags):
+            i = int(tag[-1]) if tag[-1].isdigit() else k
+            x.add_scalar(tag, s * (i + 1) / div, s, walltime=1e9 + s + wall_step * k)
+    x.close()
 
 
 def _writer_files(tmp: Path) -> list[Path]:
@@ -180,16 +198,9 @@ def test_tags_written_in_turn(tmp_path: Path, chunk: int) -> None:
     constant bytes before decoding), in groups small and large enough for both ways of
     checking them (matrix, columns): every value as protobuf reads it, and a record
     whose value was flipped after writing is the one skipped, with its CRC problem."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from tensorboardX import SummaryWriter as XWriter
     tags = [f"t{k}" for k in range(5)]
-    steps = range(200, 3200)  # one step varint width: one record length
-    x = XWriter(str(tmp_path))
-    for s in steps:
-        for k, tag in enumerate(tags):
-            x.add_scalar(tag, s * (k + 1) / 7, s, walltime=1e9 + s)
-    x.close()
+    # one step varint width: one record length
+    _write_turns(tmp_path, ((s, tags) for s in range(200, 3200)))
     want, bad_at = _flip_one_and_expect(tmp_path, "t2", 2000)
     assert sorted(want) == tags
     _assert_read(tmp_path, chunk, want, bad_at)
@@ -202,18 +213,15 @@ def test_tags_in_turn_whose_turn_changes_past_the_first_rows(tmp_path: Path, chu
     past the first ones then hold other tags than their turn's (they fail its template
     and are decoded on their own): every value is still read as protobuf reads it, each
     under its own tag, and only the bad record is skipped."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from tensorboardX import SummaryWriter as XWriter
-    x = XWriter(str(tmp_path))
-    for s in range(200, 3200):  # one step varint width: one record length
+
+    def order(s: int) -> list[str]:
         if s < 2000:
-            order = ["t0", "t1", "t2", "t3"]
-        else:  # past the probe: another order, and a fifth tag
-            order = ["t0", "t2", "t4", "t1", "t3"] if s % 3 else ["t3", "t4", "t0", "t1", "t2"]
-        for tag in order:
-            x.add_scalar(tag, s * (int(tag[1]) + 1) / 7, s, walltime=1e9 + s)
-    x.close()
+            return ["t0", "t1", "t2", "t3"]
+        # past the probe: another order, and a fifth tag
+        return ["t0", "t2", "t4", "t1", "t3"] if s % 3 else ["t3", "t4", "t0", "t1", "t2"]
+
+    # one step varint width: one record length
+    _write_turns(tmp_path, ((s, order(s)) for s in range(200, 3200)))
     want, bad_at = _flip_one_and_expect(tmp_path, "t4", 2500)
     _assert_read(tmp_path, chunk, want, bad_at)
 
@@ -225,18 +233,12 @@ def test_decode_turns_reads_tags_in_turn_in_one_pass(tmp_path: Path) -> None:
     layouts: None."""
     from tbnb.events.fastscalar import decode_turns
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from tensorboardX import SummaryWriter as XWriter
     tags = ["a0", "a1", "a2", "a3"]
-    x = XWriter(str(tmp_path))
-    for s in range(200, 1000):
-        for k, tag in enumerate(tags):
-            x.add_scalar(tag, s * (k + 1) / 3, s, walltime=1e9 + s + k / 10)
-    x.close()
+    _write_turns(tmp_path, ((s, tags) for s in range(200, 1000)), div=3, wall_step=0.1)
     (path,) = tmp_path.glob("*tfevents*")
     raw = bytearray(path.read_bytes())
-    recs = [(st, n) for st, n in _records(bytes(raw)) if n == _records(bytes(raw))[-1][1]]
+    every = _records(bytes(raw))
+    recs = [(st, n) for st, n in every if n == every[-1][1]]
     assert len(recs) == 4 * 800
     starts = np.array([st for st, _ in recs], dtype=np.int64)
     stride = int(starts[1] - starts[0])
@@ -279,13 +281,6 @@ def test_a_byte_changed_after_writing_is_reported_even_where_its_crc_would_agree
     reader computes with the template's bytes (the bytes as written) agrees with it, so
     only comparing the bytes finds the change. The record is reported and skipped, past
     the first rows of its group (one tag; tags in turn), and every other point read."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from tensorboardX import SummaryWriter as XWriter
-    x = XWriter(str(tmp_path))
-    for s in range(200, 3200):
-        for k, tag in enumerate(tags):
-            x.add_scalar(tag, s * (k + 1) / 7, s, walltime=1e9 + s)
-    x.close()
+    _write_turns(tmp_path, ((s, tags) for s in range(200, 3200)))
     want, bad_at = _flip_one_and_expect(tmp_path, tags[-1], 3000, in_tag=True)
     _assert_read(tmp_path, 4 << 20, want, bad_at)
