@@ -46,6 +46,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
+from tests.browser.drawn import RAW_RUNS  # noqa: E402
 from tests.browser.jupyter import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -184,11 +185,9 @@ MESSAGES_TAP_JS = """
 # the page's time once two boards each have n runs' lines drawn
 SECOND_DRAWN_JS = """
 n => [...document.querySelectorAll('.tbnb-root')].filter(r =>
-        [...r.querySelectorAll('.tbnb-chart .js-plotly-plot')].some(p => p.data
-          && p.data.reduce((a, t) => a + (t.meta && t.meta.kind === 'raw' && t.x
-               && t.x.length > 0 ? (t.meta.runs || [t.meta.run]).length : 0), 0) >= n)
+        [...r.querySelectorAll('.tbnb-chart .js-plotly-plot')].some(p => RAW_RUNS(p) >= n)
      ).length >= 2 && performance.now()
-"""
+""".replace("RAW_RUNS", RAW_RUNS)
 
 # the page's marks (js/src/loader.ts, index.ts) relative to the execute_request
 MARKS_JS = """
@@ -201,11 +200,8 @@ MARKS_JS = """
 # resolves (polled every frame) with the page's time once n runs' lines are drawn
 LINES_DRAWN_JS = """
 n => { const c = document.querySelectorAll('.tbnb-chart .js-plotly-plot');
-       return [...c].some(p => p.data && p.data.reduce((a, t) => a +
-           (t.meta && t.meta.kind === 'raw' && t.x && t.x.length > 0
-            ? (t.meta.runs || [t.meta.run]).length : 0), 0) >= n)
-         && performance.now(); }
-"""
+       return [...c].some(p => RAW_RUNS(p) >= n) && performance.now(); }
+""".replace("RAW_RUNS", RAW_RUNS)
 
 
 def bench_first_paint(
@@ -580,10 +576,11 @@ def bench_scale(
     # the first lines (a large logdir is drawn in parts), and what the status line said
     some = page.wait_for_function(
         """() => { const c = document.querySelectorAll('.tbnb-chart .js-plotly-plot');
-                   if (![...c].some(p => p.data && p.data.some(t => t.meta
-                         && t.meta.kind === 'raw' && t.x && t.x.length > 0))) return false;
+                   if (![...c].some(p => RAW_RUNS(p) > 0)) return false;
                    const s = document.querySelector('.tbnb-status-text');
-                   return [performance.now(), s ? s.textContent : '']; }""",
+                   return [performance.now(), s ? s.textContent : '']; }""".replace(
+            "RAW_RUNS", RAW_RUNS
+        ),
         polling="raf",
         timeout=120_000,
     ).json_value()
@@ -609,17 +606,14 @@ def bench_scale(
             ".tbnb-tag-filter",
             "tag19$",
             "n => { const c = document.querySelector(TAG19);"
-            " return c && c.data && c.data.reduce((a, t) => a + (t.meta.kind === 'raw'"
-            " ? (t.meta.runs || [t.meta.run]).length : 0), 0) >= n"
-            " && performance.now(); }",
+            f" return c && c.data && {RAW_RUNS}(c) >= n && performance.now(); }}",
         ),
         (
             "run_filter_s",
             ".tbnb-run-filter",
             "run00[0-4]$",
             "n => { const c = document.querySelector(TAG19);"
-            " return c && c.data && c.data.filter(t => t.meta.kind === 'raw').length === 5"
-            " && performance.now(); }",
+            f" return c && c.data && {RAW_RUNS}(c) === 5 && performance.now(); }}",
         ),
     ]:
         started = root.locator(selector).evaluate(

@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_logdir_scale import check_writer, scalar_record, version_record  # noqa: E402
 
+from tests.browser.drawn import RAW_RUNS  # noqa: E402
 from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Notebook  # noqa: E402
 
 CACHE = REPO / "benchmarks" / ".cache"
@@ -108,8 +109,8 @@ WATCH_JS = """
     for (const t of raw) if (t.x.length) lastx = Math.max(lastx, t.x[t.x.length - 1]);
     const bands = plot.data.filter(t => t.meta && t.meta.kind === 'band-upper').length;
     const since = window.__t0 === null ? null : now - window.__t0;
-    // a card of many runs draws one trace per colour (t.meta.runs): count the runs
-    const lines = raw.reduce((a, t) => a + (t.meta.runs ? t.meta.runs.length : 1), 0);
+    // the group lines are plotly's traces (5 groups: fewer than a canvas is used for)
+    const lines = raw.length;
     window.__draws.push({frame: now - frameStart, since, lines, bands, lastx});
     window.__t0 = null;
   });
@@ -158,13 +159,13 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, steps: int) -> list[
     card = root.locator(f".tbnb-chart[data-tag='{TAG}']:not([data-pinned])")
     plot = card.locator(".js-plotly-plot")
     page.wait_for_function(
-        "([el, n]) => el.data && el.data.filter(t => t.meta.kind === 'raw')"
-        ".reduce((a, t) => a + (t.meta.runs ? t.meta.runs.length : 1), 0) >= n",
+        f"([el, n]) => el.data && {RAW_RUNS}(el) >= n",
         arg=[plot.element_handle(), len(runs())],
         timeout=300_000,
     )
     held = plot.evaluate(
-        "p => Math.max(...p.data.filter(t => t.meta.kind === 'raw').map(t => t.x.length))"
+        "p => Math.max(...p.data.filter(t => t.meta.kind === 'raw').map(t => t.x.length),"
+        " ...(p.tbnbLines || []).flatMap(g => g.lines.map(l => l.x.length)))"
     )
     page.evaluate(WATCH_JS, [plot.element_handle()])
     rows: list[tuple[str, str]] = [("points per run held by the browser", f"{held:,} of {steps:,}")]

@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE.parent))
 from bench_logdir_scale import NAME, check_writer, scalar_record, version_record  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.browser.drawn import DRAWN_RUNS  # noqa: E402
 from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Notebook  # noqa: E402
 
 CACHE = HERE / ".cache" / "many"
@@ -123,7 +124,7 @@ async ([selector, pattern, done]) => {
 }
 """
 
-# every scalar card on screen is drawn, with RUNS runs (-1: any number)
+# every scalar card on screen is drawn, with WANT_RUNS runs (-1: any number)
 CHARTS_DRAW_RUNS = """
 () => {
   // on screen: inside every box that clips it (JupyterLab's notebook scrolls in one)
@@ -143,11 +144,10 @@ CHARTS_DRAW_RUNS = """
   return cards.length > 0 && cards.every((c) => {
     const p = c.querySelector('.js-plotly-plot');
     if (!p || !p.data) return false;
-    const runs = new Set(p.data.flatMap((t) => (t.meta && (t.meta.runs || [t.meta.run])) || []));
-    return RUNS < 0 || runs.size === RUNS;
+    return WANT_RUNS < 0 || DRAWN_RUNS(p).length === WANT_RUNS;
   });
 }
-"""
+""".replace("DRAWN_RUNS", DRAWN_RUNS)
 
 DOM_NODES = "() => document.querySelector('.tbnb-root').getElementsByTagName('*').length"
 
@@ -193,7 +193,7 @@ def bench(jupyter: JupyterServer, browser: Any, which: str) -> None:
         timeout=600_000,
     )
     page.wait_for_function(
-        CHARTS_DRAW_RUNS.replace("RUNS", str(n_runs)), polling="raf", timeout=600_000
+        CHARTS_DRAW_RUNS.replace("WANT_RUNS", str(n_runs)), polling="raf", timeout=600_000
     )
     show("DOM nodes of the board", f"{page.evaluate(DOM_NODES):,}")
     runs = page.evaluate("() => document.querySelectorAll('.tbnb-run-row').length")
@@ -211,14 +211,15 @@ def bench(jupyter: JupyterServer, browser: Any, which: str) -> None:
     show("run filter, one run of all: run list", f"{ms:.0f} ms", "<= 200 ms")
     # back to every run, every card on screen drawn again, before the next figure
     page.evaluate(
-        TIMED_FILTER, [".tbnb-run-filter", "", CHARTS_DRAW_RUNS.replace("RUNS", str(n_runs))]
+        TIMED_FILTER, [".tbnb-run-filter", "", CHARTS_DRAW_RUNS.replace("WANT_RUNS", str(n_runs))]
     )
     ms = page.evaluate(
-        TIMED_FILTER, [".tbnb-run-filter", f"^{last_run}$", CHARTS_DRAW_RUNS.replace("RUNS", "1")]
+        TIMED_FILTER,
+        [".tbnb-run-filter", f"^{last_run}$", CHARTS_DRAW_RUNS.replace("WANT_RUNS", "1")],
     )
     show("run filter, one run of all: cards on screen redrawn", f"{ms:.0f} ms", "<= 200 ms")
     ms = page.evaluate(
-        TIMED_FILTER, [".tbnb-run-filter", "", CHARTS_DRAW_RUNS.replace("RUNS", str(n_runs))]
+        TIMED_FILTER, [".tbnb-run-filter", "", CHARTS_DRAW_RUNS.replace("WANT_RUNS", str(n_runs))]
     )
     show(
         f"run filter cleared: cards on screen redrawn ({n_runs:,} lines each)",
@@ -236,7 +237,7 @@ def bench(jupyter: JupyterServer, browser: Any, which: str) -> None:
     ms = page.evaluate(TIMED_FILTER, [".tbnb-tag-filter", f"^{last_tag}$", tag_done])
     show("tag filter, the last tag of all: its card drawn", f"{ms:.0f} ms", "<= 200 ms")
     ms = page.evaluate(
-        TIMED_FILTER, [".tbnb-tag-filter", "", CHARTS_DRAW_RUNS.replace("RUNS", str(n_runs))]
+        TIMED_FILTER, [".tbnb-tag-filter", "", CHARTS_DRAW_RUNS.replace("WANT_RUNS", str(n_runs))]
     )
     show("tag filter cleared: cards on screen drawn", f"{ms:.0f} ms", "<= 200 ms")
     show("page JS heap grown by the board", f"{(heap(cdp) - heap0) / 1e6:.0f} MB", "stated")

@@ -48,14 +48,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.unobserved import UnobservedChromium  # noqa: E402
+from tests.browser.drawn import RAW_RUNS  # noqa: E402
 from tests.browser.jupyter import JupyterServer, Notebook  # noqa: E402
 
 CACHE = REPO / "benchmarks" / ".cache"
-# the runs whose raw lines plot `p` draws (a trace per run, or per colour past 20 runs)
-RAW_RUNS = (
-    "p.data.reduce((a, t) => a"
-    " + (t.meta.kind === 'raw' ? (t.meta.runs || [t.meta.run]).length : 0), 0)"
-)
 BIG = "big/points"
 
 
@@ -166,7 +162,7 @@ def bench(page: Page, jupyter: JupyterServer, logdir: Path, runs: int) -> list[t
     card = root.locator(f".tbnb-chart[data-tag='{BIG}']:not([data-pinned])")
     page.wait_for_function(
         "([el, n]) => { const p = el.querySelector('.js-plotly-plot');"
-        f" return p && p.data && {RAW_RUNS} >= n; }}",
+        f" return p && p.data && {RAW_RUNS}(p) >= n; }}",
         arg=[card.element_handle(), runs],
         timeout=300_000,
     )

@@ -46,6 +46,7 @@ from playwright.sync_api import Page, sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.browser.drawn import RAW_RUNS  # noqa: E402
 from tests.browser.jupyter import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Notebook  # noqa: E402
 
 TAGS = 4  # scalar tags per writer
@@ -231,9 +232,8 @@ STORE_JS = """
 
 FILTER_CHECK_JS = """
 ([tag, n]) => { const c = document.querySelector(`.tbnb-chart[data-tag='${tag}'] .js-plotly-plot`);
-  return c && c.data && c.data.reduce((a, t) => a + (t.meta && t.meta.kind === 'raw'
-    ? (t.meta.runs || [t.meta.run]).length : 0), 0) >= n && performance.now(); }
-"""
+  return c && c.data && RAW_RUNS(c) >= n && performance.now(); }
+""".replace("RAW_RUNS", RAW_RUNS)
 
 
 class Soak:

@@ -1,17 +1,20 @@
 // One scalar chart: every visible run of a tag as a raw (faint) and a smoothed line,
 // non-finite values as markers. Drawn only while on screen. What it drew is kept
 // (`lines`) for the tools drawn over it (step markers, the tooltip: scalar-card.ts),
-// which need no plotly redraw.
+// which need no plotly redraw. From MERGE_FROM runs on, the lines are stroked on a
+// canvas over plotly's axes (line-canvas.ts), not drawn by plotly.
 import Plotly from "./plotly";
 import { h } from "./dom";
 import { cardMargin, relativeTitle, type Margin } from "./axes";
 import { RUN_ROW_CHARS, shortNames, visible } from "./names";
-import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, type Line, type TimedValues } from "./points";
+import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine, type Line, type TimedValues } from "./points";
 import { quantile } from "./smoothing";
 import { colorOfRun } from "./colors";
 import { symlog, symlogConstant, symlogTicks } from "./symlog";
 import { plotlyText, type XAxis } from "./settings";
 import type { ScalarSeries } from "./store";
+import { extentOf, LineCanvas, type LineGroup } from "./line-canvas";
+import { saveBlob } from "./download";
 
 // The lines last made of each series the store holds, by how they were made: a series
 // drawn again unchanged (its pinned copy, a second board's card, a redraw for a
@@ -27,7 +30,7 @@ function lineOf(s: ScalarSeries, mode: XAxis, scale: number, weight: number): Li
   return line;
 }
 
-/** Above this many runs a chart drawn with tbnb's tooltip draws one trace per colour. */
+/** Above this many runs, a chart drawn with tbnb's tooltip strokes its lines on a canvas (line-canvas.ts). */
 export const MERGE_FROM = 20;
 
 export interface View {
@@ -92,6 +95,20 @@ export class Chart {
    * on 2,000 runs: 0.48 s of 1.1 s). Kept, the margin is pushed once and stays.
    */
   private drawnMargin: { axes: string; margin: Margin } | null = null;
+  /** the lines of many runs, stroked over the plot */
+  readonly canvas: LineCanvas;
+  private span: { key: string; trace: Record<string, unknown> } | null = null;
+  /**
+   * plotly's config, the same object at every drawing: plotly's react compares it, and
+   * a new function in it (the camera's click) would make each drawing a new plot.
+   */
+  private readonly config = {
+    displaylogo: false,
+    responsive: true,
+    // plotly's own download would leave out the canvas' lines
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
+    modeBarButtonsToAdd: [{ name: "tbnb-png", title: "Download plot as a PNG", icon: Plotly.Icons.camera, click: () => void this.downloadPng() }],
+  };
 
   /** whether the chart has been drawn at least once */
   get everDrawn(): boolean {
@@ -110,6 +127,32 @@ export class Chart {
     this.note.hidden = true;
     this.el = h("div", { class: "tbnb-chart" }, this.title, this.note, this.plot);
     this.el.dataset.tag = tag;
+    this.canvas = new LineCanvas(this.plot);
+  }
+
+  /**
+   * The invisible trace from the lines' least to their greatest x and y, which gives
+   * plotly's autorange the canvas' extent. The same object while the extent holds, so
+   * that plotly's react finds nothing changed and draws nothing again.
+   */
+  private spanTrace(groups: LineGroup[], logY: boolean, dates: boolean): Record<string, unknown> | null {
+    const e = extentOf(groups, logY);
+    if (!e) return null;
+    const key = [...e.x, ...e.y, dates].join("|");
+    if (this.span?.key === key) return this.span.trace;
+    const trace = {
+      type: "scatter",
+      mode: "lines",
+      x: dates ? e.x.map((v) => new Date(v)) : e.x,
+      y: e.y,
+      line: { width: 0 },
+      opacity: 0,
+      hoverinfo: "none",
+      showlegend: false,
+      meta: { kind: "span" },
+    };
+    this.span = { key, trace };
+    return trace;
   }
 
   /** The chart's note and title say how many points are drawn of how many the kernel holds. */
@@ -161,35 +204,32 @@ export class Chart {
     const c = view.symlog ? symlogConstant(finite) : 0;
     const ty = (ys: number[]) => (c ? ys.map((v) => symlog(v, c)) : ys);
     const hover = (template: string) => (own ? { hoverinfo: "none" } : { hovertemplate: template });
-    // Many runs on tbnb's own tooltip: the runs of one colour are one trace each for
-    // their raw and their smoothed lines (gaps between runs), as plotly's first draw
-    // costs per trace: 100 runs are 40 traces of the 20 palette colours, not 200.
+    // Many runs on tbnb's own tooltip: their lines are stroked on a canvas over the
+    // plot, the runs of one colour as one path for their raw and one for their smoothed
+    // lines; plotly draws the axes of an invisible trace spanning them.
     const merge = own && shown.length > MERGE_FROM;
-    const groups = new Map<string, number[]>();
+    const groups: LineGroup[] = [];
     if (merge) {
+      const byColor = new Map<string, number[]>();
       for (const [i, l] of lines.entries()) {
-        const g = groups.get(l.color);
+        const g = byColor.get(l.color);
         if (g) g.push(i);
-        else groups.set(l.color, [i]);
+        else byColor.set(l.color, [i]);
       }
       for (const kind of smoothed ? (["raw", "smoothed"] as const) : (["raw"] as const)) {
-        for (const [color, members] of groups) {
-          const { x, y } = joinLines(members.map((i) => ({ x: made[i].x, y: ty(kind === "raw" ? made[i].raw : made[i].smoothed) })));
+        for (const [color, members] of byColor) {
           const faint = kind === "raw" && smoothed;
-          traces.push({
-            type: "scatter",
-            mode: "lines",
-            x,
-            y,
-            line: { color, width: faint ? 1 : 1.5 },
-            opacity: faint ? 0.25 : 1,
-            hoverinfo: "none",
-            showlegend: false,
-            meta: { runs: members.map((i) => shown[i].run), kind },
+          groups.push({
+            kind, color, width: faint ? 1 : 1.5, opacity: faint ? 0.25 : 1,
+            runs: members.map((i) => shown[i].run),
+            lines: members.map((i) => ({ x: lines[i].x, y: ty(kind === "raw" ? made[i].raw : made[i].smoothed) })),
           });
         }
       }
+      const span = this.spanTrace(groups, view.logY && !c, view.xAxis === "wall");
+      if (span) traces.push(span);
     }
+    this.canvas.set(groups);
     if (arranged) traces.push(...arranged.under(ty, (s) => scalarLine(s, view.xAxis, scale, view.smoothing)));
     for (const [i, s] of shown.entries()) {
       const color = lines[i].color;
@@ -286,12 +326,6 @@ export class Chart {
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { size: 11, color: getComputedStyle(this.el).color || "#444" },
     };
-    const config = {
-      displaylogo: false,
-      responsive: true,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-      toImageButtonOptions: { filename: this.tag.replace(/[^A-Za-z0-9_.-]+/g, "_"), format: "png" },
-    };
     this.lines = lines;
     this.lastView = view;
     this.symlogC = c;
@@ -300,9 +334,10 @@ export class Chart {
     // diff and remove the old traces one by one, slower than drawing the plot anew.
     const held = (this.plot as unknown as { data?: unknown[] }).data?.length ?? 0;
     const draw = held > 2 * traces.length + 8 ? Plotly.newPlot : Plotly.react;
-    void draw(this.plot, traces as never, layout as never, config as never).then(() => {
+    void draw(this.plot, traces as never, layout as never, this.config as never).then(() => {
       const size = (this.plot as { _fullLayout?: { _size?: Margin } })._fullLayout?._size;
       if (size) this.drawnMargin = { axes: uirevision, margin: { l: size.l, r: size.r, t: size.t, b: size.b } };
+      this.canvas.afterPlot();
       this.onDrawn?.();
     });
     this.drawn = true;
@@ -313,6 +348,13 @@ export class Chart {
     if (this.drawnMargin?.axes !== axes) return base;
     const m = this.drawnMargin.margin;
     return { l: Math.max(base.l, m.l), r: Math.max(base.r, m.r), t: Math.max(base.t, m.t), b: Math.max(base.b, m.b) };
+  }
+
+  /** The plot as a PNG file, the canvas' lines with it (the modebar's camera). */
+  async downloadPng(): Promise<void> {
+    const blob = await this.canvas.png((plot, opts) => Plotly.toImage(plot, opts as never));
+    saveBlob(blob, `${this.tag.replace(/[^A-Za-z0-9_.-]+/g, "_")}.png`);
+    this.el.dispatchEvent(new CustomEvent("tbnb-png", { detail: { bytes: blob.size } }));
   }
 
   /** A layout change without redrawing the data (a linked zoom). */

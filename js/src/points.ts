@@ -84,22 +84,3 @@ export function drawnNote(held: number, total: number, what = "points"): string 
   if (total <= held) return "";
   return `${THOUSANDS.format(held)} of ${THOUSANDS.format(total)} ${what} drawn`;
 }
-
-/**
- * Several lines as one (plotly draws one trace per colour of many runs): their points
- * in order, a gap (y NaN, at the next line's first x) between one line and the next.
- */
-export function joinLines<X>(parts: readonly { x: readonly X[]; y: readonly number[] }[]): { x: X[]; y: number[] } {
-  const x: X[] = [];
-  const y: number[] = [];
-  for (const p of parts) {
-    if (!p.x.length) continue;
-    if (x.length) {
-      x.push(p.x[0]);
-      y.push(NaN);
-    }
-    for (const v of p.x) x.push(v);
-    for (const v of p.y) y.push(v);
-  }
-  return { x, y };
-}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartUnit, drawnNote, joinLines, nonFiniteMarkers, scalarLine, xValues } from "../src/points";
+import { chartUnit, drawnNote, nonFiniteMarkers, scalarLine, xValues } from "../src/points";
 
 const series = {
   n: 4,
@@ -50,15 +50,4 @@ test("the note says how many points are drawn when the kernel holds more", () =>
   assert.equal(drawnNote(640, 50000), "640 of 50,000 points drawn");
   assert.equal(drawnNote(10, 10), "");
   assert.equal(drawnNote(500, 2000, "histograms"), "500 of 2,000 histograms drawn");
-});
-
-test("lines joined as one trace: every point in order, a gap between lines", () => {
-  const j = joinLines([
-    { x: [0, 1, 2], y: [5, 6, 7] },
-    { x: [], y: [] },
-    { x: [0, 4], y: [1, 2] },
-  ]);
-  assert.deepEqual(j.x, [0, 1, 2, 0, 0, 4]);
-  assert.deepEqual(j.y, [5, 6, 7, NaN, 1, 2]);
-  assert.deepEqual(joinLines([]), { x: [], y: [] });
 });

@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page
 from tensorboardX import SummaryWriter
 
+from tests.browser.drawn import DRAWN_RUNS
 from tests.browser.jupyter import JupyterServer, Notebook
 
 RUNS = 300  # far more than the rows a list of 22 px rows shows with its overscan
@@ -20,10 +21,9 @@ PLOT_RUNS = """
     .find((c) => c.dataset.tag === tag && !c.dataset.pinned);
   const plot = chart && chart.querySelector('.js-plotly-plot');
   if (!plot || !plot.data) return null;
-  const runs = plot.data.flatMap((t) => (t.meta && (t.meta.runs || [t.meta.run])) || []);
-  return [...new Set(runs)].sort();
+  return DRAWN_RUNS(plot).sort();
 }
-"""
+""".replace("DRAWN_RUNS", DRAWN_RUNS)
 
 SHOWN_CARDS = """
 (root) => [...root.querySelectorAll('.tbnb-pane[data-tab=scalars] .tbnb-chart')]

@@ -1,9 +1,10 @@
 """Scalar cards, checked through what is drawn.
 
-- Many runs (more than the 20 palette colours): one plotly trace per colour for the raw
-  lines and one for the smoothed (plotly's first draw costs per trace): every run's
-  points, in its colour, between gaps; the step marker's table and a pinned copy work
-  on it as on any card.
+- Many runs (more than 20): the lines are stroked on a canvas over plotly's axes, one
+  path per colour for the raw lines and one for the smoothed (plotly's SVG costs per
+  trace and per path): every run's points, in its colour; the step marker's table and a
+  pinned copy work on it as on any card. The canvas paints each line where plotly's
+  axes put its values, follows a zoom, and is in the PNG the modebar's camera saves.
 - The step marker on relative and wall time: drawn where the runs reached the step,
   moved by keys and placed by a click as on the step axis.
 - A card's first drawing is one plotly drawing: the margins given leave room for the
@@ -16,10 +17,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 from playwright.sync_api import Page
 from tensorboardX import SummaryWriter
 
@@ -37,27 +40,18 @@ TRACES_JS = """
     && (pinned ? c.dataset.pinned === 'true' : !c.dataset.pinned));
   const plot = chart && chart.querySelector('.js-plotly-plot');
   if (!plot || !plot.data || !plot._fullLayout) return null;
-  return plot.data.map(t => ({runs: t.meta.runs || [t.meta.run], kind: t.meta.kind,
-    color: t.line && t.line.color, x: Array.from(t.x),
-    y: Array.from(t.y, v => Number.isNaN(v) ? null : v)}));
+  const points = (x, y) => ({x: Array.from(x), y: Array.from(y, v => Number.isNaN(v) ? null : v)});
+  // plotly's traces of a run each, and the canvas' groups of runs (line-canvas.ts)
+  return plot.data.filter(t => t.meta.kind !== 'span').map(t => ({runs: [t.meta.run],
+      kind: t.meta.kind, color: t.line && t.line.color, canvas: false, lines: [points(t.x, t.y)]}))
+    .concat((plot.tbnbLines || []).map(g => ({runs: g.runs, kind: g.kind, color: g.color,
+      canvas: true, lines: g.lines.map(l => points(l.x, l.y))})));
 }
 """
 
 
 def values(i: int) -> np.ndarray:
     return np.cos(STEPS / 40.0 + i) * (1 + i / 10)
-
-
-def segments(t: dict[str, Any]) -> list[tuple[list[float], list[float]]]:
-    """A joined trace cut at its gaps: (x, y) of each run's line, in order."""
-    out: list[tuple[list[float], list[float]]] = [([], [])]
-    for x, y in zip(t["x"], t["y"], strict=True):
-        if y is None:
-            out.append(([], []))
-        else:
-            out[-1][0].append(x)
-            out[-1][1].append(y)
-    return out
 
 
 def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
@@ -88,14 +82,15 @@ def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_
         traces = drawn(pinned)
         for kind in ("raw", "smoothed"):
             mine = [t for t in traces if t["kind"] == kind]
-            # one trace per colour, each run in exactly one, in its colour
+            # on the canvas, one path per colour, each run in exactly one, in its colour
             assert len(mine) == len(set(colours.values())) < len(RUNS)
+            assert all(t["canvas"] for t in mine)
             assert sorted(r for t in mine for r in t["runs"]) == RUNS
             for t in mine:
                 assert {colours[r] for r in t["runs"]} == {t["color"]}
-                segs = segments(t)
-                assert len(segs) == len(t["runs"])
-                for run, (x, y) in zip(t["runs"], segs, strict=True):
+                assert len(t["lines"]) == len(t["runs"])
+                for run, line in zip(t["runs"], t["lines"], strict=True):
+                    x, y = line["x"], line["y"]
                     v = values(RUNS.index(run)).astype(np.float32).astype(np.float64)
                     assert x == STEPS.tolist()
                     want = v if kind == "raw" else ema(v, 0.6)
@@ -109,6 +104,114 @@ def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_
                 assert row["step"] == 50
                 assert row["value"] == np.float32(values(RUNS.index(row["run"]))[10])
             b.chart("loss").get_by_role("button", name="Pin card").click()
+
+
+# the canvas of a card's lines: its box in the plot, the plot area and y range plotly
+# shows, and for each value asked, the most opaque pixel of the canvas' middle column
+# within 2 px of where that value is, as [r, g, b, a]
+CANVAS_JS = """
+([chart, values]) => {
+  const p = chart.querySelector('.js-plotly-plot');
+  const c = p && p.querySelector('canvas.tbnb-lines');
+  if (!c || c.hidden || !p.tbnbLines || !p.tbnbLines.length || !p._fullLayout) return null;
+  const s = p._fullLayout._size, r = p._fullLayout.yaxis.range;
+  const k = c.width / s.w, ctx = c.getContext('2d'), col = Math.round(c.width / 2);
+  const pixel = (v) => {
+    const row = Math.round((s.h - (v - r[0]) / (r[1] - r[0]) * s.h) * k);
+    let best = null;
+    for (let d = -2; d <= 2; d++) {
+      if (row + d < 0 || row + d >= c.height) continue;
+      const px = [...ctx.getImageData(col, row + d, 1, 1).data];
+      if (!best || px[3] > best[3]) best = px;
+    }
+    return best;
+  };
+  const box = c.getBoundingClientRect(), pbox = p.getBoundingClientRect();
+  return {box: [box.left - pbox.left, box.top - pbox.top, box.width, box.height],
+    size: s, range: r, kinds: p.data.map(t => t.meta.kind), pixels: values.map(pixel)};
+}
+"""
+
+
+def painted(px: list[int] | None, colour: str) -> bool:
+    """An opaque enough pixel of `colour` (antialiased edges blend alpha, not the colour)."""
+    n = int(colour[1:], 16)
+    want = (n >> 16, (n >> 8) & 255, n & 255)
+    near = px is not None and all(abs(a - b) <= 8 for a, b in zip(px[:3], want, strict=True))
+    return near and px is not None and px[3] >= 150
+
+
+def test_many_runs_lines_on_a_canvas_follow_the_axes(
+    page: Page, jupyter: JupyterServer, tmp_path: Path
+) -> None:
+    # 24 runs, run i the constant i: flat lines one unit apart
+    runs = [f"c{i:02d}" for i in range(24)]
+    for i, run in enumerate(runs):
+        w = SummaryWriter(str(tmp_path / run))
+        for step in range(11):
+            w.add_scalar("flat", float(i), step)
+        w.close()
+    _, b = open_board(page, jupyter, tmp_path, "canvas-lines.ipynb")
+    card = b.chart("flat")
+    card.scroll_into_view_if_needed()
+    probe = [0.0, 5.0, 5.5, 23.0, 12.5]
+    got = until(lambda: page.evaluate(CANVAS_JS, [card.element_handle(), probe]), "canvas")
+    # plotly holds one invisible trace spanning the lines; the canvas covers its plot area
+    assert got["kinds"] == ["span"], got["kinds"]
+    s = got["size"]
+    assert got["box"] == [s["l"], s["t"], s["w"], s["h"]], got
+    lo, hi = got["range"]
+    assert lo < 0 and hi > 23, got["range"]  # plotly's autorange spans every line
+    px = dict(zip(probe, got["pixels"], strict=True))
+    for v in (0.0, 5.0, 23.0):
+        assert painted(px[v], run_colour(runs[int(v)])), (v, px[v])
+    for v in (5.5, 12.5):  # between two lines: nothing
+        assert px[v] is not None and px[v][3] == 0, (v, px[v])
+
+    # a zoom on y (a drag up the plot): the canvas is painted again on the new axes
+    box = card.locator(".js-plotly-plot").bounding_box()
+    assert box is not None
+
+    def at(v: float) -> float:
+        return box["y"] + s["t"] + (hi - v) / (hi - lo) * s["h"]
+
+    x = box["x"] + s["l"] + s["w"] / 2
+    page.mouse.move(x, at(4.4))
+    page.mouse.down()
+    page.mouse.move(x + 1, at(6.6), steps=8)
+    page.mouse.up()
+    probe = [5.0, 6.0, 5.5]
+    zoomed = until(
+        lambda: (
+            (g := page.evaluate(CANVAS_JS, [card.element_handle(), probe]))
+            and g["range"][1] - g["range"][0] < 5
+            and g
+        ),
+        "zoomed on y",
+    )
+    zlo, zhi = zoomed["range"]
+    assert 4 < zlo < 5 and 6 < zhi < 7, zoomed["range"]
+    px = dict(zip(probe, zoomed["pixels"], strict=True))
+    assert painted(px[5.0], run_colour("c05")) and painted(px[6.0], run_colour("c06")), px
+    assert px[5.5] is not None and px[5.5][3] == 0, px
+
+    # the modebar's camera: plotly's axes with the canvas' lines, as on screen
+    card.locator(".js-plotly-plot").hover()
+    with page.expect_download() as dl:
+        card.locator("[data-title='Download plot as a PNG']").click()
+    assert dl.value.suggested_filename == "flat.png"
+    img = Image.open(io.BytesIO(Path(dl.value.path()).read_bytes())).convert("RGBA")
+    zs = zoomed["size"]
+    col = round(zs["l"] + zs["w"] / 2)
+
+    def png_pixel(v: float) -> list[int]:
+        row = round(zs["t"] + (zhi - v) / (zhi - zlo) * zs["h"])
+        return max((list(img.getpixel((col, row + d))) for d in range(-2, 3)), key=lambda p: p[3])
+
+    assert painted(png_pixel(5.0), run_colour("c05")), png_pixel(5.0)
+    assert painted(png_pixel(6.0), run_colour("c06")), png_pixel(6.0)
+    # between them, at most plotly's grid line
+    assert not any(painted(png_pixel(5.5), run_colour(r)) for r in runs), png_pixel(5.5)
 
 
 T0 = 1765000000.0
@@ -293,8 +396,8 @@ def test_a_filter_does_not_push_the_margins_again(
 RUNS_BELOW_JS = """
 (chart) => {
   const p = chart.querySelector('.js-plotly-plot');
-  const runs = p && p.data ? [...new Set(p.data.filter(t => t.meta && t.meta.kind === 'raw')
-    .flatMap(t => t.meta.runs || [t.meta.run]))].sort() : [];
+  const runs = p && p.data ? p.data.filter(t => t.meta && t.meta.kind === 'raw')
+    .map(t => t.meta.run).sort() : [];
   return {runs, below: chart.getBoundingClientRect().top - window.innerHeight};
 }
 """
@@ -336,8 +439,8 @@ def test_a_card_off_screen_is_drawn_again_when_a_run_comes(
 CARDS_BELOW_JS = """
 (root) => [...root.querySelectorAll(".tbnb-chart[data-tag]:not([data-pinned])")].map(c => {
   const p = c.querySelector('.js-plotly-plot');
-  const runs = p && p.data ? [...new Set(p.data.filter(t => t.meta && t.meta.kind === 'raw')
-    .flatMap(t => t.meta.runs || [t.meta.run]))].sort() : [];
+  const runs = p && p.data ? p.data.filter(t => t.meta && t.meta.kind === 'raw')
+    .map(t => t.meta.run).sort() : [];
   return {tag: c.dataset.tag, runs, below: c.getBoundingClientRect().top - window.innerHeight};
 }).filter(r => r.below > 300)
 """
