@@ -237,10 +237,11 @@ def bench(jupyter: JupyterServer, browser: Any, which: str) -> None:
     for _ in range(REPEAT):
         times["tag"].append(timed(".tbnb-tag-filter", f"^{last_tag}$", tag_done))
         times["all tags"].append(timed(".tbnb-tag-filter", "", every))
+    lines = f"{n_runs:,} line" + ("s" if n_runs > 1 else "")
     for key, what in [
         ("list", "run filter, one run of all: run list"),
         ("one", "run filter, one run of all: cards on screen redrawn"),
-        ("cleared", f"run filter cleared: cards on screen redrawn ({n_runs:,} lines each)"),
+        ("cleared", f"run filter cleared: cards on screen redrawn ({lines} each)"),
         ("tag", "tag filter, the last tag of all: its card drawn"),
         ("all tags", "tag filter cleared: cards on screen drawn"),
     ]:
