@@ -7,7 +7,8 @@ grouped into 5 groups (``lr_(.*)_seed\\d+``: 5 learning rates x 10 seeds), one t
 The logdir is written once into benchmarks/.cache/ (git-ignored) by the direct framing
 writer of bench_logdir_scale.py, whose bytes are checked against tensorboardX's first.
 The board reads it live (reload_interval=1). Every figure is on the page's clock, and
-ends when plotly has drawn the card (the ``plotly_react`` event of its redraw):
+ends when the card is drawn (its ``tbnb-drawn`` event: plotly has drawn, and the canvas
+of a card of more than 20 runs has painted its lines):
 
 - grouping on: typing the group regex (then turning groups off and on again, 5 times),
   from the input or change event to the grouped card drawn (5 group lines with their
@@ -92,7 +93,7 @@ def append(logdir: Path, first: int, n: int) -> None:
 
 
 # every draw of the card: from the last input/change event (if any) and from the start of
-# the frame it was drawn in, to plotly's react done; and what it drew
+# the frame it was drawn in, to the card drawn; and what it drew
 WATCH_JS = """
 ([plot]) => {
   window.__draws = [];
@@ -102,14 +103,16 @@ WATCH_JS = """
   requestAnimationFrame(tick);
   for (const type of ['input', 'change'])
     window.addEventListener(type, () => { window.__t0 = performance.now(); }, true);
-  plot.on('plotly_react', () => {
+  // each drawing on screen (chart.ts: plotly's, and the canvas' of a card of many runs)
+  plot.closest('.tbnb-chart').addEventListener('tbnb-drawn', () => {
     const now = performance.now();
-    const raw = plot.data.filter(t => t.meta && t.meta.kind === 'raw');
+    const raw = plot.data.filter(t => t.meta && t.meta.kind === 'raw').map(t => t.x)
+      .concat((plot.tbnbLines || []).filter(g => g.kind === 'raw')
+        .flatMap(g => g.lines.map(l => l.x)));
     let lastx = -Infinity;
-    for (const t of raw) if (t.x.length) lastx = Math.max(lastx, t.x[t.x.length - 1]);
+    for (const x of raw) if (x.length) lastx = Math.max(lastx, x[x.length - 1]);
     const bands = plot.data.filter(t => t.meta && t.meta.kind === 'band-upper').length;
     const since = window.__t0 === null ? null : now - window.__t0;
-    // the group lines are plotly's traces (5 groups: fewer than a canvas is used for)
     const lines = raw.length;
     window.__draws.push({frame: now - frameStart, since, lines, bands, lastx});
     window.__t0 = null;

@@ -339,6 +339,8 @@ export class Chart {
       if (size) this.drawnMargin = { axes: uirevision, margin: { l: size.l, r: size.r, t: size.t, b: size.b } };
       this.canvas.afterPlot();
       this.onDrawn?.();
+      // a drawing on screen: plotly's and the canvas' (benchmarks time it)
+      this.el.dispatchEvent(new CustomEvent("tbnb-drawn"));
     });
     this.drawn = true;
   }
