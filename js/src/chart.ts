@@ -1,7 +1,7 @@
 // One scalar chart: every visible run of a tag as a raw (faint) and a smoothed line,
 // non-finite values as markers. Drawn only while on screen. What it drew is kept
 // (`lines`) for the tools drawn over it (step markers, the tooltip: scalar-card.ts),
-// which need no plotly redraw. From MERGE_FROM runs on, the lines are stroked on a
+// which need no plotly redraw. Above CANVAS_FROM runs, the lines are stroked on a
 // canvas over plotly's axes (line-canvas.ts), not drawn by plotly.
 import Plotly from "./plotly";
 import { h } from "./dom";
@@ -31,7 +31,7 @@ function lineOf(s: ScalarSeries, mode: XAxis, scale: number, weight: number): Li
 }
 
 /** Above this many runs, a chart drawn with tbnb's tooltip strokes its lines on a canvas (line-canvas.ts). */
-export const MERGE_FROM = 20;
+export const CANVAS_FROM = 20;
 
 export interface View {
   smoothing: number;
@@ -207,9 +207,9 @@ export class Chart {
     // Many runs on tbnb's own tooltip: their lines are stroked on a canvas over the
     // plot, the runs of one colour as one path for their raw and one for their smoothed
     // lines; plotly draws the axes of an invisible trace spanning them.
-    const merge = own && shown.length > MERGE_FROM;
+    const onCanvas = own && shown.length > CANVAS_FROM;
     const groups: LineGroup[] = [];
-    if (merge) {
+    if (onCanvas) {
       const byColor = new Map<string, number[]>();
       for (const [i, l] of lines.entries()) {
         const g = byColor.get(l.color);
@@ -236,7 +236,7 @@ export class Chart {
       const name = plotlyText(lines[i].name);
       const line = made[i];
       const x = line.x;
-      if (!merge) {
+      if (!onCanvas) {
         traces.push({
           type: "scatter",
           mode: "lines",
@@ -352,11 +352,15 @@ export class Chart {
     return { l: Math.max(base.l, m.l), r: Math.max(base.r, m.r), t: Math.max(base.t, m.t), b: Math.max(base.b, m.b) };
   }
 
-  /** The plot as a PNG file, the canvas' lines with it (the modebar's camera). */
+  /** The plot as a PNG file, the canvas' lines with it (the modebar's camera); a failure is said in the chart's note. */
   async downloadPng(): Promise<void> {
-    const blob = await this.canvas.png((plot, opts) => Plotly.toImage(plot, opts as never));
-    saveBlob(blob, `${this.tag.replace(/[^A-Za-z0-9_.-]+/g, "_")}.png`);
-    this.el.dispatchEvent(new CustomEvent("tbnb-png", { detail: { bytes: blob.size } }));
+    try {
+      const blob = await this.canvas.png((plot, opts) => Plotly.toImage(plot, opts as never));
+      saveBlob(blob, `${this.tag.replace(/[^A-Za-z0-9_.-]+/g, "_")}.png`);
+    } catch (err) {
+      this.note.textContent = `PNG download failed: ${(err as Error).message}`;
+      this.note.hidden = false;
+    }
   }
 
   /** A layout change without redrawing the data (a linked zoom). */

@@ -1,5 +1,5 @@
 // The lines of a chart of many runs, stroked on a canvas laid over plotly's plot area
-// (chart.ts, from MERGE_FROM runs on). plotly keeps the axes, the grid, zoom, pan and
+// (chart.ts, above CANVAS_FROM runs). plotly keeps the axes, the grid, zoom, pan and
 // the modebar; it is given one invisible trace spanning the lines, so that its
 // autorange is theirs. plotly's SVG costs per trace and per path (its defaults, calc,
 // and a styled path a run): a card of 100 runs cost it 35-55 ms, the same lines
@@ -13,7 +13,7 @@ export interface CanvasLine {
   y: ArrayLike<number>;
 }
 
-/** The lines of one colour and kind, stroked as one path (as plotly drew one merged trace). */
+/** The lines of one colour and kind, stroked as one path: where its runs cross, the faint lines do not add up. */
 export interface LineGroup {
   kind: "raw" | "smoothed";
   color: string;
