@@ -115,9 +115,11 @@ CANVAS_JS = """
   const c = p && p.querySelector('canvas.tbnb-lines');
   if (!c || c.hidden || !p.tbnbLines || !p.tbnbLines.length || !p._fullLayout) return null;
   const s = p._fullLayout._size, r = p._fullLayout.yaxis.range;
+  const log = p._fullLayout.yaxis.type === 'log';  // its range in powers of ten
   const k = c.width / s.w, ctx = c.getContext('2d'), col = Math.round(c.width / 2);
   const pixel = (v) => {
-    const row = Math.round((s.h - (v - r[0]) / (r[1] - r[0]) * s.h) * k);
+    const at = log ? Math.log10(v) : v;
+    const row = Math.round((s.h - (at - r[0]) / (r[1] - r[0]) * s.h) * k);
     let best = null;
     for (let d = -2; d <= 2; d++) {
       if (row + d < 0 || row + d >= c.height) continue;
@@ -128,7 +130,7 @@ CANVAS_JS = """
   };
   const box = c.getBoundingClientRect(), pbox = p.getBoundingClientRect();
   return {box: [box.left - pbox.left, box.top - pbox.top, box.width, box.height],
-    size: s, range: r, kinds: p.data.map(t => t.meta.kind), pixels: values.map(pixel)};
+    size: s, range: r, log, kinds: p.data.map(t => t.meta.kind), pixels: values.map(pixel)};
 }
 """
 
@@ -212,6 +214,19 @@ def test_many_runs_lines_on_a_canvas_follow_the_axes(
     assert painted(png_pixel(6.0), run_colour("c06")), png_pixel(6.0)
     # between them, at most plotly's grid line
     assert not any(painted(png_pixel(5.5), run_colour(r)) for r in runs), png_pixel(5.5)
+
+    # a log y axis: each line where its value's power of ten is (run 0's, at 0, is not)
+    b.root.get_by_label("Log-scale y axis").check()
+    probe = [1.0, 10.0, 20.0, 1.5, 3.5]
+    log = until(
+        lambda: (g := page.evaluate(CANVAS_JS, [card.element_handle(), probe])) and g["log"] and g,
+        "log y axis",
+    )
+    px = dict(zip(probe, log["pixels"], strict=True))
+    for v in (1.0, 10.0, 20.0):
+        assert painted(px[v], run_colour(runs[int(v)])), (v, px[v])
+    for v in (1.5, 3.5):  # between two lines, 17-24 px from each
+        assert px[v] is not None and px[v][3] == 0, (v, px[v])
 
 
 T0 = 1765000000.0
