@@ -6,6 +6,7 @@
 // stroked here a few (benchmarks/bench_lines.py). The canvas follows the axes on every
 // drawing, zoom and pan; the PNG download composes it with plotly's image.
 // strokeGroups and areaOf are pure (node's test runner: line-canvas.test.ts).
+import { axisRange, plotAreaOf, type FullLayout, type PlotArea } from "./marker";
 
 /** One run's line: x as numbers (ms on a date axis), y as the chart draws it (symlog applied, not log). */
 export interface CanvasLine {
@@ -24,46 +25,18 @@ export interface LineGroup {
 }
 
 /** The plot area in px (in the plot element) and the ranges its axes show, in their linear units. */
-export interface LineArea {
-  l: number;
-  t: number;
-  w: number;
-  h: number;
-  x0: number;
-  x1: number;
+export interface LineArea extends PlotArea {
   y0: number;
   y1: number;
   logY: boolean;
 }
 
-interface FullAxis {
-  range?: unknown[];
-  type?: string;
-  r2l?: (v: unknown) => number;
-}
-
-interface FullLayout {
-  _size?: { l: number; t: number; w: number; h: number };
-  xaxis?: FullAxis;
-  yaxis?: FullAxis;
-  width?: number;
-  height?: number;
-}
-
 /** The area and ranges plotly shows now (null before its first drawing). */
 export function areaOf(fl: FullLayout | undefined): LineArea | null {
-  const size = fl?._size;
-  const xa = fl?.xaxis;
-  const ya = fl?.yaxis;
-  if (!size || !xa?.range || !ya?.range || xa.range.length < 2 || ya.range.length < 2) return null;
-  const lin = (ax: FullAxis, v: unknown) => (typeof ax.r2l === "function" ? ax.r2l(v) : Number(v));
-  const a = {
-    l: size.l, t: size.t, w: size.w, h: size.h,
-    x0: lin(xa, xa.range[0]), x1: lin(xa, xa.range[1]), y0: lin(ya, ya.range[0]), y1: lin(ya, ya.range[1]),
-    logY: ya.type === "log",
-  };
-  if (![a.x0, a.x1, a.y0, a.y1].every(Number.isFinite) || a.x0 === a.x1 || a.y0 === a.y1 || a.w <= 0 || a.h <= 0) return null;
-  return a;
+  const a = plotAreaOf(fl);
+  const y = axisRange(fl?.yaxis);
+  if (!a || !y || a.w <= 0 || a.h <= 0) return null;
+  return { ...a, y0: y[0], y1: y[1], logY: fl?.yaxis?.type === "log" };
 }
 
 /** What strokeGroups draws with (a CanvasRenderingContext2D, or a recorder in tests). */

@@ -17,21 +17,40 @@ export interface PlotArea {
   x1: number;
 }
 
-interface Axis {
+/** A plotly full layout's axis, as far as its shown range is read. */
+export interface FullAxis {
   range?: unknown[];
+  type?: string;
   r2l?: (v: unknown) => number;
 }
 
-export function plotArea(plot: HTMLElement): PlotArea | null {
-  const fl = (plot as unknown as { _fullLayout?: { _size?: { l: number; t: number; w: number; h: number }; xaxis?: Axis } })._fullLayout;
-  const size = fl?._size;
-  const ax = fl?.xaxis;
-  if (!size || !ax || !ax.range || ax.range.length < 2) return null;
+/** plotly's full layout (`_fullLayout`), as far as the plot area and its axes are read. */
+export interface FullLayout {
+  _size?: { l: number; t: number; w: number; h: number };
+  xaxis?: FullAxis;
+  yaxis?: FullAxis;
+  width?: number;
+  height?: number;
+}
+
+/** The range an axis shows, in its linear units (dates as ms, a log axis in powers of ten); null if none. */
+export function axisRange(ax: FullAxis | undefined): [number, number] | null {
+  if (!ax?.range || ax.range.length < 2) return null;
   const lin = (v: unknown) => (typeof ax.r2l === "function" ? ax.r2l(v) : Number(v));
-  const x0 = lin(ax.range[0]);
-  const x1 = lin(ax.range[1]);
-  if (!Number.isFinite(x0) || !Number.isFinite(x1) || x0 === x1) return null;
-  return { l: size.l, t: size.t, w: size.w, h: size.h, x0, x1 };
+  const r: [number, number] = [lin(ax.range[0]), lin(ax.range[1])];
+  return Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] !== r[1] ? r : null;
+}
+
+/** The plot area of a full layout and the x range it shows (null before plotly's first drawing). */
+export function plotAreaOf(fl: FullLayout | undefined): PlotArea | null {
+  const size = fl?._size;
+  const x = axisRange(fl?.xaxis);
+  if (!size || !x) return null;
+  return { l: size.l, t: size.t, w: size.w, h: size.h, x0: x[0], x1: x[1] };
+}
+
+export function plotArea(plot: HTMLElement): PlotArea | null {
+  return plotAreaOf((plot as unknown as { _fullLayout?: FullLayout })._fullLayout);
 }
 
 export function xToPx(a: PlotArea, x: number): number {
