@@ -151,7 +151,7 @@ def _soak_link(path):
     try:
         return os.readlink(path).split("[")[0]  # socket:[123] -> socket:
     except OSError:
-        return "gone"
+        return None  # closed between the listing and now: not open
 
 print("SOAK_PID", os.getpid())
 
@@ -167,7 +167,7 @@ def _soak_probe(full=False, trim=False):
     out["os_threads"] = sorted(_soak_read(f"/proc/self/task/{t}/comm") for t in tasks)
     # (IPython's history database opens its journal for a moment now and then)
     fds = [_soak_link(f"/proc/self/fd/{f}") for f in os.listdir("/proc/self/fd")]
-    out["fds"] = sorted(f for f in fds if not f.endswith("history.sqlite-journal"))
+    out["fds"] = sorted(f for f in fds if f and not f.endswith("history.sqlite-journal"))
     b = globals().get("board")
     if b is not None:
         with b.engine.read_lock:  # no read of the poller's meanwhile
