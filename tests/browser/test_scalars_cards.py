@@ -54,7 +54,7 @@ def values(i: int) -> np.ndarray:
     return np.cos(STEPS / 40.0 + i) * (1 + i / 10)
 
 
-def test_many_runs_one_trace_per_colour(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
+def test_many_runs_one_path_per_colour(page: Page, jupyter: JupyterServer, tmp_path: Path) -> None:
     for i, run in enumerate(RUNS):
         w = SummaryWriter(str(tmp_path / run))
         for step, v in zip(STEPS, values(i), strict=True):
