@@ -137,7 +137,7 @@ export class LineCanvas {
     return (this.plot as unknown as { _fullLayout?: FullLayout })._fullLayout;
   }
 
-  /** The groups to draw (none: the canvas hides); drawn at once if plotly has drawn. */
+  /** The groups to draw (none: the canvas hides), painted once plotly has drawn (afterPlot). */
   set(groups: LineGroup[]): void {
     this.groups = groups;
     this.drawnKey = "";
