@@ -12,9 +12,10 @@ tags x 10,000 steps logdir holds when its run filter is cleared: the kernel shar
 a bucket's picks make about 80 points. 1,000 is a card of fewer series, or TensorBoard's
 1,000 samples a run. Drawn on a plain page in headless Chromium with the flags of the
 tests, by
-- plotly's SVG lines as tbnb's cards draw them (js/src/chart.ts: one trace per colour
-  of the 20, raw and smoothed), and with the smoothed lines only;
-- a 2D canvas, each line stroked (no plotly: what the lines alone cost);
+- plotly's SVG lines as tbnb's cards drew them before their lines moved to a canvas
+  (one trace per colour of the 20, raw and smoothed), and with the smoothed lines only;
+- a 2D canvas, each line stroked (no plotly: what the lines alone cost; the cards of
+  more than 20 runs now stroke theirs so, js/src/line-canvas.ts, under plotly's axes);
 - with --webgl, plotly's WebGL lines (scattergl), the same traces.
 Each is timed from one run to 100 (a filter cleared) until the second frame after, so
 that what the browser rasterises is counted too: median of 5, on one page.
@@ -60,7 +61,7 @@ for (let r = 0; r < RUNS; r++) {
   runs.push({ x, raw, smoothed });
 }
 const color = (c, a) => `hsla(${c * 18},70%,45%,${a})`;
-// tbnb's merged traces: the runs of a colour as one trace, a gap between runs
+// tbnb's merged traces before the canvas: the runs of a colour as one trace, a gap between runs
 function traces(n, kinds, type) {
   const out = [];
   for (const kind of kinds) for (let c = 0; c < COLORS; c++) {
@@ -132,7 +133,7 @@ window.kept = () => {
 </script></body></html>"""
 
 CASES = [
-    ("svg", "plotly SVG, raw and smoothed lines (tbnb's cards)"),
+    ("svg", "plotly SVG, raw and smoothed lines (merged traces)"),
     ("smoothed", "plotly SVG, smoothed lines only"),
     ("canvas", "2D canvas, raw and smoothed lines"),
 ]

@@ -14,7 +14,7 @@ import { symlog, symlogConstant, symlogTicks } from "./symlog";
 import { plotlyText, type XAxis } from "./settings";
 import type { ScalarSeries } from "./store";
 import { extentOf, LineCanvas, type LineGroup } from "./line-canvas";
-import { saveBlob } from "./download";
+import { fileName, saveBlob } from "./download";
 
 // The lines last made of each series the store holds, by how they were made: a series
 // drawn again unchanged (its pinned copy, a second board's card, a redraw for a
@@ -96,7 +96,7 @@ export class Chart {
    */
   private drawnMargin: { axes: string; margin: Margin } | null = null;
   /** the lines of many runs, stroked over the plot */
-  readonly canvas: LineCanvas;
+  private readonly canvas: LineCanvas;
   private span: { key: string; trace: Record<string, unknown> } | null = null;
   /**
    * plotly's config, the same object at every drawing: plotly's react compares it, and
@@ -356,7 +356,7 @@ export class Chart {
   async downloadPng(): Promise<void> {
     try {
       const blob = await this.canvas.png((plot, opts) => Plotly.toImage(plot, opts as never));
-      saveBlob(blob, `${this.tag.replace(/[^A-Za-z0-9_.-]+/g, "_")}.png`);
+      saveBlob(blob, fileName(this.tag, "png"));
     } catch (err) {
       this.note.textContent = `PNG download failed: ${(err as Error).message}`;
       this.note.hidden = false;

@@ -121,7 +121,7 @@ export function extentOf(groups: readonly LineGroup[], logY: boolean): { x: [num
 /** The canvas of one plot: drawn again whenever plotly's axes move. */
 export class LineCanvas {
   readonly el: HTMLCanvasElement;
-  groups: LineGroup[] = [];
+  private groups: LineGroup[] = [];
   private drawnKey = "";
   private frame = 0;
   private hooked = false;
@@ -211,9 +211,9 @@ export class LineCanvas {
    * The plot as a PNG: plotly's image (axes, grid, its traces) with the groups stroked
    * over its plot area, as on screen.
    */
-  async png(toImage: (plot: HTMLElement, opts: Record<string, unknown>) => Promise<string>, scale = 1): Promise<Blob> {
+  async png(toImage: (plot: HTMLElement, opts: Record<string, unknown>) => Promise<string>): Promise<Blob> {
     const fl = this.fullLayout;
-    const url = await toImage(this.plot, { format: "png", width: fl?.width, height: fl?.height, scale });
+    const url = await toImage(this.plot, { format: "png", width: fl?.width, height: fl?.height, scale: 1 });
     const img = new Image();
     img.src = url;
     await img.decode();
@@ -225,13 +225,11 @@ export class LineCanvas {
     ctx.drawImage(img, 0, 0);
     const a = this.groups.length ? areaOf(fl) : null;
     if (a) {
-      ctx.save();
       ctx.beginPath();
-      ctx.rect(a.l * scale, a.t * scale, a.w * scale, a.h * scale);
+      ctx.rect(a.l, a.t, a.w, a.h);
       ctx.clip();
-      ctx.translate(a.l * scale, a.t * scale);
-      strokeGroups(ctx, this.groups, a, scale);
-      ctx.restore();
+      ctx.translate(a.l, a.t);
+      strokeGroups(ctx, this.groups, a);
     }
     return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error("the PNG could not be made"))), "image/png"));
   }
